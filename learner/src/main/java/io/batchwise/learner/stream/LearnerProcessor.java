@@ -45,6 +45,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   private KeyValueStore<String, ModelSnapshot> models;
   private KeyValueStore<String, byte[]> pending;
   private long lastRecordTimestamp = -1;
+  private LearnerMetrics metrics;
 
   LearnerProcessor(LearnerConfig config) {
     this.config = config;
@@ -55,6 +56,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     this.context = context;
     this.models = context.getStateStore(LearnerTopology.MODELS_STORE);
     this.pending = context.getStateStore(LearnerTopology.PENDING_STORE);
+    this.metrics = new LearnerMetrics(context.metrics(), context.taskId().toString());
     restoreLoops();
     context.schedule(Duration.ofMillis(config.punctuateIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);
@@ -140,13 +142,14 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   private void learn(LearningLoop loop, long now) {
     String modelId = loop.modelId();
     long lag = estimatedLag(loop, now);
-    TrainingMetrics metrics = loop.step(now, lag);
+    TrainingMetrics update = loop.step(now, lag);
     long[] seq = pendingSeq.get(modelId);
     for (long s = seq[0]; s < seq[1]; s++) {
       pending.delete(new PendingKey(modelId, s).toString());
     }
     seq[0] = seq[1];
-    context.forward(new Record<>(modelId, metrics, now), LearnerTopology.METRICS_SINK);
+    metrics.update(update);
+    context.forward(new Record<>(modelId, update, now), LearnerTopology.METRICS_SINK);
     if (loop.snapshotDue(now, config.snapshotIntervalMillis(), config.snapshotEveryUpdates())) {
       publish(loop, now);
     } else {
@@ -183,6 +186,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   }
 
   private void deadLetter(Record<String, byte[]> record, String modelId, String reason, long now) {
+    metrics.deadLetter();
     RecordMetadata meta = context.recordMetadata().orElse(null);
     DeadLetter letter = DeadLetter.newBuilder()
         .setSourceTopic(meta == null ? config.eventsTopic() : meta.topic())
@@ -197,6 +201,13 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
         .setOriginalValue(record.value() == null ? null : java.nio.ByteBuffer.wrap(record.value()))
         .build();
     context.forward(new Record<>(modelId == null ? record.key() : modelId, letter, now), LearnerTopology.DEAD_LETTER_SINK);
+  }
+
+  @Override
+  public void close() {
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 
   /** Key of a pending event: model id and a zero-padded sequence number, so keys sort in arrival order. */

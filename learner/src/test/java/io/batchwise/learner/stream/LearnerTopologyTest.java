@@ -137,6 +137,24 @@ class LearnerTopologyTest {
   }
 
   @Test
+  void registersItsMetricsWithKafkaStreams() {
+    for (int i = 0; i < 8; i++) {
+      send("m", i % 2, 1.0, 2.0);
+    }
+    send("m", 1, Double.NaN, 2.0);
+    Map<String, Object> values = new HashMap<>();
+    driver.metrics().forEach((name, metric) -> {
+      if (name.group().equals(LearnerMetrics.GROUP)) {
+        values.put(name.name(), metric.metricValue());
+      }
+    });
+    assertEquals(4.0, values.get("batch-size"));
+    assertEquals(8.0, values.get("examples-total"));
+    assertEquals(1.0, values.get("dead-letters-total"));
+    assertTrue(values.containsKey("learning-rate") && values.containsKey("noise-scale") && values.containsKey("examples-rate"));
+  }
+
+  @Test
   void modelsAreIndependent() {
     for (int i = 0; i < 8; i++) {
       send("a", i % 2, 1.0, 2.0);
