@@ -1,0 +1,105 @@
+package io.batchwise.policy;
+
+import java.util.Locale;
+import java.util.List;
+
+/**
+ * Settings of {@link GoodputPolicy}, parsed from {@code goodput:key=value,...}. Every key, its default and
+ * its meaning:
+ *
+ * @param minBatch        {@code min} (default 1): smallest batch size; wins over every other bound
+ * @param maxBatch        {@code max} (default 4096): largest batch size
+ * @param latencyMillis   {@code latency} (default: the max wait the learner passes to
+ *                        {@link BatchingPolicies#parse}): a batch must fill within this time, so B <= backlog + lambda * latency;
+ *                        also the max wait handed back in every decision. Units ms, s, m; bare numbers are ms
+ * @param memoryBytes     {@code memory} (default 64MiB): memory budget per batch, B <= memory / bytesPerExample
+ * @param bytesPerExample {@code bytesPerExample} (default 0 = unknown, no memory bound): bytes one buffered
+ *                        example takes, e.g. 8 d + 64 for d dense features
+ * @param coupling        {@code lr} (default: {@code adascale} for SGD and momentum, {@code sqrt} for Adam,
+ *                        AdaGrad and RMSprop, {@code none} for FTRL, from {@code optimizer}): none, linear,
+ *                        sqrt or adascale
+ * @param baseBatch       {@code b0} (default 1): the batch size the base learning rate was tuned for;
+ *                        E(b0) = 1 and the learning-rate multiplier at b0 is 1
+ * @param maxLrMultiplier {@code maxLr} (default 16): cap on the learning-rate multiplier, because a gain
+ *                        computed from the noise can exceed what the loss's curvature tolerates
+ * @param warmupExamples  {@code warmup} (default 0 = off): during the first this many examples the
+ *                        batch stays at the keep-up size and the multiplier ramps linearly up from 0
+ * @param headroom        {@code headroom} (default 1.25): keep up with headroom x lambda, not lambda, so
+ *                        estimation error and jitter do not let a backlog build
+ * @param drainMillis     {@code drain} (default 5s): drain a backlog within this time, i.e. keep up with
+ *                        lambda + backlog / drain. Units ms, s, m; bare numbers are ms
+ * @param smoothing       {@code smoothing} (default 0.95): decay of the moving averages of tr(Sigma) and
+ *                        |G|^2 per batch, about 1/(1-smoothing) batches remembered
+ * @param optimizer       {@code optimizer} (default sgd): the optimizer family, only to choose the default
+ *                        {@code lr}
+ */
+public record GoodputConfig(
+    int minBatch,
+    int maxBatch,
+    long latencyMillis,
+    long memoryBytes,
+    long bytesPerExample,
+    LearningRateCoupling coupling,
+    double baseBatch,
+    double maxLrMultiplier,
+    long warmupExamples,
+    double headroom,
+    long drainMillis,
+    double smoothing,
+    String optimizer) {
+
+  static final List<String> KEYS = List.of("min", "max", "latency", "memory", "bytesPerExample", "lr", "b0",
+      "maxLr", "warmup", "headroom", "drain", "smoothing", "optimizer");
+
+  public GoodputConfig {
+    if (minBatch < 1 || maxBatch < minBatch) {
+      throw new IllegalArgumentException("need 1 <= min <= max, got min=" + minBatch + " max=" + maxBatch);
+    }
+    if (latencyMillis < 0 || memoryBytes < 0 || bytesPerExample < 0 || warmupExamples < 0 || drainMillis <= 0) {
+      throw new IllegalArgumentException("latency, memory, bytesPerExample, warmup must be >= 0 and drain > 0");
+    }
+    if (!(baseBatch > 0) || !(maxLrMultiplier > 0) || !(headroom >= 1) || !(smoothing >= 0 && smoothing < 1)
+        || Double.isInfinite(baseBatch) || Double.isInfinite(maxLrMultiplier) || Double.isInfinite(headroom)) {
+      throw new IllegalArgumentException("need b0 > 0, maxLr > 0, headroom >= 1 and 0 <= smoothing < 1");
+    }
+  }
+
+  /** All defaults, with {@code latency} = {@code maxWaitMillis} and the coupling for {@code optimizer}. */
+  public static GoodputConfig defaults(long maxWaitMillis, String optimizer) {
+    String family = optimizer == null || optimizer.isBlank() ? "sgd" : optimizer.strip().toLowerCase(Locale.ROOT);
+    family = family.contains(":") ? family.substring(0, family.indexOf(':')) : family;
+    return new GoodputConfig(1, 4096, maxWaitMillis, 64L << 20, 0, LearningRateCoupling.forOptimizer(family),
+        1, 16, 0, 1.25, 5000, 0.95, family);
+  }
+
+  /** Parses the part after {@code goodput:}; keys not given keep their defaults. */
+  public static GoodputConfig parse(String arguments, long maxWaitMillis, String optimizer) {
+    SpecArguments a = new SpecArguments("goodput:" + arguments, arguments, KEYS);
+    GoodputConfig d = defaults(maxWaitMillis, a.text("optimizer", optimizer));
+    String lr = a.text("lr", null);
+    return new GoodputConfig(
+        a.integer("min", d.minBatch), a.integer("max", d.maxBatch), a.millis("latency", d.latencyMillis),
+        a.bytes("memory", d.memoryBytes), a.bytes("bytesPerExample", d.bytesPerExample),
+        lr == null ? d.coupling : LearningRateCoupling.parse(lr), a.real("b0", d.baseBatch),
+        a.real("maxLr", d.maxLrMultiplier), Math.round(a.real("warmup", d.warmupExamples)),
+        a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("smoothing", d.smoothing),
+        d.optimizer);
+  }
+
+  /** The largest batch the memory budget allows; {@code maxBatch} when bytesPerExample is unknown. */
+  public int memoryBatchLimit() {
+    if (bytesPerExample <= 0) {
+      return maxBatch;
+    }
+    return (int) Math.max(1, Math.min(maxBatch, memoryBytes / bytesPerExample));
+  }
+
+  /** The canonical spec, every key spelled out. */
+  public String toSpec() {
+    return String.format(Locale.ROOT,
+        "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
+            + "headroom=%s,drain=%dms,smoothing=%s,optimizer=%s",
+        minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
+        baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, smoothing, optimizer);
+  }
+}

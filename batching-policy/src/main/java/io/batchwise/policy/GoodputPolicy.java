@@ -1,0 +1,125 @@
+package io.batchwise.policy;
+
+import io.batchwise.policy.estimate.NoiseScaleEstimator;
+import io.batchwise.policy.estimate.StepTimeModel;
+import io.batchwise.policy.goodput.GoodputFunction;
+import io.batchwise.policy.goodput.GradientNoise;
+import io.batchwise.policy.goodput.StepTime;
+
+/**
+ * Chooses the batch size that maximizes learning progress per second of a stream,
+ * min(B / T(B), lambda_need) * E(B) (see {@link GoodputFunction}), within the bounds of {@link GoodputConfig}.
+ *
+ * <p>lambda_need = headroom * (lambda + backlog / drain). With no backlog the learner only has to keep up
+ * with the arrivals, and the answer is the smallest batch that does, B_k = alpha lambda / (1 - beta lambda):
+ * once the learner keeps up, every larger batch spends the same examples on fewer updates (E(B) falls)
+ * and makes the model staler. A backlog raises the needed rate, so B rises to drain it, and falls back
+ * to B_k once the backlog is gone. When no batch within the bounds keeps up (compute-bound: a big model,
+ * a burst), the policy takes the batch that learns fastest meanwhile, the offline optimum
+ * B* = sqrt(alpha B_noise / beta) of Pollux: noisy gradients (large B_noise) raise it, clean ones lower it.
+ *
+ * <p>The learning rate follows the chosen B by the configured {@link LearningRateCoupling}, capped at
+ * {@code maxLr}, ramped during the optional warm-up.
+ */
+public final class GoodputPolicy implements BatchingPolicy {
+  private static final double STATE_VERSION = 1;
+  private static final double STEP_TIME_DECAY = 0.98;
+  private static final int STATE_SIZE = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE + 2;
+
+  private final GoodputConfig config;
+  private final NoiseScaleEstimator noise;
+  private final StepTimeModel stepTime;
+  private double arrivalRate;
+  private double examplesSeen;
+
+  public GoodputPolicy(GoodputConfig config) {
+    this.config = config;
+    this.noise = new NoiseScaleEstimator(config.smoothing());
+    this.stepTime = new StepTimeModel(STEP_TIME_DECAY);
+  }
+
+  public GoodputConfig config() {
+    return config;
+  }
+
+  @Override
+  public String spec() {
+    return config.toSpec();
+  }
+
+  @Override
+  public BatchDecision initial() {
+    return decide(0);
+  }
+
+  @Override
+  public BatchDecision next(BatchObservation o) {
+    int b = o.batchSize();
+    if (b >= 1) {
+      examplesSeen += b;
+      noise.observe(b, o.meanExampleGradientSquaredNorm(), o.meanGradientSquaredNorm());
+      stepTime.observe(b, o.stepSeconds());
+    }
+    if (o.arrivalRate() >= 0 && Double.isFinite(o.arrivalRate())) {
+      arrivalRate = o.arrivalRate();
+    } else if (b >= 1 && o.fillSeconds() > 0 && Double.isFinite(o.fillSeconds()) && o.backlog() <= 0) {
+      // a batch that filled from fresh arrivals alone measures the rate itself
+      arrivalRate = b / o.fillSeconds();
+    }
+    return decide(Math.max(0, o.backlog()));
+  }
+
+  /** The goodput model as the policy currently sees it. */
+  public GoodputFunction goodputFunction() {
+    return new GoodputFunction(noise.current(), stepTime.current(), config.baseBatch());
+  }
+
+  private BatchDecision decide(long backlog) {
+    GoodputFunction f = goodputFunction();
+    GradientNoise g = f.noise();
+    StepTime t = f.stepTime();
+    int lo = config.minBatch();
+    double latencyFill = backlog + arrivalRate * config.latencyMillis() / 1000.0;
+    int hi = (int) Math.max(lo, Math.min(config.memoryBatchLimit(), Math.floor(Math.min(latencyFill, Integer.MAX_VALUE))));
+    double needed = config.headroom() * (arrivalRate + backlog * 1000.0 / config.drainMillis());
+    int batch;
+    double ramp = 1.0;
+    if (examplesSeen < config.warmupExamples()) {
+      batch = (int) Math.max(lo, Math.min(hi, Math.ceil(Math.min(t.keepUpBatch(needed), hi))));
+      ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
+    } else {
+      batch = f.streamOptimum(needed, lo, hi);
+    }
+    double multiplier = Math.min(config.maxLrMultiplier(),
+        config.coupling().multiplier(batch, config.baseBatch(), g)) * ramp;
+    double noiseScale = g.noiseScale();
+    return new BatchDecision(batch, multiplier, config.latencyMillis(),
+        Double.isFinite(noiseScale) ? noiseScale : Double.NaN);
+  }
+
+  @Override
+  public double[] exportState() {
+    double[] state = new double[STATE_SIZE];
+    state[0] = STATE_VERSION;
+    System.arraycopy(noise.exportState(), 0, state, 1, NoiseScaleEstimator.STATE_SIZE);
+    System.arraycopy(stepTime.exportState(), 0, state, 1 + NoiseScaleEstimator.STATE_SIZE, StepTimeModel.STATE_SIZE);
+    state[STATE_SIZE - 2] = arrivalRate;
+    state[STATE_SIZE - 1] = examplesSeen;
+    return state;
+  }
+
+  @Override
+  public void restoreState(double[] state) {
+    if (state.length == 0) {
+      return;
+    }
+    if (state.length != STATE_SIZE || state[0] != STATE_VERSION) {
+      throw new IllegalArgumentException("not a goodput policy state (version " + STATE_VERSION + ", "
+          + STATE_SIZE + " values): got " + state.length + " values");
+    }
+    noise.restoreState(state, 1);
+    stepTime.restoreState(state, 1 + NoiseScaleEstimator.STATE_SIZE);
+    arrivalRate = state[STATE_SIZE - 2];
+    examplesSeen = state[STATE_SIZE - 1];
+  }
+}

@@ -1,0 +1,74 @@
+package io.batchwise.policy.goodput;
+
+/**
+ * Learning progress per second as a function of the batch size: the one place where the goodput
+ * arithmetic lives (after AdaptDL's goodput.py).
+ *
+ * <p>Offline (Pollux, Qiao et al. OSDI'21): goodput(B) = B / T(B) * E(B), maximal at
+ * B* = sqrt(alpha B_noise / beta). A stream cannot feed more than the rate lambda at which examples
+ * become available, so its progress rate is min(B / T(B), lambda) * E(B). Below the keep-up batch
+ * B_k = alpha lambda / (1 - beta lambda) that is the offline goodput; above B_k it is lambda E(B), which
+ * falls as B grows. So once the learner can keep up, the best batch is the smallest that does, which
+ * also gives the freshest model; only when no batch keeps up does the offline optimum B* matter.
+ *
+ * @param noise         gradient statistics (tr(Sigma), |G|^2)
+ * @param stepTime      T(B) = alpha + beta B
+ * @param baseBatchSize B0, the batch size the base learning rate was tuned for; E(B0) = 1
+ */
+public record GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize) {
+
+  /** E(B) = (B_noise + B0) / (B_noise + B). */
+  public double efficiency(double batchSize) {
+    return noise.efficiency(batchSize, baseBatchSize);
+  }
+
+  /** Offline goodput B / T(B) * E(B), in B0-equivalent examples per second. */
+  public double goodput(double batchSize) {
+    return stepTime.throughput(batchSize) * efficiency(batchSize);
+  }
+
+  /** Stream goodput min(B / T(B), lambda) * E(B): progress per second when examples arrive at lambda. */
+  public double streamGoodput(double batchSize, double rate) {
+    return Math.min(stepTime.throughput(batchSize), rate) * efficiency(batchSize);
+  }
+
+  /**
+   * B* = sqrt(alpha B_noise / beta), the maximum of the offline goodput (d/dB log goodput = 0 gives
+   * alpha B_noise = beta B^2). +infinity when examples cost nothing or the noise is unknown or unbounded.
+   */
+  public double offlineOptimum() {
+    double noiseScale = noise.noiseScale();
+    StepTime t = stepTime;
+    if (Double.isNaN(noiseScale) || Double.isInfinite(noiseScale) || t.beta() <= 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return Math.sqrt(t.alpha() * noiseScale / t.beta());
+  }
+
+  /**
+   * The batch size in [lo, hi] for a stream that needs {@code rate} examples per second. If some batch in
+   * the bounds keeps up, the smallest one, ceil(B_k): keeping up is a hard constraint (a learner that
+   * falls behind learns from ever older events), and above B_k the stream goodput lambda E(B) only falls.
+   * If none keeps up, the one that learns fastest meanwhile: B* clamped, the better of its floor and
+   * ceiling.
+   */
+  public int streamOptimum(double rate, int lo, int hi) {
+    if (hi <= lo) {
+      return lo;
+    }
+    double keepUp = stepTime.keepUpBatch(rate);
+    if (keepUp <= hi) {
+      return (int) Math.max(lo, Math.ceil(keepUp));
+    }
+    double best = offlineOptimum();
+    if (!(best > lo)) {
+      return lo;
+    }
+    if (best >= hi) {
+      return hi;
+    }
+    int below = (int) Math.floor(best);
+    int above = below + 1;
+    return goodput(above) >= goodput(below) ? above : below;
+  }
+}

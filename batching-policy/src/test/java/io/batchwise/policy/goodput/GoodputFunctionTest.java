@@ -1,0 +1,101 @@
+package io.batchwise.policy.goodput;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class GoodputFunctionTest {
+
+  @Test
+  void efficiencyIsTheNoiseScaleFormulaAndOneAtTheBaseBatch() {
+    GradientNoise g = new GradientNoise(300, 3); // B_noise = 100
+    assertEquals(100, g.noiseScale(), 1e-12);
+    assertEquals(1.0, g.efficiency(8, 8), 1e-12);
+    assertEquals((100.0 + 8) / (100 + 64), g.efficiency(64, 8), 1e-12);
+  }
+
+  @Test
+  void adaScaleGainMatchesJohnsonEtAlAndLiesBetweenOneAndTheScale() {
+    GradientNoise g = new GradientNoise(300, 3);
+    double b0 = 4;
+    for (int b = 4; b <= 4096; b *= 2) {
+      double expected = (300 / b0 + 3) / (300.0 / b + 3);
+      double r = g.adaScaleGain(b, b0);
+      assertEquals(expected, r, 1e-12);
+      assertTrue(r >= 1 - 1e-12 && r <= b / b0 + 1e-12);
+    }
+    assertEquals(1.0, GradientNoise.UNKNOWN.adaScaleGain(64, 4), 0);
+    assertEquals(0.25, GradientNoise.UNKNOWN.adaScaleGain(1, 4), 0);
+  }
+
+  @Test
+  void pureNoiseAndNoNoiseLimits() {
+    assertEquals(Double.POSITIVE_INFINITY, new GradientNoise(5, 0).noiseScale());
+    assertEquals(1.0, new GradientNoise(5, 0).efficiency(1000, 1), 0);
+    assertEquals(1.0 / 1000, new GradientNoise(0, 5).efficiency(1000, 1), 1e-15);
+    assertEquals(Double.NaN, new GradientNoise(0, 0).noiseScale());
+  }
+
+  @Test
+  void keepUpBatchMakesThroughputEqualTheRate() {
+    StepTime t = new StepTime(2e-3, 5e-6);
+    double rate = 100_000;
+    double b = t.keepUpBatch(rate);
+    assertEquals(2e-3 * rate / (1 - 5e-6 * rate), b, 1e-9);
+    assertEquals(rate, t.throughput(b), 1e-6 * rate);
+    assertEquals(Double.POSITIVE_INFINITY, t.keepUpBatch(200_000)); // beta lambda = 1
+    assertEquals(0, t.keepUpBatch(0));
+  }
+
+  @Test
+  void offlineOptimumMatchesNumericMaximization() {
+    GoodputFunction f = new GoodputFunction(new GradientNoise(2000, 0.5), new StepTime(1e-3, 4e-6), 1);
+    double closedForm = f.offlineOptimum();
+    assertEquals(Math.sqrt(1e-3 * 4000 / 4e-6), closedForm, 1e-9);
+    double best = 1;
+    for (double b = 1; b <= 1e6; b *= 1.0001) {
+      if (f.goodput(b) > f.goodput(best)) {
+        best = b;
+      }
+    }
+    assertEquals(closedForm, best, 1e-3 * closedForm);
+  }
+
+  @Test
+  void streamOptimumMatchesBruteForceOverIntegers() {
+    double[][] cases = {
+        {2000, 0.5, 1e-3, 4e-6, 1_000}, {2000, 0.5, 1e-3, 4e-6, 100_000}, {2000, 0.5, 1e-3, 4e-6, 240_000},
+        {10, 5, 1e-4, 1e-6, 50_000}, {10, 5, 1e-4, 1e-6, 500_000}, {1e5, 1e-3, 5e-4, 1e-7, 3e6}, {1, 1, 0, 1e-6, 10}, {1, 1, 1e-3, 0, 1e6}};
+    for (double[] c : cases) {
+      GoodputFunction f = new GoodputFunction(new GradientNoise(c[0], c[1]), new StepTime(c[2], c[3]), 1);
+      double rate = c[4];
+      for (int[] bounds : new int[][] {{1, 4096}, {16, 64}, {1, 1}, {100, 4096}}) {
+        int chosen = f.streamOptimum(rate, bounds[0], bounds[1]);
+        assertEquals(bruteForce(f, rate, bounds[0], bounds[1]), chosen,
+            () -> "case " + java.util.Arrays.toString(c) + " bounds " + java.util.Arrays.toString(bounds));
+      }
+    }
+  }
+
+  /** The batch that keeps up and maximizes stream goodput; when none keeps up, the offline goodput maximum. */
+  private static int bruteForce(GoodputFunction f, double rate, int lo, int hi) {
+    int best = -1;
+    for (int b = lo; b <= hi; b++) {
+      if (f.stepTime().throughput(b) >= rate * (1 - 1e-12)
+          && (best < 0 || f.streamGoodput(b, rate) > f.streamGoodput(best, rate))) {
+        best = b;
+      }
+    }
+    if (best >= 0) {
+      return best;
+    }
+    best = lo;
+    for (int b = lo; b <= hi; b++) {
+      if (f.goodput(b) > f.goodput(best)) {
+        best = b;
+      }
+    }
+    return best;
+  }
+}
