@@ -1,9 +1,15 @@
 package io.batchwise.learner.stream;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.KeyValue;
@@ -16,6 +22,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchingPolicies;
 import io.batchwise.schemas.AvroSerde;
@@ -30,25 +37,41 @@ import io.batchwise.schemas.TrainingMetrics;
 /**
  * Runs the learning loops of the models whose events land on this task's partition.
  *
- * <p>Crash safety: every buffered event is also in the changelogged {@code pending} store until the
- * update that learns it, and the update writes the model state to the changelogged {@code models}
- * store in the same transaction that deletes those events (exactly_once_v2). So an event whose
- * offset is committed is either pending in a store or already in the model, never lost or learned twice.
+ * <p>Exactly-once without writing a model per update: every valid event is numbered and kept in the
+ * changelogged {@code pending} store as it arrives. Updates change only the in-memory model. A
+ * checkpoint, every punctuation and before each snapshot, writes the model state with the number of the
+ * first event it does not include ({@code learnedThrough}), deletes the pending events below it, and
+ * forwards the updates' metrics, all in the same transaction. Whenever Kafka Streams commits, the stores
+ * therefore hold a state and exactly the events after it; after a crash the learner replays those from
+ * the store, and nothing from the lost updates was ever visible. Dead-letter counts are written at once,
+ * since their records are.
  */
 final class LearnerProcessor implements Processor<String, byte[], String, Object> {
   private final LearnerConfig config;
   private final AvroSerde<LabelledEvent> eventSerde = Serdes.labelledEvent();
   private final Map<String, LearningLoop> loops = new HashMap<>();
-  /** Per model: the sequence numbers of its pending events, [first, next). */
-  private final Map<String, long[]> pendingSeq = new HashMap<>();
+  private final Map<String, PendingRange> pendingRanges = new HashMap<>();
+  private final Set<String> uncheckpointed = new LinkedHashSet<>();
+  private final List<TrainingMetrics> unforwardedMetrics = new ArrayList<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ModelSnapshot> models;
   private KeyValueStore<String, byte[]> pending;
-  private long lastRecordTimestamp = -1;
+  private KeyValueStore<String, Long> deadLetterCounts;
   private LearnerMetrics metrics;
+  private long lastRecordTimestamp = -1;
 
   LearnerProcessor(LearnerConfig config) {
     this.config = config;
+  }
+
+  /**
+   * Sequence numbers of a model's pending events: [checkpointed, learned) are in the model but still in
+   * the store until the next checkpoint; [learned, next) are buffered and not learned yet.
+   */
+  private static final class PendingRange {
+    long checkpointed;
+    long learned;
+    long next;
   }
 
   @Override
@@ -56,34 +79,59 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     this.context = context;
     this.models = context.getStateStore(LearnerTopology.MODELS_STORE);
     this.pending = context.getStateStore(LearnerTopology.PENDING_STORE);
+    this.deadLetterCounts = context.getStateStore(LearnerTopology.DEAD_LETTER_COUNTS_STORE);
     this.metrics = new LearnerMetrics(context.metrics(), context.taskId().toString());
     restoreLoops();
     context.schedule(Duration.ofMillis(config.punctuateIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);
   }
 
-  /** Rebuilds the in-memory loops and their pending micro-batches from the stores after a (re)start. */
+  /** Rebuilds the loops and their pending micro-batches from the stores after a (re)start or a move. */
   private void restoreLoops() {
     long now = context.currentSystemTimeMs();
     try (KeyValueIterator<String, ModelSnapshot> it = models.all()) {
       while (it.hasNext()) {
         KeyValue<String, ModelSnapshot> entry = it.next();
         ModelSnapshot stored = entry.value;
-        loops.put(entry.key, LearningLoop.restore(stored, SnapshotCodec.model(stored),
-            BatchingPolicies.parse(stored.getBatchingPolicy(), config.maxLatencyMillis())));
+        loops.put(entry.key, LearningLoop.restore(stored, SnapshotCodec.model(stored), BatchingPolicies.parse(
+            stored.getBatchingPolicy(), config.maxLatencyMillis(), stored.getOptimizer().getSpec())));
+        PendingRange range = range(entry.key);
+        range.checkpointed = range.learned = range.next = Math.max(0, stored.getLearnedThrough());
       }
     }
+    List<String> alreadyLearned = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> entry = it.next();
         PendingKey key = PendingKey.parse(entry.key);
+        PendingRange range = range(key.modelId());
+        if (key.seq() < range.checkpointed) {
+          alreadyLearned.add(entry.key);
+          continue;
+        }
         LabelledEvent event = eventSerde.deserialize(config.eventsTopic(), entry.value);
         LearningLoop loop = loops.computeIfAbsent(key.modelId(), id -> newLoop(id, dimension(event)));
         loop.add(event, now, now);
-        long[] seq = pendingSeq.computeIfAbsent(key.modelId(), id -> new long[] {key.seq(), key.seq()});
-        seq[1] = key.seq() + 1;
+        if (range.next == range.checkpointed && key.seq() > range.next) {
+          range.checkpointed = range.learned = key.seq();
+        }
+        range.next = key.seq() + 1;
       }
     }
+    alreadyLearned.forEach(pending::delete);
+    try (KeyValueIterator<String, Long> it = deadLetterCounts.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Long> entry = it.next();
+        LearningLoop loop = loops.get(entry.key);
+        if (loop != null) {
+          loop.restoreDeadLetters(entry.value);
+        }
+      }
+    }
+  }
+
+  private PendingRange range(String modelId) {
+    return pendingRanges.computeIfAbsent(modelId, id -> new PendingRange());
   }
 
   @Override
@@ -115,13 +163,13 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     String reason = loop.rejectionReason(event);
     if (reason != null) {
       loop.countDeadLetter();
+      deadLetterCounts.put(modelId, loop.deadLetters());
       deadLetter(record, modelId, reason, now);
-      models.put(modelId, loop.state(now));
       return;
     }
-    long[] seq = pendingSeq.computeIfAbsent(modelId, id -> new long[2]);
-    pending.put(new PendingKey(modelId, seq[1]).toString(), record.value());
-    seq[1]++;
+    PendingRange range = range(modelId);
+    pending.put(new PendingKey(modelId, range.next).toString(), record.value());
+    range.next++;
     loop.add(event, record.timestamp(), now);
     if (loop.batchFull()) {
       learn(loop, now);
@@ -133,34 +181,50 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
       if (loop.waitedTooLong(now)) {
         learn(loop, now);
       }
+    }
+    for (LearningLoop loop : loops.values()) {
       if (loop.snapshotDue(now, config.snapshotIntervalMillis(), config.snapshotEveryUpdates())) {
         publish(loop, now);
       }
     }
+    for (String modelId : List.copyOf(uncheckpointed)) {
+      checkpoint(loops.get(modelId), now);
+    }
+    forwardMetrics(now);
   }
 
   private void learn(LearningLoop loop, long now) {
-    String modelId = loop.modelId();
-    long lag = estimatedLag(loop, now);
-    TrainingMetrics update = loop.step(now, lag);
-    long[] seq = pendingSeq.get(modelId);
-    for (long s = seq[0]; s < seq[1]; s++) {
-      pending.delete(new PendingKey(modelId, s).toString());
-    }
-    seq[0] = seq[1];
+    TrainingMetrics update = loop.step(now, estimatedLag(loop, now));
+    range(loop.modelId()).learned = range(loop.modelId()).next;
+    uncheckpointed.add(loop.modelId());
     metrics.update(update);
-    context.forward(new Record<>(modelId, update, now), LearnerTopology.METRICS_SINK);
-    if (loop.snapshotDue(now, config.snapshotIntervalMillis(), config.snapshotEveryUpdates())) {
-      publish(loop, now);
-    } else {
-      models.put(modelId, loop.state(now));
+    unforwardedMetrics.add(update);
+  }
+
+  /** Makes the model's state durable: the state with its watermark, and the learned events out of the store. */
+  private void checkpoint(LearningLoop loop, long now) {
+    PendingRange range = range(loop.modelId());
+    models.put(loop.modelId(), loop.state(now, range.learned));
+    for (long s = range.checkpointed; s < range.learned; s++) {
+      pending.delete(new PendingKey(loop.modelId(), s).toString());
     }
+    range.checkpointed = range.learned;
+    uncheckpointed.remove(loop.modelId());
   }
 
   private void publish(LearningLoop loop, long now) {
-    ModelSnapshot snapshot = loop.publishSnapshot(now);
-    models.put(loop.modelId(), snapshot);
-    context.forward(new Record<>(loop.modelId(), snapshot, now), LearnerTopology.SNAPSHOTS_SINK);
+    loop.nextVersion(now);
+    checkpoint(loop, now);
+    forwardMetrics(now);
+    context.forward(new Record<>(loop.modelId(), loop.state(now), now), LearnerTopology.SNAPSHOTS_SINK);
+  }
+
+  /** Metrics go out with (never before) the checkpoint of the updates they describe. */
+  private void forwardMetrics(long now) {
+    for (TrainingMetrics update : unforwardedMetrics) {
+      context.forward(new Record<>(update.getModelId(), update, now), LearnerTopology.METRICS_SINK);
+    }
+    unforwardedMetrics.clear();
   }
 
   /** Events behind the one being processed: how long it waited in the topic times the arrival rate. */
@@ -173,8 +237,10 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   }
 
   private LearningLoop newLoop(String modelId, int featureCount) {
-    return new LearningLoop(modelId, ModelFactory.create(config.modelKind(), featureCount),
-        BatchingPolicies.parse(config.batchPolicy(), config.maxLatencyMillis()));
+    OnlineModel model = ModelFactory.create(config.modelKind(), featureCount);
+    // the learning-rate coupling depends on the optimizer (AdaScale for SGD, sqrt for Adam)
+    return new LearningLoop(modelId, model, BatchingPolicies.parse(config.batchPolicy(), config.maxLatencyMillis(),
+        model.exportState().optimizerSpec()));
   }
 
   private static int dimension(LabelledEvent event) {
@@ -196,11 +262,11 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
         .setModelId(modelId)
         .setReason(reason)
         .setDetectedBy("learner")
-        .setOriginalKey(record.key() == null ? null
-            : java.nio.ByteBuffer.wrap(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-        .setOriginalValue(record.value() == null ? null : java.nio.ByteBuffer.wrap(record.value()))
+        .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+        .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
         .build();
-    context.forward(new Record<>(modelId == null ? record.key() : modelId, letter, now), LearnerTopology.DEAD_LETTER_SINK);
+    context.forward(new Record<>(modelId == null ? record.key() : modelId, letter, now),
+        LearnerTopology.DEAD_LETTER_SINK);
   }
 
   @Override

@@ -18,6 +18,7 @@ public final class LearnerTopology {
   public static final String PROCESSOR = "learner";
   public static final String MODELS_STORE = "models";
   public static final String PENDING_STORE = "pending-events";
+  public static final String DEAD_LETTER_COUNTS_STORE = "dead-letter-counts";
   public static final String SNAPSHOTS_SINK = "snapshots-sink";
   public static final String METRICS_SINK = "metrics-sink";
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -38,6 +39,11 @@ public final class LearnerTopology {
         PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
             Serdes.String(), Serdes.ByteArray())
+        .withCachingEnabled()
+        .withLoggingEnabled(Map.of()),
+        PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DEAD_LETTER_COUNTS_STORE),
+            Serdes.String(), Serdes.Long())
         .withCachingEnabled()
         .withLoggingEnabled(Map.of()),
         PROCESSOR);

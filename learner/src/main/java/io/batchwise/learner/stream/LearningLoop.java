@@ -168,6 +168,15 @@ public final class LearningLoop {
     deadLetters++;
   }
 
+  public long deadLetters() {
+    return deadLetters;
+  }
+
+  /** Sets the dead-letter count kept outside the checkpointed state (see LearnerProcessor). */
+  public void restoreDeadLetters(long count) {
+    deadLetters = count;
+  }
+
   public int pending() {
     return batch.size();
   }
@@ -243,16 +252,24 @@ public final class LearningLoop {
     return (everyUpdates > 0 && unpublished >= everyUpdates) || nowMillis - lastSnapshotMillis >= intervalMillis;
   }
 
-  /** The next version of this model, to publish. */
-  public ModelSnapshot publishSnapshot(long nowMillis) {
+  /** Takes the next version number for a snapshot about to be published. */
+  public void nextVersion(long nowMillis) {
     version++;
     updatesAtLastSnapshot = updates;
     lastSnapshotMillis = nowMillis;
-    return state(nowMillis);
   }
 
   /** The complete state under the current version: what the state store keeps. */
   public ModelSnapshot state(long nowMillis) {
+    return state(nowMillis, -1);
+  }
+
+  /**
+   * The complete state under the current version.
+   *
+   * @param learnedThrough the learner's pending-event sequence number below which this state includes events
+   */
+  public ModelSnapshot state(long nowMillis, long learnedThrough) {
     ModelState state = model.exportState();
     return ModelSnapshot.newBuilder()
         .setModelId(modelId)
@@ -271,6 +288,7 @@ public final class LearningLoop {
         .setMetrics(new io.batchwise.schemas.PrequentialMetrics(metrics.examples(), metrics.meanLoss(),
             metrics.accuracy(), metrics.recentLoss(), metrics.recentAccuracy()))
         .setDeadLetters(deadLetters)
+        .setLearnedThrough(learnedThrough)
         .build();
   }
 

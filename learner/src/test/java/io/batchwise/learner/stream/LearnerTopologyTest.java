@@ -82,6 +82,8 @@ class LearnerTopologyTest {
     for (int i = 0; i < 10; i++) {
       send("m", i % 2, 1.0 * i, -0.5 * i, 2.0);
     }
+    assertTrue(metrics.isEmpty(), "metrics go out with the checkpoint, at the next punctuation");
+    driver.advanceWallClockTime(Duration.ofMillis(60));
     List<TrainingMetrics> updates = metrics.readValuesToList();
     assertEquals(2, updates.size(), "two full batches of 4");
     assertEquals(4, updates.get(0).getBatchSize());
@@ -142,6 +144,7 @@ class LearnerTopologyTest {
       send("m", i % 2, 1.0, 2.0);
     }
     send("m", 1, Double.NaN, 2.0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
     Map<String, Object> values = new HashMap<>();
     driver.metrics().forEach((name, metric) -> {
       if (name.group().equals(LearnerMetrics.GROUP)) {
