@@ -6,11 +6,11 @@ import java.util.Map;
 import io.batchwise.schemas.ModelSnapshot;
 
 /** The human-facing fields of a snapshot (not its parameters), for JSON output. */
-final class SnapshotSummary {
+public final class SnapshotSummary {
   private SnapshotSummary() {
   }
 
-  static Map<String, Object> of(ModelSnapshot s) {
+  public static Map<String, Object> of(ModelSnapshot s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("modelId", s.getModelId());
     m.put("version", s.getVersion());

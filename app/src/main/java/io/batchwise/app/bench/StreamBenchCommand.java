@@ -91,15 +91,19 @@ public final class StreamBenchCommand implements Callable<Integer> {
       List<Double> passThrough = new ArrayList<>();
       List<Double> learner = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
+      List<Double> meanBatch = new ArrayList<>();
       for (int r = 0; r < repeats; r++) {
         String topic = "bench-events-" + r;
         produce(servers, topic, events, 0);
         double p = run(servers, stateRoot, topic, passThroughTopology(topic, "bench-out-" + r), "pass-" + r);
-        double l = run(servers, stateRoot, topic, LearnerTopology.build(learnerConfig(topic, r)), "learn-" + r);
+        LearnerConfig config = learnerConfig(topic, r);
+        double l = run(servers, stateRoot, topic, LearnerTopology.build(config), "learn-" + r);
+        meanBatch.add(meanBatchSize(servers, config));
         passThrough.add(p);
         learner.add(l);
         ratios.add(l / p);
-        System.err.printf("run %d: pass-through %.0f rec/s, learner %.0f rec/s, ratio %.2f%n", r + 1, p, l, l / p);
+        System.err.printf("run %d: pass-through %.0f rec/s, learner %.0f rec/s, ratio %.2f, mean batch %.1f%n",
+            r + 1, p, l, l / p, meanBatch.get(r));
       }
       results.put("events", events);
       results.put("features", features);
@@ -107,6 +111,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
       results.put("passThroughRecordsPerSecond", passThrough);
       results.put("learnerRecordsPerSecond", learner);
       results.put("ratios", ratios);
+      results.put("learnerMeanBatchSize", meanBatch);
       results.put("medianPassThrough", median(passThrough));
       results.put("medianLearner", median(learner));
       results.put("medianRatio", median(ratios));
@@ -159,6 +164,21 @@ public final class StreamBenchCommand implements Callable<Integer> {
     }, "in");
     topology.addSink("out", out, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "decode");
     return topology;
+  }
+
+  /** Examples per update of the learner's run, from its last snapshot. */
+  private static double meanBatchSize(String servers, LearnerConfig config) throws InterruptedException {
+    try (SnapshotFollower follower = new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+        config.snapshotsTopic())) {
+      for (int attempt = 0; attempt < 50; attempt++) {
+        var latest = follower.readToEnd(Duration.ofSeconds(30)).get("bench");
+        if (latest != null && latest.getUpdates() > 0) {
+          return (double) latest.getExamplesSeen() / latest.getUpdates();
+        }
+        Thread.sleep(100);
+      }
+    }
+    return Double.NaN;
   }
 
   /** Records/s from the app reaching RUNNING until its committed offsets reach the end of the topic. */
