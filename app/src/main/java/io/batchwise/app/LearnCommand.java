@@ -41,7 +41,7 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--state-dir", description = "Kafka Streams state folder (default: Kafka Streams' own).")
   Path stateDir;
 
-  @Option(names = "--partitions", defaultValue = "2", description = "Partitions of topics this command creates when missing (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--partitions", defaultValue = "${env:BATCHWISE_PARTITIONS:-2}", description = "Partitions of topics this command creates when missing (env BATCHWISE_PARTITIONS; default: 2).")
   int partitions;
 
   @Override

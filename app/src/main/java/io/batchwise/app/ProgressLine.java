@@ -16,14 +16,17 @@ final class ProgressLine {
   }
 
   synchronized void show(ModelSnapshot s, double seconds) {
+    show(String.format("v%-5d %9d examples %9.0f ev/s  batch %-5d lr %.3g  loss %.4f (recent %.4f)  acc %.3f",
+        s.getVersion(), s.getExamplesSeen(), s.getExamplesSeen() / Math.max(seconds, 1e-9), s.getBatchSize(),
+        s.getLearningRate(), s.getMetrics().getLogLoss(), s.getMetrics().getRecentLogLoss(), s.getMetrics().getAccuracy()));
+  }
+
+  synchronized void show(String line) {
     long now = System.nanoTime();
     if (!terminal && now - lastPrintNanos < 1_000_000_000L) {
       return;
     }
     lastPrintNanos = now;
-    String line = String.format("v%-5d %9d examples %9.0f ev/s  batch %-5d lr %.3g  loss %.4f (recent %.4f)  acc %.3f",
-        s.getVersion(), s.getExamplesSeen(), s.getExamplesSeen() / Math.max(seconds, 1e-9), s.getBatchSize(),
-        s.getLearningRate(), s.getMetrics().getLogLoss(), s.getMetrics().getRecentLogLoss(), s.getMetrics().getAccuracy());
     if (terminal) {
       out.print("\r" + line + "   ");
     } else {

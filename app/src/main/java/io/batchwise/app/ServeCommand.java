@@ -38,7 +38,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", description = "Properties file (snapshots.topic, bootstrap.servers, ...).")
   Path configFile;
 
-  @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "${env:BATCHWISE_SERVE_PORT:-8080}", description = "HTTP port; 0 picks a free one (env BATCHWISE_SERVE_PORT; default: 8080).")
   int port;
 
   @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")

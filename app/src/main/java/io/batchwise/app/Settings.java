@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Settings of a component, layered as Kafka users expect: a properties file, then environment variables,
@@ -19,6 +20,11 @@ import org.apache.kafka.common.config.ConfigDef;
  */
 public final class Settings {
   public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+
+  /** Kafka Streams keys also read from the environment (BATCHWISE_APPLICATION_ID, BATCHWISE_STATE_DIR, ...). */
+  public static final Set<String> ENVIRONMENT_STREAMS_KEYS = Set.of(
+      StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.STATE_DIR_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+      StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
 
   private Settings() {
   }
@@ -29,7 +35,8 @@ public final class Settings {
   }
 
   /**
-   * Merges the layers. Keys of {@code definition} (and bootstrap.servers) are read from the environment;
+   * Merges the layers. Keys of {@code definition}, {@link #ENVIRONMENT_STREAMS_KEYS} and bootstrap.servers are
+   * read from the environment;
    * the file may hold any key, for example Kafka Streams settings.
    */
   public static Map<String, Object> layered(Path file, Map<String, String> environment, ConfigDef definition,
@@ -38,7 +45,8 @@ public final class Settings {
     if (file != null) {
       merged.putAll(readProperties(file));
     }
-    Set<String> keys = definition.names();
+    Set<String> keys = new java.util.TreeSet<>(definition.names());
+    keys.addAll(ENVIRONMENT_STREAMS_KEYS);
     for (String key : keys) {
       String value = environment.get(environmentName(key));
       if (value != null) {
