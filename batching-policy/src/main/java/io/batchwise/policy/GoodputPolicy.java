@@ -34,7 +34,7 @@ public final class GoodputPolicy implements BatchingPolicy {
 
   public GoodputPolicy(GoodputConfig config) {
     this.config = config;
-    this.noise = new NoiseScaleEstimator(config.smoothing());
+    this.noise = new NoiseScaleEstimator(config.noiseWindow());
     this.stepTime = new StepTimeModel(STEP_TIME_DECAY);
   }
 
@@ -71,7 +71,9 @@ public final class GoodputPolicy implements BatchingPolicy {
 
   /** The goodput model as the policy currently sees it. */
   public GoodputFunction goodputFunction() {
-    return new GoodputFunction(noise.current(), stepTime.current(), config.baseBatch());
+    // E(B) is only compared across B, and any finite reference gives the same comparisons
+    double reference = Double.isFinite(config.baseBatch()) ? config.baseBatch() : config.minBatch();
+    return new GoodputFunction(noise.current(), stepTime.current(), reference);
   }
 
   private BatchDecision decide(long backlog) {
@@ -89,6 +91,9 @@ public final class GoodputPolicy implements BatchingPolicy {
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
       batch = f.streamOptimum(needed, lo, hi);
+      if (config.slack() > 0 && batch >= t.keepUpBatch(needed)) {
+        batch = (int) Math.max(batch, Math.min(hi, Math.floor(g.batchWithinSlack(batch, config.slack()))));
+      }
     }
     double multiplier = Math.min(config.maxLrMultiplier(),
         config.coupling().multiplier(batch, config.baseBatch(), g)) * ramp;

@@ -54,10 +54,20 @@ class GoodputPolicyTest {
       double capacity = b / (ALPHA + BETA * b);
       assertTrue(capacity >= 1.25 * rate * (1 - 1e-9), "keeps up with headroom at rate " + rate + ": B=" + b);
       double smaller = (b - 1) / (ALPHA + BETA * (b - 1));
-      assertTrue(b == 1 || smaller < 1.25 * rate, "and is the smallest that does at rate " + rate);
+      assertTrue(b == p.config().minBatch() || smaller < 1.25 * rate, "and is the smallest that does at rate " + rate);
       previous = b;
     }
     assertTrue(previous > 100);
+  }
+
+  @Test
+  void keepingUpItTakesTheSmallestBatchUnlessSlackBuysCompute() {
+    double rate = 500; // capacity at B = 1 is ~990/s, enough with 25% headroom
+    assertEquals(2, run(policy(""), 300, 1e4, 1, rate, 0).batchSize()); // min 2, to keep measuring the noise
+    assertEquals(1, run(policy("b0=1"), 300, 1e4, 1, rate, 0).batchSize());
+    // with 10% slack the batch grows with the noise scale: B_k + 0.1 (B_noise + B_k) / 0.9
+    assertEquals(Math.floor(2 + 0.1 * (1e4 + 2) / 0.9), run(policy("slack=0.1,latency=100s"), 300, 1e4, 1, rate, 0).batchSize(), 1);
+    assertEquals(Math.floor(2 + 0.1 * (10 + 2) / 0.9), run(policy("slack=0.1,latency=100s"), 300, 10, 1, rate, 0).batchSize(), 1);
   }
 
   @Test
@@ -74,7 +84,7 @@ class GoodputPolicyTest {
   void respectsEveryBound() {
     SplittableRandom random = new SplittableRandom(3);
     String[] configs = {"min=4,max=64", "max=4096,latency=20ms", "memory=1MiB,bytesPerExample=8KiB", "min=300,latency=1ms",
-        "min=1,max=1", "lr=linear,maxLr=3"};
+        "min=1,max=1", "lr=linear,maxLr=3", "slack=0.5,latency=50ms", "b0=inf"};
     for (String args : configs) {
       GoodputPolicy p = policy(args);
       GoodputConfig c = p.config();
@@ -111,7 +121,8 @@ class GoodputPolicyTest {
         new BatchObservation(Integer.MAX_VALUE, 1e-3, 1, 1e12, Long.MAX_VALUE, 1e300, 1e-300),
         new BatchObservation(64, 1e-3, 0.1, 1000, 0, 1.0, 5.0), // |gbar|^2 > mean |g_i|^2
     };
-    for (String args : new String[] {"", "lr=linear", "lr=sqrt", "lr=none", "warmup=1000", "min=8,max=16"}) {
+    for (String args : new String[] {"", "b0=1", "b0=inf", "lr=linear", "lr=sqrt", "lr=none", "warmup=1000", "min=8,max=16",
+        "slack=0.9"}) {
       for (BatchObservation o : cases) {
         GoodputPolicy p = policy(args);
         GoodputConfig c = p.config();
@@ -127,8 +138,8 @@ class GoodputPolicyTest {
 
   @Test
   void noArrivalsAndNoBacklogKeepTheMinimumBatch() {
-    BatchDecision d = run(policy("min=2"), 50, 1e4, 1, 0, 0);
-    assertEquals(2, d.batchSize());
+    BatchDecision d = run(policy("min=3"), 50, 1e4, 1, 0, 0);
+    assertEquals(3, d.batchSize());
   }
 
   @Test
@@ -152,6 +163,7 @@ class GoodputPolicyTest {
   void warmUpRampsTheLearningRateAndHoldsTheKeepUpBatch() {
     GoodputPolicy p = policy("warmup=10000,lr=none");
     BatchDecision first = p.initial();
+    assertEquals(1, first.batchSize());
     assertEquals(1.0 / 10000, first.learningRateMultiplier(), 1e-12);
     BatchDecision d = first;
     long seen = 0;

@@ -26,7 +26,18 @@ class GoodputFunctionTest {
       assertTrue(r >= 1 - 1e-12 && r <= b / b0 + 1e-12);
     }
     assertEquals(1.0, GradientNoise.UNKNOWN.adaScaleGain(64, 4), 0);
+    // B0 = infinity: B / (B + B_noise), McCandlish et al.'s optimal step relative to the noise-free one
+    assertEquals(50.0 / (50 + 100), g.adaScaleGain(50, Double.POSITIVE_INFINITY), 1e-12);
     assertEquals(0.25, GradientNoise.UNKNOWN.adaScaleGain(1, 4), 0);
+  }
+
+  @Test
+  void batchWithinSlackKeepsTheEfficiencyRatio() {
+    GradientNoise g = new GradientNoise(300, 3); // B_noise = 100
+    double b = g.batchWithinSlack(10, 0.1);
+    assertEquals(0.9, g.efficiency(b, 1) / g.efficiency(10, 1), 1e-12);
+    assertEquals(10, g.batchWithinSlack(10, 0), 0);
+    assertEquals(10, GradientNoise.UNKNOWN.batchWithinSlack(10, 0.1), 0);
   }
 
   @Test
