@@ -38,6 +38,9 @@ import java.util.List;
  * @param slack           {@code slack} (default 0): when the learner keeps up, take the largest batch whose
  *                        statistical efficiency is within this fraction of the keep-up batch's,
  *                        B_k + slack (B_noise + B_k) / (1 - slack); saves compute when the noise is high
+ * @param growth          {@code growth} (default 2): the next batch is at most this many times the last one,
+ *                        a trust region for estimates that were measured at smaller batches; shrinking is
+ *                        never limited
  * @param optimizer       {@code optimizer} (default sgd): the optimizer family, only to choose the default
  *                        {@code lr}
  */
@@ -55,10 +58,11 @@ public record GoodputConfig(
     long drainMillis,
     double noiseWindow,
     double slack,
+    int growth,
     String optimizer) {
 
   static final List<String> KEYS = List.of("min", "max", "latency", "memory", "bytesPerExample", "lr", "b0",
-      "maxLr", "warmup", "headroom", "drain", "window", "slack", "optimizer");
+      "maxLr", "warmup", "headroom", "drain", "window", "slack", "growth", "optimizer");
 
   public GoodputConfig {
     if (minBatch < 1 || maxBatch < minBatch) {
@@ -71,6 +75,9 @@ public record GoodputConfig(
         || Double.isInfinite(maxLrMultiplier) || Double.isInfinite(headroom) || Double.isInfinite(noiseWindow)) {
       throw new IllegalArgumentException("need b0 > 0, maxLr > 0, headroom >= 1, window > 0 and 0 <= slack < 1");
     }
+    if (growth < 2) {
+      throw new IllegalArgumentException("growth must be at least 2, got " + growth);
+    }
   }
 
   /** All defaults, with {@code latency} = {@code maxWaitMillis} and the coupling for {@code optimizer}. */
@@ -79,7 +86,7 @@ public record GoodputConfig(
     family = family.contains(":") ? family.substring(0, family.indexOf(':')) : family;
     LearningRateCoupling coupling = LearningRateCoupling.forOptimizer(family);
     return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE ? 2 : 1, 4096, maxWaitMillis, 64L << 20, 0,
-        coupling, 32, 16, 0, 1.25, 5000, 1000, 0, family);
+        coupling, 32, 16, 0, 1.25, 5000, 1000, 0, 2, family);
   }
 
   /** Parses the part after {@code goodput:}; keys not given keep their defaults. */
@@ -97,7 +104,7 @@ public record GoodputConfig(
         coupling, b0,
         a.real("maxLr", d.maxLrMultiplier), Math.round(a.real("warmup", d.warmupExamples)),
         a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("window", d.noiseWindow),
-        a.real("slack", d.slack),
+        a.real("slack", d.slack), a.integer("growth", d.growth),
         d.optimizer);
   }
 
@@ -113,9 +120,9 @@ public record GoodputConfig(
   public String toSpec() {
     return String.format(Locale.ROOT,
         "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
-            + "headroom=%s,drain=%dms,window=%s,slack=%s,optimizer=%s",
+            + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s",
         minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
         baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, noiseWindow, slack,
-        optimizer);
+        growth, optimizer);
   }
 }

@@ -137,6 +137,20 @@ class GoodputPolicyTest {
   }
 
   @Test
+  void growsAtMostByTheGrowthFactorPerBatch() {
+    GoodputPolicy p = policy("growth=4");
+    BatchDecision d = p.initial();
+    int previous = d.batchSize();
+    for (int i = 0; i < 20; i++) {
+      d = p.next(observe(d.batchSize(), 1e5, 1, 1e6, 1_000_000));
+      assertTrue(d.batchSize() <= 4 * previous, d.batchSize() + " after " + previous);
+      previous = d.batchSize();
+    }
+    assertEquals(Math.round(Math.sqrt(ALPHA * 1e5 / BETA)), previous, 1); // B*, reached in a few steps
+    assertEquals(2, p.next(observe(previous, 1e5, 1, 10, 0)).batchSize()); // shrinking is immediate
+  }
+
+  @Test
   void noArrivalsAndNoBacklogKeepTheMinimumBatch() {
     BatchDecision d = run(policy("min=3"), 50, 1e4, 1, 0, 0);
     assertEquals(3, d.batchSize());

@@ -56,6 +56,9 @@ public final class PolicyBenchCommand implements Callable<Integer> {
   @Option(names = "--data", description = "elec.csv (default: shared/data/elec.csv found walking up from the working directory).")
   Path elecCsv;
 
+  @Option(names = "--trace", description = "Write one CSV per run (clock, examples, B, lr, B_noise, backlog, batch loss, loss EMA, step seconds) into this directory.")
+  Path traceDir;
+
   @Option(names = "--json", description = "Write every run and the medians as JSON to this file.")
   Path json;
 
@@ -132,8 +135,15 @@ public final class PolicyBenchCommand implements Callable<Integer> {
           for (int r = 0; r < repeats; r++) {
             OnlineModel model = ModelFactory.create(scenario.modelSpec(), stream.featureCount());
             BatchingPolicy policy = BatchingPolicies.parse(spec, maxWaitMillis);
+            StringBuilder trace = traceDir == null ? null
+                : new StringBuilder("clock_s,examples,batch,lr,noise_scale,backlog,batch_loss,loss_ema,step_s\n");
             cell.add(simulator.run(scenario.name(), stream, arrivals, pattern.label(), model, policy, spec,
-                scenario.targetLoss()));
+                scenario.targetLoss(), trace));
+            if (trace != null) {
+              Files.createDirectories(traceDir);
+              Files.writeString(traceDir.resolve(String.join("-", scenario.name(), pattern.label(),
+                  spec.replaceAll("[^A-Za-z0-9=.]+", "_"), Integer.toString(r)) + ".csv"), trace);
+            }
           }
           runs.addAll(cell);
           Map<String, Object> median = median(cell, mean);

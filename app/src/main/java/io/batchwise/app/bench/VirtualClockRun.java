@@ -27,6 +27,12 @@ public final class VirtualClockRun {
 
   public PolicyRunResult run(String scenario, BenchStream stream, double[] arrivals, String patternName,
       OnlineModel model, BatchingPolicy policy, String policyLabel, double targetLoss) {
+    return run(scenario, stream, arrivals, patternName, model, policy, policyLabel, targetLoss, null);
+  }
+
+  /** As above; when {@code trace} is given, appends one CSV line per step to it. */
+  public PolicyRunResult run(String scenario, BenchStream stream, double[] arrivals, String patternName,
+      OnlineModel model, BatchingPolicy policy, String policyLabel, double targetLoss, StringBuilder trace) {
     int n = stream.size();
     int d = stream.featureCount();
     double[] row = new double[d];
@@ -97,6 +103,10 @@ public final class VirtualClockRun {
       lossMoment = keep * lossMoment + (1 - keep) * batchLoss;
       lossPower *= keep;
       double ema = lossMoment / (1 - lossPower);
+      if (trace != null) {
+        trace.append(String.format(java.util.Locale.ROOT, "%.6f,%d,%d,%.6g,%.6g,%d,%.6g,%.6g,%.6g%n", clock, end, batch.size(),
+            step.learningRate(), decision.noiseScale(), backlog, batchLoss, ema, stepSeconds));
+      }
       if (examplesToTarget < 0 && end >= lossWindow && ema <= targetLoss) {
         examplesToTarget = end;
         secondsToTarget = clock;

@@ -46,20 +46,36 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
   }
 
   /**
-   * The batch size in [lo, hi] for a stream that needs {@code rate} examples per second. If some batch in
-   * the bounds keeps up, the smallest one, ceil(B_k): keeping up is a hard constraint (a learner that
-   * falls behind learns from ever older events), and above B_k the stream goodput lambda E(B) only falls.
-   * If none keeps up, the one that learns fastest meanwhile: B* clamped, the better of its floor and
-   * ceiling.
+   * The batch size in [lo, hi] for a stream that needs {@code rate} examples per second, with nothing
+   * waiting. If some batch in the bounds keeps up, the smallest one, ceil(B_k): keeping up is a hard
+   * constraint (a learner that falls behind learns from ever older events), and above B_k the stream
+   * goodput lambda E(B) only falls. If none keeps up, the one that learns fastest meanwhile: B*
+   * clamped, the better of its floor and ceiling.
    */
   public int streamOptimum(double rate, int lo, int hi) {
+    return streamOptimum(rate, 0, lo, hi);
+  }
+
+  /**
+   * As {@link #streamOptimum(double, int, int)}, with {@code waiting} events already buffered. Events
+   * that are already there are not limited by the arrival rate, so for them the offline goodput applies:
+   * the batch takes up to B* of them, never fewer than the keep-up batch, and never waits for more.
+   */
+  public int streamOptimum(double rate, long waiting, int lo, int hi) {
     if (hi <= lo) {
       return lo;
     }
+    int offline = offlineOptimum(lo, hi);
     double keepUp = stepTime.keepUpBatch(rate);
-    if (keepUp <= hi) {
-      return (int) Math.max(lo, Math.ceil(keepUp));
+    if (keepUp > hi) {
+      return offline;
     }
+    int keepUpBatch = (int) Math.max(lo, Math.ceil(keepUp));
+    return (int) Math.max(keepUpBatch, Math.min(offline, waiting));
+  }
+
+  /** B* clamped to [lo, hi]: the better of its floor and ceiling. */
+  public int offlineOptimum(int lo, int hi) {
     double best = offlineOptimum();
     if (!(best > lo)) {
       return lo;
