@@ -53,25 +53,14 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    * clamped, the better of its floor and ceiling.
    */
   public int streamOptimum(double rate, int lo, int hi) {
-    return streamOptimum(rate, 0, lo, hi);
-  }
-
-  /**
-   * As {@link #streamOptimum(double, int, int)}, with {@code waiting} events already buffered. Events
-   * that are already there are not limited by the arrival rate, so for them the offline goodput applies:
-   * the batch takes up to B* of them, never fewer than the keep-up batch, and never waits for more.
-   */
-  public int streamOptimum(double rate, long waiting, int lo, int hi) {
     if (hi <= lo) {
       return lo;
     }
-    int offline = offlineOptimum(lo, hi);
     double keepUp = stepTime.keepUpBatch(rate);
     if (keepUp > hi) {
-      return offline;
+      return offlineOptimum(lo, hi);
     }
-    int keepUpBatch = (int) Math.max(lo, Math.ceil(keepUp));
-    return (int) Math.max(keepUpBatch, Math.min(offline, waiting));
+    return (int) Math.max(lo, Math.ceil(keepUp));
   }
 
   /** B* clamped to [lo, hi]: the better of its floor and ceiling. */
