@@ -273,6 +273,13 @@ public final class PolicyBenchCommand implements Callable<Integer> {
       row.put("bestFixedSeconds", best == null ? null : best.get("secondsToTarget"));
       row.put("goodputOverBestFixed", best == null ? null : ratio(seconds(goodput), seconds(best)));
       row.put("fixed32OverGoodput", fixed32 == null ? null : ratio(seconds(fixed32), seconds(goodput)));
+      Map<String, Object> others = new LinkedHashMap<>();
+      for (Map<String, Object> m : cell) {
+        if (!((String) m.get("policy")).startsWith("fixed:") && m != goodput) {
+          others.put((String) m.get("policy"), best == null ? null : ratio(seconds(m), seconds(best)));
+        }
+      }
+      row.put("otherPoliciesOverBestFixed", others);
       rows.add(row);
     }
     return rows;
@@ -337,12 +344,19 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     List<Map<String, Object>> summary = (List<Map<String, Object>>) report.get("summary");
     if (!summary.isEmpty()) {
       md.append("\n### Summary: goodput against the best fixed size in hindsight\n\n");
-      md.append("| scenario | pattern | goodput to target (ms) | best fixed | its time (ms) | goodput / best fixed | fixed:32 / goodput |\n");
-      md.append("|---|---|---:|---|---:|---:|---:|\n");
+      @SuppressWarnings("unchecked")
+      List<String> others = new ArrayList<>(((Map<String, Object>) summary.get(0).get("otherPoliciesOverBestFixed")).keySet());
+      md.append("| scenario | pattern | goodput to target (ms) | best fixed | its time (ms) | goodput / best fixed | fixed:32 / goodput |");
+      others.forEach(o -> md.append(" ").append(o).append(" / best fixed |"));
+      md.append("\n|---|---|---:|---|---:|---:|---:|").append("---:|".repeat(others.size())).append("\n");
       for (Map<String, Object> row : summary) {
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", row.get("scenario"), row.get("pattern"),
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |", row.get("scenario"), row.get("pattern"),
             format(row.get("goodputSeconds"), 1000, "%.1f"), row.get("bestFixed"), format(row.get("bestFixedSeconds"), 1000, "%.1f"),
             format(row.get("goodputOverBestFixed"), 1, "%.2f"), format(row.get("fixed32OverGoodput"), 1, "%.2f")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ratios = (Map<String, Object>) row.get("otherPoliciesOverBestFixed");
+        others.forEach(o -> md.append(" ").append(format(ratios.get(o), 1, "%.2f")).append(" |"));
+        md.append("\n");
       }
     }
     return md.toString();
