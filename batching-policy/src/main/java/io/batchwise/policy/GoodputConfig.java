@@ -25,8 +25,10 @@ import java.util.List;
  *                        tuned for; the multiplier at b0 is 1. Set it to the batch size used when tuning the
  *                        rate: docs/BENCHMARKS.md shows it matters more than any other key. {@code inf} means the base rate suits noise-free gradients,
  *                        and AdaScale's gain becomes B / (B + B_noise)
- * @param maxLrMultiplier {@code maxLr} (default 16): cap on the learning-rate multiplier, because a gain
- *                        computed from the noise can exceed what the loss's curvature tolerates
+ * @param maxLrMultiplier {@code maxLr} (default 1): cap on the learning-rate multiplier, because a gain
+ *                        computed from the noise can exceed what the loss's curvature tolerates. At 1 the
+ *                        rate never exceeds the tuned one: AdaScale only lowers it below b0, and the
+ *                        efficiency model counts a larger batch as no more than one step at b0
  * @param warmupExamples  {@code warmup} (default 0 = off): during the first this many examples the
  *                        batch stays at the keep-up size and the multiplier ramps linearly up from 0
  * @param headroom        {@code headroom} (default 1.25): keep up with headroom x lambda, not lambda, so
@@ -86,7 +88,7 @@ public record GoodputConfig(
     family = family.contains(":") ? family.substring(0, family.indexOf(':')) : family;
     LearningRateCoupling coupling = LearningRateCoupling.forOptimizer(family);
     return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE ? 2 : 1, 4096, maxWaitMillis, 64L << 20, 0,
-        coupling, 32, 16, 0, 1.25, 5000, 1000, 0, 2, family);
+        coupling, 32, 1, 0, 1.25, 5000, 1000, 0, 2, family);
   }
 
   /** Parses the part after {@code goodput:}; keys not given keep their defaults. */

@@ -10,18 +10,20 @@ import io.batchwise.policy.goodput.StepTime;
  * Chooses the batch size that maximizes learning progress per second of a stream,
  * min(B / T(B), lambda_need) * E(B) (see {@link GoodputFunction}), within the bounds of {@link GoodputConfig}.
  *
- * <p>lambda_need = headroom * (lambda + backlog / drain). The learner has to keep up with that rate, and
- * the answer is the smallest batch that does, B_k = alpha lambda_need / (1 - beta lambda_need): once the
- * learner keeps up, every larger batch spends the same examples on fewer updates (E(B) falls) and makes
- * the model staler. A backlog raises lambda_need, so B grows until the backlog drains within
- * {@code drain}, and falls back once it is gone. When no batch within the bounds keeps up (compute-bound:
- * a big model, a fast stream), the policy takes the batch that learns fastest meanwhile, the offline
- * optimum B* = sqrt(alpha B_noise / beta) of Pollux: noisy gradients (large B_noise) raise it, clean ones
- * lower it.
+ * <p>lambda_need = headroom * (lambda + backlog / drain). With nothing waiting, the learner has to keep up
+ * with that rate, and the answer is the smallest batch that does, B_k = alpha lambda_need / (1 - beta
+ * lambda_need): once the learner keeps up, every larger batch spends the same examples on fewer updates
+ * (E(B) falls) and makes the model staler. Events already waiting (a backlog, a burst) are not limited by
+ * the arrival rate, so the policy takes up to B* of them per batch, B* = sqrt(alpha B_noise / beta) the
+ * offline goodput optimum of Pollux, never fewer than B_k, never waiting for more; once caught up, B
+ * falls back to B_k. When no batch within the bounds keeps up (compute-bound: a big model, a fast
+ * stream), B = B*. Noisy gradients (large B_noise) raise B*, clean ones lower it.
  *
- * <p>Measured alternative, rejected: taking already-waiting events in batches up to B* whenever a
- * backlog exists (the offline rule applied to the backlog) needed 5-10x more examples to reach the
- * target loss on the drifting and noisy benchmark streams than staying at B_k (docs/BENCHMARKS.md).
+ * <p>B* uses the efficiency the learning rate actually gets: with AdaScale capped at {@code maxLr}
+ * (default 1, never above the tuned rate), a batch beyond the cap is worth maxLr steps at b0, so B* is at
+ * most the batch where the gain reaches the cap (b0 for maxLr = 1). Uncapped (maxLr 16), the backlog
+ * batches grew to 100-300 with 3-6x the tuned rate, and 2 of 7 runs on the drifting benchmark stream
+ * needed 7x more examples to reach the target loss (docs/BENCHMARKS.md, batching-policy/README.md).
  *
  * <p>The learning rate follows the chosen B by the configured {@link LearningRateCoupling}, capped at
  * {@code maxLr}, ramped during the optional warm-up.
@@ -80,7 +82,10 @@ public final class GoodputPolicy implements BatchingPolicy {
   public GoodputFunction goodputFunction() {
     // E(B) is only compared across B, and any finite reference gives the same comparisons
     double reference = Double.isFinite(config.baseBatch()) ? config.baseBatch() : config.minBatch();
-    return new GoodputFunction(noise.current(), stepTime.current(), reference);
+    // with AdaScale the multiplier is capped at maxLr, and the efficiency model has to know it
+    double maxGain = config.coupling() == LearningRateCoupling.ADASCALE && Double.isFinite(config.baseBatch())
+        ? config.maxLrMultiplier() : Double.POSITIVE_INFINITY;
+    return new GoodputFunction(noise.current(), stepTime.current(), reference, maxGain);
   }
 
   private BatchDecision decide(long backlog) {
@@ -97,7 +102,7 @@ public final class GoodputPolicy implements BatchingPolicy {
       batch = (int) Math.max(lo, Math.min(hi, Math.ceil(Math.min(t.keepUpBatch(needed), hi))));
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
-      batch = f.streamOptimum(needed, lo, hi);
+      batch = f.streamOptimum(needed, backlog, lo, hi);
       if (config.slack() > 0 && batch >= t.keepUpBatch(needed)) {
         batch = (int) Math.max(batch, Math.min(hi, Math.floor(g.batchWithinSlack(batch, config.slack()))));
       }

@@ -11,7 +11,7 @@ class BatchingPoliciesTest {
   @Test
   void goodputDefaultsAreTheDocumentedOnes() {
     GoodputConfig c = ((GoodputPolicy) BatchingPolicies.parse(BatchingPolicies.DEFAULT_SPEC, 500)).config();
-    assertEquals(new GoodputConfig(2, 4096, 500, 64L << 20, 0, LearningRateCoupling.ADASCALE, 32, 16, 0, 1.25, 5000,
+    assertEquals(new GoodputConfig(2, 4096, 500, 64L << 20, 0, LearningRateCoupling.ADASCALE, 32, 1, 0, 1.25, 5000,
         1000, 0, 2, "sgd"), c);
     assertEquals(GoodputConfig.defaults(500, "sgd"), c);
     GoodputConfig adam = ((GoodputPolicy) BatchingPolicies.parse("goodput", 500, "adam:0.001")).config();

@@ -34,13 +34,15 @@ class GoodputPolicyTest {
   @Test
   void computeBoundItGrowsUnderHighNoiseAndShrinksUnderLowNoise() {
     double rate = 1e6; // beta lambda = 10: no batch keeps up, so B = B* = sqrt(alpha B_noise / beta)
-    GoodputPolicy p = policy("");
+    GoodputPolicy p = policy("maxLr=1e6"); // a learning rate free to follow the AdaScale gain
     BatchDecision noisy = run(p, 300, 1000, 1, rate, 0);
     assertEquals(Math.sqrt(ALPHA * 1000 / BETA), noisy.batchSize(), 2);
     assertEquals(1000, noisy.noiseScale(), 1e-6);
     BatchDecision clean = run(p, 300, 1, 1, rate, 0); // the same policy, now low noise: it shrinks
     assertEquals(Math.sqrt(ALPHA * 1 / BETA), clean.batchSize(), 1);
     assertTrue(clean.batchSize() < noisy.batchSize() / 10);
+    // by default the rate never exceeds the tuned one, so a batch beyond b0 = 32 is worth one step at b0
+    assertEquals(32, run(policy(""), 300, 1000, 1, rate, 0).batchSize(), 1);
   }
 
   @Test
@@ -138,7 +140,7 @@ class GoodputPolicyTest {
 
   @Test
   void growsAtMostByTheGrowthFactorPerBatch() {
-    GoodputPolicy p = policy("growth=4");
+    GoodputPolicy p = policy("growth=4,maxLr=1e6");
     BatchDecision d = p.initial();
     int previous = d.batchSize();
     for (int i = 0; i < 20; i++) {

@@ -67,6 +67,22 @@ public record GradientNoise(double traceCovariance, double gradientSquaredNorm) 
   }
 
   /**
+   * The batch size at which the AdaScale gain reaches {@code gain}: solving
+   * (tr(Sigma)/B0 + |G|^2) / (tr(Sigma)/B + |G|^2) = gain for B gives
+   * B = tr(Sigma) / ((tr(Sigma)/B0 + |G|^2) / gain - |G|^2). Infinite when the gain never gets there
+   * (it is at most 1 + B_noise/B0) or the noise is unknown.
+   */
+  public double batchAtGain(double gain, double baseBatchSize) {
+    if (!known() || Double.isInfinite(gain)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double trace = Math.max(traceCovariance, 0);
+    double signal = Math.max(gradientSquaredNorm, 0);
+    double denominator = (trace / baseBatchSize + signal) / gain - signal;
+    return denominator > 0 ? trace / denominator : Double.POSITIVE_INFINITY;
+  }
+
+  /**
    * The largest batch size whose efficiency is at least (1 - slack) times that of {@code batchSize}:
    * E(B')/E(B) = (B_noise + B)/(B_noise + B') >= 1 - slack gives B' = B + slack (B_noise + B)/(1 - slack).
    * Infinite when only noise is measured; {@code batchSize} while unknown.
