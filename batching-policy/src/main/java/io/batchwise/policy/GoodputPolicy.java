@@ -16,8 +16,10 @@ import io.batchwise.policy.goodput.StepTime;
  * (E(B) falls) and makes the model staler. Events already waiting (a backlog, a burst) are not limited by
  * the arrival rate, so the policy takes up to B* of them per batch, B* = sqrt(alpha B_noise / beta) the
  * offline goodput optimum of Pollux, never fewer than B_k, never waiting for more; once caught up, B
- * falls back to B_k. When no batch within the bounds keeps up (compute-bound: a big model, a fast
- * stream), B = B*. Noisy gradients (large B_noise) raise B*, clean ones lower it.
+ * falls back to B_k. When no batch within the bounds can drain the backlog in time but one keeps up with
+ * the arrivals, B is at least that one, so the lag does not grow. When none keeps up even with the
+ * arrivals (compute-bound: a big model, a fast stream), B = B*: the lag grows whatever B is, so learn
+ * as fast as possible. Noisy gradients (large B_noise) raise B*, clean ones lower it.
  *
  * <p>B* uses the efficiency the learning rate actually gets: with AdaScale capped at {@code maxLr}
  * (default 1, never above the tuned rate), a batch beyond the cap is worth maxLr steps at b0, so B* is at
@@ -103,6 +105,11 @@ public final class GoodputPolicy implements BatchingPolicy {
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
       batch = f.streamOptimum(needed, backlog, lo, hi);
+      double arrivalsOnly = t.keepUpBatch(config.headroom() * arrivalRate);
+      if (t.keepUpBatch(needed) > hi && arrivalsOnly <= hi) {
+        // the backlog cannot drain in time, but the lag must at least not grow
+        batch = (int) Math.max(batch, Math.ceil(arrivalsOnly));
+      }
       if (config.slack() > 0 && batch >= t.keepUpBatch(needed)) {
         batch = (int) Math.max(batch, Math.min(hi, Math.floor(g.batchWithinSlack(batch, config.slack()))));
       }

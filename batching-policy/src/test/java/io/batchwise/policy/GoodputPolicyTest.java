@@ -139,6 +139,16 @@ class GoodputPolicyTest {
   }
 
   @Test
+  void whenTheBacklogCannotDrainInTimeItStillKeepsUpWithTheArrivals() {
+    // capacity tops out near 1 / BETA = 100,000/s; arrivals at 60,000/s plus 10^6 waiting cannot drain in 5 s
+    GoodputPolicy p = policy("latency=100s");
+    int b = run(p, 300, 10, 1, 60_000, 1_000_000).batchSize();
+    double keepUp = ALPHA * 1.25 * 60_000 / (1 - BETA * 1.25 * 60_000); // 300
+    assertTrue(b >= keepUp, "B=" + b + " keeps up with the arrivals (" + keepUp + ")");
+    assertTrue(b <= 4096);
+  }
+
+  @Test
   void growsAtMostByTheGrowthFactorPerBatch() {
     GoodputPolicy p = policy("growth=4,maxLr=1e6");
     BatchDecision d = p.initial();
