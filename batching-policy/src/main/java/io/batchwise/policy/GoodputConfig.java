@@ -7,7 +7,10 @@ import java.util.List;
  * Settings of {@link GoodputPolicy}, parsed from {@code goodput:key=value,...}. Every key, its default and
  * its meaning:
  *
- * @param minBatch        {@code min} (default 1): smallest batch size; wins over every other bound
+ * @param minBatch        {@code min} (default 2 with lr=adascale and b0 other than 1, else 1; never above max):
+ *                        smallest batch size; wins over every other bound. A batch of one example carries no
+ *                        variance information, so while the learning rate depends on the noise the policy
+ *                        keeps measuring it with two
  * @param maxBatch        {@code max} (default 4096): largest batch size
  * @param latencyMillis   {@code latency} (default: the max wait the learner passes to
  *                        {@link BatchingPolicies#parse}): a batch must fill within this time, so B <= backlog + lambda * latency;
@@ -18,18 +21,28 @@ import java.util.List;
  * @param coupling        {@code lr} (default: {@code adascale} for SGD and momentum, {@code sqrt} for Adam,
  *                        AdaGrad and RMSprop, {@code none} for FTRL, from {@code optimizer}): none, linear,
  *                        sqrt or adascale
- * @param baseBatch       {@code b0} (default 1): the batch size the base learning rate was tuned for;
- *                        E(b0) = 1 and the learning-rate multiplier at b0 is 1
- * @param maxLrMultiplier {@code maxLr} (default 16): cap on the learning-rate multiplier, because a gain
- *                        computed from the noise can exceed what the loss's curvature tolerates
+ * @param baseBatch       {@code b0} (default 32, the Keras habit): the batch size the base learning rate was
+ *                        tuned for; the multiplier at b0 is 1. Set it to the batch size used when tuning the
+ *                        rate: docs/BENCHMARKS.md shows it matters more than any other key. {@code inf} means the base rate suits noise-free gradients,
+ *                        and AdaScale's gain becomes B / (B + B_noise)
+ * @param maxLrMultiplier {@code maxLr} (default 1): cap on the learning-rate multiplier, because a gain
+ *                        computed from the noise can exceed what the loss's curvature tolerates. At 1 the
+ *                        rate never exceeds the tuned one: AdaScale only lowers it below b0, and the
+ *                        efficiency model counts a larger batch as no more than one step at b0
  * @param warmupExamples  {@code warmup} (default 0 = off): during the first this many examples the
  *                        batch stays at the keep-up size and the multiplier ramps linearly up from 0
  * @param headroom        {@code headroom} (default 1.25): keep up with headroom x lambda, not lambda, so
  *                        estimation error and jitter do not let a backlog build
  * @param drainMillis     {@code drain} (default 5s): drain a backlog within this time, i.e. keep up with
  *                        lambda + backlog / drain. Units ms, s, m; bare numbers are ms
- * @param smoothing       {@code smoothing} (default 0.95): decay of the moving averages of tr(Sigma) and
- *                        |G|^2 per batch, about 1/(1-smoothing) batches remembered
+ * @param noiseWindow     {@code window} (default 1000): examples the moving averages of tr(Sigma) and |G|^2
+ *                        span; the past decays by exp(-B / window) per batch of B
+ * @param slack           {@code slack} (default 0): when the learner keeps up, take the largest batch whose
+ *                        statistical efficiency is within this fraction of the keep-up batch's,
+ *                        B_k + slack (B_noise + B_k) / (1 - slack); saves compute when the noise is high
+ * @param growth          {@code growth} (default 2): the next batch is at most this many times the last one,
+ *                        a trust region for estimates that were measured at smaller batches; shrinking is
+ *                        never limited
  * @param optimizer       {@code optimizer} (default sgd): the optimizer family, only to choose the default
  *                        {@code lr}
  */
@@ -45,11 +58,13 @@ public record GoodputConfig(
     long warmupExamples,
     double headroom,
     long drainMillis,
-    double smoothing,
+    double noiseWindow,
+    double slack,
+    int growth,
     String optimizer) {
 
   static final List<String> KEYS = List.of("min", "max", "latency", "memory", "bytesPerExample", "lr", "b0",
-      "maxLr", "warmup", "headroom", "drain", "smoothing", "optimizer");
+      "maxLr", "warmup", "headroom", "drain", "window", "slack", "growth", "optimizer");
 
   public GoodputConfig {
     if (minBatch < 1 || maxBatch < minBatch) {
@@ -58,9 +73,12 @@ public record GoodputConfig(
     if (latencyMillis < 0 || memoryBytes < 0 || bytesPerExample < 0 || warmupExamples < 0 || drainMillis <= 0) {
       throw new IllegalArgumentException("latency, memory, bytesPerExample, warmup must be >= 0 and drain > 0");
     }
-    if (!(baseBatch > 0) || !(maxLrMultiplier > 0) || !(headroom >= 1) || !(smoothing >= 0 && smoothing < 1)
-        || Double.isInfinite(baseBatch) || Double.isInfinite(maxLrMultiplier) || Double.isInfinite(headroom)) {
-      throw new IllegalArgumentException("need b0 > 0, maxLr > 0, headroom >= 1 and 0 <= smoothing < 1");
+    if (!(baseBatch > 0) || !(maxLrMultiplier > 0) || !(headroom >= 1) || !(noiseWindow > 0) || !(slack >= 0 && slack < 1)
+        || Double.isInfinite(maxLrMultiplier) || Double.isInfinite(headroom) || Double.isInfinite(noiseWindow)) {
+      throw new IllegalArgumentException("need b0 > 0, maxLr > 0, headroom >= 1, window > 0 and 0 <= slack < 1");
+    }
+    if (growth < 2) {
+      throw new IllegalArgumentException("growth must be at least 2, got " + growth);
     }
   }
 
@@ -68,8 +86,9 @@ public record GoodputConfig(
   public static GoodputConfig defaults(long maxWaitMillis, String optimizer) {
     String family = optimizer == null || optimizer.isBlank() ? "sgd" : optimizer.strip().toLowerCase(Locale.ROOT);
     family = family.contains(":") ? family.substring(0, family.indexOf(':')) : family;
-    return new GoodputConfig(1, 4096, maxWaitMillis, 64L << 20, 0, LearningRateCoupling.forOptimizer(family),
-        1, 16, 0, 1.25, 5000, 0.95, family);
+    LearningRateCoupling coupling = LearningRateCoupling.forOptimizer(family);
+    return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE ? 2 : 1, 4096, maxWaitMillis, 64L << 20, 0,
+        coupling, 32, 1, 0, 1.25, 5000, 1000, 0, 2, family);
   }
 
   /** Parses the part after {@code goodput:}; keys not given keep their defaults. */
@@ -77,12 +96,17 @@ public record GoodputConfig(
     SpecArguments a = new SpecArguments("goodput:" + arguments, arguments, KEYS);
     GoodputConfig d = defaults(maxWaitMillis, a.text("optimizer", optimizer));
     String lr = a.text("lr", null);
+    LearningRateCoupling coupling = lr == null ? d.coupling : LearningRateCoupling.parse(lr);
+    double b0 = a.real("b0", d.baseBatch);
+    int max = a.integer("max", d.maxBatch);
+    boolean measuresNoise = coupling == LearningRateCoupling.ADASCALE && b0 != 1;
     return new GoodputConfig(
-        a.integer("min", d.minBatch), a.integer("max", d.maxBatch), a.millis("latency", d.latencyMillis),
+        a.integer("min", Math.min(max, measuresNoise ? 2 : 1)), max, a.millis("latency", d.latencyMillis),
         a.bytes("memory", d.memoryBytes), a.bytes("bytesPerExample", d.bytesPerExample),
-        lr == null ? d.coupling : LearningRateCoupling.parse(lr), a.real("b0", d.baseBatch),
+        coupling, b0,
         a.real("maxLr", d.maxLrMultiplier), Math.round(a.real("warmup", d.warmupExamples)),
-        a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("smoothing", d.smoothing),
+        a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("window", d.noiseWindow),
+        a.real("slack", d.slack), a.integer("growth", d.growth),
         d.optimizer);
   }
 
@@ -98,8 +122,9 @@ public record GoodputConfig(
   public String toSpec() {
     return String.format(Locale.ROOT,
         "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
-            + "headroom=%s,drain=%dms,smoothing=%s,optimizer=%s",
+            + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s",
         minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
-        baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, smoothing, optimizer);
+        baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, noiseWindow, slack,
+        growth, optimizer);
   }
 }

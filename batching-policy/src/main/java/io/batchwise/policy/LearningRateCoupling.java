@@ -17,16 +17,22 @@ public enum LearningRateCoupling {
    */
   ADASCALE;
 
-  /** The multiplier for batch size {@code batchSize}; always finite and positive. */
+  /**
+   * Smallest multiplier handed out: a gain of 0 (no signal measured at all) would stop learning for good,
+   * while a tiny rate still lets the estimates see a later drift.
+   */
+  public static final double MIN_MULTIPLIER = 1e-4;
+
+  /** The multiplier for batch size {@code batchSize}; always finite and at least {@link #MIN_MULTIPLIER}. */
   public double multiplier(int batchSize, double baseBatchSize, GradientNoise noise) {
-    double scale = batchSize / baseBatchSize;
+    double scale = Double.isInfinite(baseBatchSize) ? 1.0 : batchSize / baseBatchSize;
     double m = switch (this) {
       case NONE -> 1.0;
       case LINEAR -> scale;
       case SQRT -> Math.sqrt(scale);
       case ADASCALE -> noise.adaScaleGain(batchSize, baseBatchSize);
     };
-    return Double.isFinite(m) && m > 0 ? m : 1.0;
+    return Double.isFinite(m) ? Math.max(m, MIN_MULTIPLIER) : 1.0;
   }
 
   /** Parses {@code none}, {@code linear}, {@code sqrt} or {@code adascale}. */

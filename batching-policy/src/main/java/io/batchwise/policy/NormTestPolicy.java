@@ -10,13 +10,13 @@ import java.util.Locale;
  * a batch is large enough when the variance of its mean gradient is at most theta^2 times the squared
  * gradient norm, tr(Sigma)/B <= theta^2 |G|^2, so the next batch is B = B_noise / theta^2. It ignores
  * step time and arrivals; it is here as the measured alternative to {@link GoodputPolicy}.
- * Spec {@code normtest:theta=0.9,min=2,max=4096,latency=500ms,lr=none,b0=1,maxLr=16,smoothing=0.95}.
+ * Spec {@code normtest:theta=0.9,min=2,max=4096,latency=500ms,lr=adascale,b0=32,maxLr=1,window=1000}.
  *
  * @see GoodputConfig for the shared keys; {@code min} defaults to 2 here, because a batch of one example
  *     carries no variance information and the test could never leave it
  */
 public final class NormTestPolicy implements BatchingPolicy {
-  static final List<String> KEYS = List.of("theta", "min", "max", "latency", "lr", "b0", "maxLr", "smoothing", "optimizer");
+  static final List<String> KEYS = List.of("theta", "min", "max", "latency", "lr", "b0", "maxLr", "window", "optimizer");
   private static final double STATE_VERSION = 1;
 
   private final double theta;
@@ -26,11 +26,11 @@ public final class NormTestPolicy implements BatchingPolicy {
   private final LearningRateCoupling coupling;
   private final double baseBatch;
   private final double maxLrMultiplier;
-  private final double smoothing;
+  private final double window;
   private final NoiseScaleEstimator noise;
 
   public NormTestPolicy(double theta, int minBatch, int maxBatch, long latencyMillis, LearningRateCoupling coupling,
-      double baseBatch, double maxLrMultiplier, double smoothing) {
+      double baseBatch, double maxLrMultiplier, double window) {
     if (!(theta > 0) || minBatch < 1 || maxBatch < minBatch || !(baseBatch > 0) || !(maxLrMultiplier > 0)) {
       throw new IllegalArgumentException("need theta > 0, 1 <= min <= max, b0 > 0 and maxLr > 0");
     }
@@ -41,8 +41,8 @@ public final class NormTestPolicy implements BatchingPolicy {
     this.coupling = coupling;
     this.baseBatch = baseBatch;
     this.maxLrMultiplier = maxLrMultiplier;
-    this.smoothing = smoothing;
-    this.noise = new NoiseScaleEstimator(smoothing);
+    this.window = window;
+    this.noise = new NoiseScaleEstimator(window);
   }
 
   static NormTestPolicy parse(String arguments, long maxWaitMillis, String optimizer) {
@@ -51,14 +51,14 @@ public final class NormTestPolicy implements BatchingPolicy {
     return new NormTestPolicy(a.real("theta", 0.9), a.integer("min", 2), a.integer("max", 4096),
         a.millis("latency", maxWaitMillis),
         lr == null ? LearningRateCoupling.forOptimizer(a.text("optimizer", optimizer)) : LearningRateCoupling.parse(lr),
-        a.real("b0", 1), a.real("maxLr", 16), a.real("smoothing", 0.95));
+        a.real("b0", 32), a.real("maxLr", 1), a.real("window", 1000));
   }
 
   @Override
   public String spec() {
-    return String.format(Locale.ROOT, "normtest:theta=%s,min=%d,max=%d,latency=%dms,lr=%s,b0=%s,maxLr=%s,smoothing=%s",
+    return String.format(Locale.ROOT, "normtest:theta=%s,min=%d,max=%d,latency=%dms,lr=%s,b0=%s,maxLr=%s,window=%s",
         theta, minBatch, maxBatch, latencyMillis, coupling.name().toLowerCase(Locale.ROOT), baseBatch,
-        maxLrMultiplier, smoothing);
+        maxLrMultiplier, window);
   }
 
   @Override

@@ -49,6 +49,9 @@ final class SpecArguments {
     if (v == null) {
       return fallback;
     }
+    if (v.equalsIgnoreCase("inf") || v.equalsIgnoreCase("infinity")) {
+      return Double.POSITIVE_INFINITY;
+    }
     try {
       return Double.parseDouble(v);
     } catch (NumberFormatException e) {

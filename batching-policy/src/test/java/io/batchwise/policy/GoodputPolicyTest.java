@@ -34,13 +34,15 @@ class GoodputPolicyTest {
   @Test
   void computeBoundItGrowsUnderHighNoiseAndShrinksUnderLowNoise() {
     double rate = 1e6; // beta lambda = 10: no batch keeps up, so B = B* = sqrt(alpha B_noise / beta)
-    GoodputPolicy p = policy("");
+    GoodputPolicy p = policy("maxLr=1e6"); // a learning rate free to follow the AdaScale gain
     BatchDecision noisy = run(p, 300, 1000, 1, rate, 0);
     assertEquals(Math.sqrt(ALPHA * 1000 / BETA), noisy.batchSize(), 2);
     assertEquals(1000, noisy.noiseScale(), 1e-6);
     BatchDecision clean = run(p, 300, 1, 1, rate, 0); // the same policy, now low noise: it shrinks
     assertEquals(Math.sqrt(ALPHA * 1 / BETA), clean.batchSize(), 1);
     assertTrue(clean.batchSize() < noisy.batchSize() / 10);
+    // by default the rate never exceeds the tuned one, so a batch beyond b0 = 32 is worth one step at b0
+    assertEquals(32, run(policy(""), 300, 1000, 1, rate, 0).batchSize(), 1);
   }
 
   @Test
@@ -54,10 +56,20 @@ class GoodputPolicyTest {
       double capacity = b / (ALPHA + BETA * b);
       assertTrue(capacity >= 1.25 * rate * (1 - 1e-9), "keeps up with headroom at rate " + rate + ": B=" + b);
       double smaller = (b - 1) / (ALPHA + BETA * (b - 1));
-      assertTrue(b == 1 || smaller < 1.25 * rate, "and is the smallest that does at rate " + rate);
+      assertTrue(b == p.config().minBatch() || smaller < 1.25 * rate, "and is the smallest that does at rate " + rate);
       previous = b;
     }
     assertTrue(previous > 100);
+  }
+
+  @Test
+  void keepingUpItTakesTheSmallestBatchUnlessSlackBuysCompute() {
+    double rate = 500; // capacity at B = 1 is ~990/s, enough with 25% headroom
+    assertEquals(2, run(policy(""), 300, 1e4, 1, rate, 0).batchSize()); // min 2, to keep measuring the noise
+    assertEquals(1, run(policy("b0=1"), 300, 1e4, 1, rate, 0).batchSize());
+    // with 10% slack the batch grows with the noise scale: B_k + 0.1 (B_noise + B_k) / 0.9
+    assertEquals(Math.floor(2 + 0.1 * (1e4 + 2) / 0.9), run(policy("slack=0.1,latency=100s"), 300, 1e4, 1, rate, 0).batchSize(), 1);
+    assertEquals(Math.floor(2 + 0.1 * (10 + 2) / 0.9), run(policy("slack=0.1,latency=100s"), 300, 10, 1, rate, 0).batchSize(), 1);
   }
 
   @Test
@@ -74,7 +86,7 @@ class GoodputPolicyTest {
   void respectsEveryBound() {
     SplittableRandom random = new SplittableRandom(3);
     String[] configs = {"min=4,max=64", "max=4096,latency=20ms", "memory=1MiB,bytesPerExample=8KiB", "min=300,latency=1ms",
-        "min=1,max=1", "lr=linear,maxLr=3"};
+        "min=1,max=1", "lr=linear,maxLr=3", "slack=0.5,latency=50ms", "b0=inf"};
     for (String args : configs) {
       GoodputPolicy p = policy(args);
       GoodputConfig c = p.config();
@@ -111,7 +123,8 @@ class GoodputPolicyTest {
         new BatchObservation(Integer.MAX_VALUE, 1e-3, 1, 1e12, Long.MAX_VALUE, 1e300, 1e-300),
         new BatchObservation(64, 1e-3, 0.1, 1000, 0, 1.0, 5.0), // |gbar|^2 > mean |g_i|^2
     };
-    for (String args : new String[] {"", "lr=linear", "lr=sqrt", "lr=none", "warmup=1000", "min=8,max=16"}) {
+    for (String args : new String[] {"", "b0=1", "b0=inf", "lr=linear", "lr=sqrt", "lr=none", "warmup=1000", "min=8,max=16",
+        "slack=0.9"}) {
       for (BatchObservation o : cases) {
         GoodputPolicy p = policy(args);
         GoodputConfig c = p.config();
@@ -126,9 +139,33 @@ class GoodputPolicyTest {
   }
 
   @Test
+  void whenTheBacklogCannotDrainInTimeItStillKeepsUpWithTheArrivals() {
+    // capacity tops out near 1 / BETA = 100,000/s; arrivals at 60,000/s plus 10^6 waiting cannot drain in 5 s
+    GoodputPolicy p = policy("latency=100s");
+    int b = run(p, 300, 10, 1, 60_000, 1_000_000).batchSize();
+    double keepUp = ALPHA * 1.25 * 60_000 / (1 - BETA * 1.25 * 60_000); // 300
+    assertTrue(b >= keepUp, "B=" + b + " keeps up with the arrivals (" + keepUp + ")");
+    assertTrue(b <= 4096);
+  }
+
+  @Test
+  void growsAtMostByTheGrowthFactorPerBatch() {
+    GoodputPolicy p = policy("growth=4,maxLr=1e6");
+    BatchDecision d = p.initial();
+    int previous = d.batchSize();
+    for (int i = 0; i < 20; i++) {
+      d = p.next(observe(d.batchSize(), 1e5, 1, 1e6, 1_000_000));
+      assertTrue(d.batchSize() <= 4 * previous, d.batchSize() + " after " + previous);
+      previous = d.batchSize();
+    }
+    assertEquals(Math.round(Math.sqrt(ALPHA * 1e5 / BETA)), previous, 1); // B*, reached in a few steps
+    assertEquals(2, p.next(observe(previous, 1e5, 1, 10, 0)).batchSize()); // shrinking is immediate
+  }
+
+  @Test
   void noArrivalsAndNoBacklogKeepTheMinimumBatch() {
-    BatchDecision d = run(policy("min=2"), 50, 1e4, 1, 0, 0);
-    assertEquals(2, d.batchSize());
+    BatchDecision d = run(policy("min=3"), 50, 1e4, 1, 0, 0);
+    assertEquals(3, d.batchSize());
   }
 
   @Test
@@ -152,6 +189,7 @@ class GoodputPolicyTest {
   void warmUpRampsTheLearningRateAndHoldsTheKeepUpBatch() {
     GoodputPolicy p = policy("warmup=10000,lr=none");
     BatchDecision first = p.initial();
+    assertEquals(1, first.batchSize());
     assertEquals(1.0 / 10000, first.learningRateMultiplier(), 1e-12);
     BatchDecision d = first;
     long seen = 0;

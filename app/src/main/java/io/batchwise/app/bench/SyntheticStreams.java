@@ -61,8 +61,8 @@ public final class SyntheticStreams {
   /**
    * A 784-dimensional image-like task (MNIST's shape) generated on demand, so it needs no memory: each
    * example mixes 12 smooth random "strokes" (a low-rank latent code through a fixed 784 x 12 dictionary),
-   * clipped to [0, 1] like pixel intensities plus pixel noise; its label is a fixed random two-layer
-   * teacher network of the latent code, so a nonlinear model is needed.
+   * clipped to [0, 1] like pixel intensities plus pixel noise; its label is whether a fixed random
+   * two-layer teacher network of the latent code exceeds its median, so a nonlinear model does better.
    */
   public static BenchStream imageLike(int n, long seed) {
     return new ImageLikeStream(n, seed);
@@ -78,6 +78,7 @@ public final class SyntheticStreams {
     private final double[] teacherIn = new double[HIDDEN * LATENT];
     private final double[] teacherOut = new double[HIDDEN];
     private final double[] latent = new double[LATENT];
+    private final double threshold;
 
     ImageLikeStream(int n, long seed) {
       this.n = n;
@@ -100,6 +101,13 @@ public final class SyntheticStreams {
       for (int i = 0; i < HIDDEN; i++) {
         teacherOut[i] = gaussian(random) * 3 / Math.sqrt(HIDDEN);
       }
+      // the median teacher output on a sample, so that the classes are balanced
+      double[] sample = new double[2001];
+      for (int i = 0; i < sample.length; i++) {
+        sample[i] = teacher(-1 - i);
+      }
+      java.util.Arrays.sort(sample);
+      threshold = sample[sample.length / 2];
     }
 
     @Override
@@ -138,6 +146,10 @@ public final class SyntheticStreams {
 
     @Override
     public double label(int index) {
+      return teacher(index) > threshold ? 1 : 0;
+    }
+
+    private double teacher(int index) {
       SplittableRandom random = exampleRandom(index);
       latent(random);
       double z = 0;
@@ -148,7 +160,7 @@ public final class SyntheticStreams {
         }
         z += teacherOut[h] * Math.max(0, a);
       }
-      return z > 0 ? 1 : 0;
+      return z;
     }
   }
 

@@ -13,7 +13,8 @@ import io.batchwise.policy.estimate.ArrivalRateEstimator;
  * times of an {@link ArrivalPattern}; the learner takes a batch when the policy's size is reached or
  * its oldest event has waited the max wait, never before it has finished the previous step; each step
  * advances the clock by the measured wall time of {@code learn()} plus the policy's own decision, so
- * compute costs are real while waiting costs nothing to run.
+ * compute costs are real while waiting costs nothing to run. The step time the policy observes is the
+ * same per-update cost: {@code learn()} plus the previous decision.
  */
 public final class VirtualClockRun {
   /** Examples the loss EMA spans; the target counts only once this many have been seen. */
@@ -27,6 +28,12 @@ public final class VirtualClockRun {
 
   public PolicyRunResult run(String scenario, BenchStream stream, double[] arrivals, String patternName,
       OnlineModel model, BatchingPolicy policy, String policyLabel, double targetLoss) {
+    return run(scenario, stream, arrivals, patternName, model, policy, policyLabel, targetLoss, null);
+  }
+
+  /** As above; when {@code trace} is given, appends one CSV line per step to it. */
+  public PolicyRunResult run(String scenario, BenchStream stream, double[] arrivals, String patternName,
+      OnlineModel model, BatchingPolicy policy, String policyLabel, double targetLoss, StringBuilder trace) {
     int n = stream.size();
     int d = stream.featureCount();
     double[] row = new double[d];
@@ -52,6 +59,7 @@ public final class VirtualClockRun {
     long updates = 0;
     double clock = 0;
     BatchDecision decision = policy.initial();
+    double decisionSeconds = 0; // what the last decision cost: part of the learner's time per update
     int next = 0;
     while (next < n) {
       int want = Math.max(1, decision.batchSize());
@@ -76,10 +84,13 @@ public final class VirtualClockRun {
       }
       arrivalRate.record(newlyArrived, ready);
       long backlog = Math.max(0, arrived - end);
-      BatchObservation observation = new BatchObservation(batch.size(), learnSeconds, close - arrivals[next],
+      BatchObservation observation = new BatchObservation(batch.size(), learnSeconds + decisionSeconds, close - arrivals[next],
           arrivalRate.rate(ready), backlog, step.meanExampleGradientSquaredNorm(), step.meanGradientSquaredNorm());
+      long deciding = System.nanoTime();
       decision = policy.next(observation);
-      double stepSeconds = (System.nanoTime() - started) * 1e-9;
+      long decided = System.nanoTime();
+      decisionSeconds = (decided - deciding) * 1e-9;
+      double stepSeconds = (decided - started) * 1e-9;
       compute += stepSeconds;
       clock = close + stepSeconds;
       updates++;
@@ -97,6 +108,10 @@ public final class VirtualClockRun {
       lossMoment = keep * lossMoment + (1 - keep) * batchLoss;
       lossPower *= keep;
       double ema = lossMoment / (1 - lossPower);
+      if (trace != null) {
+        trace.append(String.format(java.util.Locale.ROOT, "%.6f,%d,%d,%.6g,%.6g,%d,%.6g,%.6g,%.6g%n", clock, end, batch.size(),
+            step.learningRate(), decision.noiseScale(), backlog, batchLoss, ema, stepSeconds));
+      }
       if (examplesToTarget < 0 && end >= lossWindow && ema <= targetLoss) {
         examplesToTarget = end;
         secondsToTarget = clock;

@@ -1,23 +1,19 @@
 package io.batchwise.policy.estimate;
 
 /**
- * Exponential moving average with Adam's bias correction (Kingma and Ba 2015): m_t = d m_{t-1} + (1-d) x_t,
- * reported as m_t / (1 - d^t), so the first values are not pulled towards the zero it starts from.
+ * Exponential moving average with Adam's bias correction (Kingma and Ba 2015): m_t = d_t m_{t-1} + (1-d_t) x_t,
+ * reported as m_t / (1 - d_1 d_2 ... d_t), so the first values are not pulled towards the zero it starts
+ * from. The decay may change from value to value (a value that stands for more data decays the past more).
  */
 public final class BiasCorrectedAverage {
-  private final double decay;
   private double moment;
   private double decayPower = 1.0;
 
-  /** @param decay weight of the past per update, in [0, 1); the average spans about 1/(1-decay) updates */
-  public BiasCorrectedAverage(double decay) {
+  /** @param decay weight of the past, in [0, 1) */
+  public void add(double value, double decay) {
     if (!(decay >= 0 && decay < 1)) {
       throw new IllegalArgumentException("decay must be in [0, 1), got " + decay);
     }
-    this.decay = decay;
-  }
-
-  public void add(double value) {
     moment = decay * moment + (1 - decay) * value;
     decayPower *= decay;
   }

@@ -7,7 +7,9 @@ import io.batchwise.policy.goodput.GradientNoise;
  * appendix A, with the per-example gradients as the small batch):
  * tr(Sigma) ~= B/(B-1) (mean_i |g_i|^2 - |gbar|^2) and |G|^2 ~= |gbar|^2 - tr(Sigma)/B, both unbiased.
  * Each is smoothed on its own with a bias-corrected moving average before their ratio is taken, since
- * the ratio of two noisy estimates is badly biased. A batch of one example carries no variance
+ * the ratio of two noisy estimates is badly biased. The average forgets per example, not per batch: a
+ * batch of B weighs as much as B batches of one would, so small batches (noisy estimates) count little
+ * and the memory spans the same stretch of the stream whatever the batch sizes. A batch of one example carries no variance
  * information and is skipped, as are non-finite inputs.
  */
 public final class NoiseScaleEstimator {
@@ -17,10 +19,16 @@ public final class NoiseScaleEstimator {
   private final BiasCorrectedAverage trace;
   private final BiasCorrectedAverage signal;
 
-  /** @param decay weight of the past per observation, in [0, 1) */
-  public NoiseScaleEstimator(double decay) {
-    this.trace = new BiasCorrectedAverage(decay);
-    this.signal = new BiasCorrectedAverage(decay);
+  private final double decayPerExample;
+
+  /** @param windowExamples examples the averages span: the past decays by exp(-B / window) per batch of B */
+  public NoiseScaleEstimator(double windowExamples) {
+    if (!(windowExamples > 0)) {
+      throw new IllegalArgumentException("window must be positive, got " + windowExamples);
+    }
+    this.decayPerExample = Math.exp(-1.0 / windowExamples);
+    this.trace = new BiasCorrectedAverage();
+    this.signal = new BiasCorrectedAverage();
   }
 
   /**
@@ -36,8 +44,9 @@ public final class NoiseScaleEstimator {
     double b = batchSize;
     double traceEstimate = b / (b - 1) * (meanExampleGradientSquaredNorm - meanGradientSquaredNorm);
     double signalEstimate = meanGradientSquaredNorm - traceEstimate / b;
-    trace.add(traceEstimate);
-    signal.add(signalEstimate);
+    double decay = Math.pow(decayPerExample, b);
+    trace.add(traceEstimate, decay);
+    signal.add(signalEstimate, decay);
     return true;
   }
 

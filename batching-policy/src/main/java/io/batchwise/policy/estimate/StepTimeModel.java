@@ -8,13 +8,15 @@ import io.batchwise.policy.goodput.StepTime;
  * exceeds k robust scales gets weight k s / |r|, so a garbage-collection pause of 100x the usual step
  * time moves the fit by about k s, not by the pause. Forgetting keeps it tracking a drifting machine.
  *
- * <p>While every observed step had (nearly) the same batch size, alpha and beta cannot be told apart;
- * the model then splits the mean time evenly between them, which makes larger batches look cheaper per
- * example than they may be, so the policy tries one and the fit becomes identifiable.
+ * <p>While the remembered steps all had (nearly) the same batch size, alpha and beta cannot be told
+ * apart. The model then keeps the proportions of its last identifiable fit, rescaled to the mean time
+ * now measured; before any identifiable fit it splits the mean time evenly between them, which makes
+ * larger batches look cheaper per example than they may be, so the policy tries one and the fit becomes
+ * identifiable.
  */
 public final class StepTimeModel {
   /** Slots {@link #exportState()} fills. */
-  public static final int STATE_SIZE = 7;
+  public static final int STATE_SIZE = 9;
   private static final double HUBER_K = 1.5;
 
   private final double decay;
@@ -25,6 +27,8 @@ public final class StepTimeModel {
   private double sumBT;
   private double scale = Double.NaN;
   private double count;
+  private double lastAlpha = Double.NaN;
+  private double lastBeta = Double.NaN;
 
   /** @param decay weight of the past per observation, in (0, 1); about 1/(1-decay) steps are remembered */
   public StepTimeModel(double decay) {
@@ -57,6 +61,13 @@ public final class StepTimeModel {
     sumT = decay * sumT + w * stepSeconds;
     sumBT = decay * sumBT + w * batchSize * stepSeconds;
     count++;
+    // proportions worth keeping come from a clear spread of sizes and an interior fit
+    double meanB = sumB / weight;
+    StepTime fit = identifiedFit();
+    if (fit != null && sumBB / weight - meanB * meanB >= 0.01 * meanB * meanB && fit.alpha() > 0 && fit.beta() > 0) {
+      lastAlpha = fit.alpha();
+      lastBeta = fit.beta();
+    }
   }
 
   /** The current fit; alpha = beta = 0 before any observation. */
@@ -64,11 +75,30 @@ public final class StepTimeModel {
     if (weight <= 0) {
       return new StepTime(0, 0);
     }
+    StepTime fit = identifiedFit();
+    if (fit != null) {
+      return fit;
+    }
+    double meanB = sumB / weight;
+    double meanT = sumT / weight;
+    double lastAtMean = lastAlpha + lastBeta * meanB;
+    if (lastAtMean > 0) {
+      double scale = meanT / lastAtMean;
+      return new StepTime(lastAlpha * scale, lastBeta * scale);
+    }
+    return new StepTime(meanT / 2, meanT / (2 * meanB));
+  }
+
+  /** The weighted least-squares fit, or null while the batch sizes seen do not spread enough to identify it. */
+  private StepTime identifiedFit() {
+    if (weight <= 0) {
+      return null;
+    }
     double meanB = sumB / weight;
     double meanT = sumT / weight;
     double varianceB = sumBB / weight - meanB * meanB;
     if (varianceB <= 1e-4 * meanB * meanB) {
-      return new StepTime(meanT / 2, meanT / (2 * meanB));
+      return null;
     }
     double beta = (sumBT / weight - meanB * meanT) / varianceB;
     double alpha = meanT - beta * meanB;
@@ -83,7 +113,7 @@ public final class StepTimeModel {
   }
 
   public double[] exportState() {
-    return new double[] {weight, sumB, sumBB, sumT, sumBT, scale, count};
+    return new double[] {weight, sumB, sumBB, sumT, sumBT, scale, count, lastAlpha, lastBeta};
   }
 
   public void restoreState(double[] state, int offset) {
@@ -94,5 +124,7 @@ public final class StepTimeModel {
     sumBT = state[offset + 4];
     scale = state[offset + 5];
     count = state[offset + 6];
+    lastAlpha = state[offset + 7];
+    lastBeta = state[offset + 8];
   }
 }

@@ -49,13 +49,49 @@ public record GradientNoise(double traceCovariance, double gradientSquaredNorm) 
   /**
    * AdaScale gain r = (tr(Sigma)/B0 + |G|^2) / (tr(Sigma)/B + |G|^2) = (B/B0) E(B) (Johnson et al. 2020,
    * "AdaScale SGD"): one step at B with the learning rate times r makes the progress of r steps at B0.
-   * Lies between 1 and B/B0. While unknown, the cautious min(1, B/B0).
+   * Lies between 1 and B/B0. For B0 = infinity (a base rate tuned for noise-free gradients) it is
+   * B / (B + B_noise), the optimal step size of McCandlish et al. (2018, eq. 2.6) relative to the
+   * noise-free one. While unknown, the cautious min(1, B/B0).
    */
   public double adaScaleGain(double batchSize, double baseBatchSize) {
     double scale = batchSize / baseBatchSize;
     if (!known()) {
       return Math.min(1.0, scale);
     }
+    if (Double.isInfinite(baseBatchSize)) {
+      double trace = Math.max(traceCovariance, 0);
+      double signal = Math.max(gradientSquaredNorm, 0);
+      return batchSize * signal / (trace + batchSize * signal);
+    }
     return scale * efficiency(batchSize, baseBatchSize);
+  }
+
+  /**
+   * The batch size at which the AdaScale gain reaches {@code gain}: solving
+   * (tr(Sigma)/B0 + |G|^2) / (tr(Sigma)/B + |G|^2) = gain for B gives
+   * B = tr(Sigma) / ((tr(Sigma)/B0 + |G|^2) / gain - |G|^2). Infinite when the gain never gets there
+   * (it is at most 1 + B_noise/B0) or the noise is unknown.
+   */
+  public double batchAtGain(double gain, double baseBatchSize) {
+    if (!known() || Double.isInfinite(gain)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double trace = Math.max(traceCovariance, 0);
+    double signal = Math.max(gradientSquaredNorm, 0);
+    double denominator = (trace / baseBatchSize + signal) / gain - signal;
+    return denominator > 0 ? trace / denominator : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The largest batch size whose efficiency is at least (1 - slack) times that of {@code batchSize}:
+   * E(B')/E(B) = (B_noise + B)/(B_noise + B') >= 1 - slack gives B' = B + slack (B_noise + B)/(1 - slack).
+   * Infinite when only noise is measured; {@code batchSize} while unknown.
+   */
+  public double batchWithinSlack(double batchSize, double slack) {
+    double noiseScale = noiseScale();
+    if (Double.isNaN(noiseScale) || !(slack > 0)) {
+      return batchSize;
+    }
+    return batchSize + slack * (noiseScale + batchSize) / (1 - slack);
   }
 }

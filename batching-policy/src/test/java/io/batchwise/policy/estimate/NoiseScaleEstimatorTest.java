@@ -89,7 +89,7 @@ class NoiseScaleEstimatorTest {
     double trace = source.trace();
     double signal = source.signal();
     for (int b : new int[] {2, 16, 128}) {
-      NoiseScaleEstimator estimator = new NoiseScaleEstimator(0.999);
+      NoiseScaleEstimator estimator = new NoiseScaleEstimator(1000.0 * b); // ~1000 batches whatever their size
       for (int step = 0; step < 6000; step++) {
         double[] stats = source.batch(b);
         assertTrue(estimator.observe(b, stats[0], stats[1]));
@@ -106,7 +106,8 @@ class NoiseScaleEstimatorTest {
   @Test
   void singleBatchFormulasAreExactForTheirExpectations() {
     // E[mean |g_i|^2] = |G|^2 + tr(Sigma), E[|gbar|^2] = |G|^2 + tr(Sigma)/B: the estimator inverts them
-    NoiseScaleEstimator estimator = new NoiseScaleEstimator(0.0);
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(1e-3); // forgets everything before the last batch
+    estimator.observe(3, 1e3, 1);
     estimator.observe(10, 4.0 + 30.0, 4.0 + 30.0 / 10);
     assertEquals(30.0, estimator.current().traceCovariance(), 1e-12);
     assertEquals(4.0, estimator.current().gradientSquaredNorm(), 1e-12);
@@ -114,15 +115,30 @@ class NoiseScaleEstimatorTest {
 
   @Test
   void biasCorrectionMakesTheFirstEstimateTheObservation() {
-    NoiseScaleEstimator estimator = new NoiseScaleEstimator(0.99);
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(1e6);
     estimator.observe(4, 9.0, 3.0);
     assertEquals(4.0 / 3 * 6.0, estimator.current().traceCovariance(), 1e-12);
     assertEquals(3.0 - 2.0, estimator.current().gradientSquaredNorm(), 1e-12);
   }
 
   @Test
+  void forgetsPerExampleNotPerBatch() {
+    // one batch of 100 must weigh what 50 batches of 2 weigh: both decay the past by exp(-100 / window)
+    NoiseScaleEstimator big = new NoiseScaleEstimator(500);
+    NoiseScaleEstimator small = new NoiseScaleEstimator(500);
+    big.observe(2, 2 + 10, 2 + 5);
+    small.observe(2, 2 + 10, 2 + 5);
+    big.observe(100, 1 + 40, 1 + 0.4);
+    for (int i = 0; i < 50; i++) {
+      small.observe(2, 1 + 40, 1 + 20);
+    }
+    assertEquals(big.current().traceCovariance(), small.current().traceCovariance(), 1e-9);
+    assertEquals(big.current().gradientSquaredNorm(), small.current().gradientSquaredNorm(), 1e-9);
+  }
+
+  @Test
   void skipsUninformativeInputs() {
-    NoiseScaleEstimator estimator = new NoiseScaleEstimator(0.9);
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(100);
     assertFalse(estimator.observe(1, 5, 5));
     assertFalse(estimator.observe(0, 5, 5));
     assertFalse(estimator.observe(8, Double.NaN, 1));

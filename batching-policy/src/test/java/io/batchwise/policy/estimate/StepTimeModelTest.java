@@ -66,6 +66,25 @@ class StepTimeModelTest {
   }
 
   @Test
+  void keepsTheLastIdentifiedProportionsWhenTheBatchSizeSettles() {
+    StepTimeModel model = new StepTimeModel(0.9);
+    for (int step = 0; step < 100; step++) {
+      int b = SIZES[step % SIZES.length];
+      model.observe(b, 1e-3 + 2e-6 * b);
+    }
+    for (int step = 0; step < 500; step++) {
+      model.observe(64, 1e-3 + 2e-6 * 64); // the spread of sizes is forgotten, the proportions are not
+    }
+    assertEquals(1e-3, model.current().alpha(), 1e-9);
+    assertEquals(2e-6, model.current().beta(), 1e-12);
+    for (int step = 0; step < 500; step++) {
+      model.observe(64, 2 * (1e-3 + 2e-6 * 64)); // then the machine gets twice as slow
+    }
+    assertEquals(2e-3, model.current().alpha(), 1e-9);
+    assertEquals(4e-6, model.current().beta(), 1e-12);
+  }
+
+  @Test
   void degenerateTimesNeverBreakTheFit() {
     StepTimeModel model = new StepTimeModel(0.9);
     assertEquals(new StepTime(0, 0), model.current());

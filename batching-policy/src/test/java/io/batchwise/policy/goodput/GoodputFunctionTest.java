@@ -26,7 +26,18 @@ class GoodputFunctionTest {
       assertTrue(r >= 1 - 1e-12 && r <= b / b0 + 1e-12);
     }
     assertEquals(1.0, GradientNoise.UNKNOWN.adaScaleGain(64, 4), 0);
+    // B0 = infinity: B / (B + B_noise), McCandlish et al.'s optimal step relative to the noise-free one
+    assertEquals(50.0 / (50 + 100), g.adaScaleGain(50, Double.POSITIVE_INFINITY), 1e-12);
     assertEquals(0.25, GradientNoise.UNKNOWN.adaScaleGain(1, 4), 0);
+  }
+
+  @Test
+  void batchWithinSlackKeepsTheEfficiencyRatio() {
+    GradientNoise g = new GradientNoise(300, 3); // B_noise = 100
+    double b = g.batchWithinSlack(10, 0.1);
+    assertEquals(0.9, g.efficiency(b, 1) / g.efficiency(10, 1), 1e-12);
+    assertEquals(10, g.batchWithinSlack(10, 0), 0);
+    assertEquals(10, GradientNoise.UNKNOWN.batchWithinSlack(10, 0.1), 0);
   }
 
   @Test
@@ -76,6 +87,42 @@ class GoodputFunctionTest {
             () -> "case " + java.util.Arrays.toString(c) + " bounds " + java.util.Arrays.toString(bounds));
       }
     }
+  }
+
+  @Test
+  void offlineOptimumClampsAndRoundsByGoodput() {
+    GoodputFunction f = new GoodputFunction(new GradientNoise(2000, 0.5), new StepTime(1e-3, 4e-6), 1);
+    assertEquals(1000, f.offlineOptimum(1, 4096)); // sqrt(1e-3 * 4000 / 4e-6)
+    assertEquals(512, f.offlineOptimum(1, 512));
+    assertEquals(2000, f.offlineOptimum(2000, 4096));
+    assertEquals(4096, new GoodputFunction(new GradientNoise(1, 0), new StepTime(1e-3, 4e-6), 1).offlineOptimum(1, 4096));
+  }
+
+  @Test
+  void aCappedGainCapsTheEfficiencyAndTheOptimum() {
+    GradientNoise g = new GradientNoise(2000, 0.5); // B_noise = 4000
+    double b0 = 32;
+    double atTwo = g.batchAtGain(2, b0);
+    assertEquals(2, g.adaScaleGain(atTwo, b0), 1e-9);
+    assertEquals(b0, g.batchAtGain(1, b0), 1e-9); // the gain is 1 exactly at b0
+    assertEquals(Double.POSITIVE_INFINITY, g.batchAtGain(1000, b0)); // at most 1 + B_noise / b0 = 126
+    GoodputFunction capped = new GoodputFunction(g, new StepTime(1e-3, 4e-6), b0, 2);
+    assertEquals(g.efficiency(atTwo / 2, b0), capped.efficiency(atTwo / 2), 1e-12); // below the cap: E(B)
+    assertEquals(2 * b0 / 1000, capped.efficiency(1000), 1e-12); // above it: maxGain B0 / B
+    assertEquals(atTwo, capped.offlineOptimum(), 1e-9); // sqrt(alpha B_noise / beta) = 1000 is beyond the cap
+    assertEquals(1000, new GoodputFunction(g, new StepTime(1e-3, 4e-6), b0).offlineOptimum(), 1e-9);
+  }
+
+  @Test
+  void waitingEventsAreTakenUpToTheOfflineOptimumNeverBelowKeepingUp() {
+    GoodputFunction f = new GoodputFunction(new GradientNoise(2000, 0.5), new StepTime(1e-3, 4e-6), 1);
+    assertEquals(2, f.streamOptimum(1_000, 1, 4096)); // B_k = 1e-3 * 1000 / (1 - 4e-3) = 1.004
+    assertEquals(2, f.streamOptimum(1_000, 0, 1, 4096));
+    assertEquals(300, f.streamOptimum(1_000, 300, 1, 4096));
+    assertEquals(1000, f.streamOptimum(1_000, 50_000, 1, 4096)); // B* = 1000
+    assertEquals(512, f.streamOptimum(1_000, 50_000, 1, 512));
+    int keepUp = f.streamOptimum(240_000, 1, 4096); // 1e-3 * 2.4e5 / (1 - 0.96) = 6000 > 4096: B*
+    assertEquals(1000, keepUp);
   }
 
   /** The batch that keeps up and maximizes stream goodput; when none keeps up, the offline goodput maximum. */
