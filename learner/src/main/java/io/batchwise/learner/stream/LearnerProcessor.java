@@ -237,7 +237,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   }
 
   private LearningLoop newLoop(String modelId, int featureCount) {
-    OnlineModel model = ModelFactory.create(config.modelKind(), featureCount);
+    OnlineModel model = ModelFactory.create(config.modelKind(), config.optimizer(), featureCount);
     // the learning-rate coupling depends on the optimizer (AdaScale for SGD, sqrt for Adam)
     return new LearningLoop(modelId, model, BatchingPolicies.parse(config.batchPolicy(), config.maxLatencyMillis(),
         model.exportState().optimizerSpec()));
