@@ -14,7 +14,6 @@ import io.batchwise.ingest.IngestReport;
 import io.batchwise.ingest.PublishOptions;
 import io.batchwise.ingest.SourceOptions;
 import io.batchwise.ingest.SyntheticStreams;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,17 +24,12 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}", description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
   String bootstrap;
 
-  static final class Input {
-    @Option(names = "--data", description = "CSV file with a header.")
-    Path data;
+  @Option(names = "--data", description = "CSV file with a header.")
+  Path data;
 
-    @Option(names = "--synthetic", defaultValue = "${env:BATCHWISE_INGEST_SYNTHETIC}",
-        description = "Synthetic stream spec, e.g. hyperplane:d=10,n=0 (n=0: endless) (env BATCHWISE_INGEST_SYNTHETIC).")
-    String synthetic;
-  }
-
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Input input;
+  @Option(names = "--synthetic", defaultValue = "${env:BATCHWISE_INGEST_SYNTHETIC}",
+      description = "Synthetic stream spec instead of --data, e.g. hyperplane:d=10,n=0 (n=0: endless) (env BATCHWISE_INGEST_SYNTHETIC).")
+  String synthetic;
 
   @Option(names = "--label", defaultValue = "label", description = "Label column of --data (default: ${DEFAULT-VALUE}).")
   String label;
@@ -63,9 +57,13 @@ final class IngestCommand implements Callable<Integer> {
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new IllegalArgumentException("no Kafka given: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
     }
-    Supplier<EventSource> sources = input.data != null
-        ? () -> EventSources.open(input.data, SourceOptions.builder().labelColumn(label).modelId(modelId).build())
-        : () -> SyntheticStreams.create(input.synthetic, modelId, 42);
+    if (data == null && (synthetic == null || synthetic.isBlank())) {
+      throw new IllegalArgumentException("nothing to ingest: pass --data FILE or --synthetic SPEC");
+    }
+    // a file given on the command line wins over a synthetic stream configured in the environment
+    Supplier<EventSource> sources = data != null
+        ? () -> EventSources.open(data, SourceOptions.builder().labelColumn(label).modelId(modelId).build())
+        : () -> SyntheticStreams.create(synthetic, modelId, 42);
     sources.get().close();  // a wrong file or spec fails here, before any connection
     KafkaConnection.requireReachable(bootstrap);
     ProgressLine progress = new ProgressLine(System.err);
