@@ -106,6 +106,8 @@ class GoodputFunctionTest {
     assertEquals(2, g.adaScaleGain(atTwo, b0), 1e-9);
     assertEquals(b0, g.batchAtGain(1, b0), 1e-9); // the gain is 1 exactly at b0
     assertEquals(Double.POSITIVE_INFINITY, g.batchAtGain(1000, b0)); // at most 1 + B_noise / b0 = 126
+    assertEquals(64, GradientNoise.UNKNOWN.batchAtGain(2, b0)); // unknown: as if only noise, gain B / b0
+    assertEquals(64, new GoodputFunction(GradientNoise.UNKNOWN, new StepTime(1e-3, 4e-6), b0, 2).offlineOptimum());
     GoodputFunction capped = new GoodputFunction(g, new StepTime(1e-3, 4e-6), b0, 2);
     assertEquals(g.efficiency(atTwo / 2, b0), capped.efficiency(atTwo / 2), 1e-12); // below the cap: E(B)
     assertEquals(2 * b0 / 1000, capped.efficiency(1000), 1e-12); // above it: maxGain B0 / B
