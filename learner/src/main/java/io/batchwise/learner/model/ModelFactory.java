@@ -1,23 +1,117 @@
 package io.batchwise.learner.model;
 
-/** Builds models from their spec strings, and restores them from exported state. */
+import io.batchwise.learner.loss.HuberLoss;
+import io.batchwise.learner.loss.LogLoss;
+import io.batchwise.learner.loss.ScalarLoss;
+import io.batchwise.learner.loss.SquaredLoss;
+import io.batchwise.learner.optim.Optimizer;
+
+/**
+ * Builds models from their spec strings ({@link ModelSpec}: {@code logistic}, {@code linear},
+ * {@code linear:huber}, {@code softmax:K}, {@code mlp:128,64}, {@code mlp:128,64:classes=10}, ...) and
+ * restores them from exported state, so that a restored model predicts exactly as the original.
+ */
 public final class ModelFactory {
   private ModelFactory() {
   }
 
+  /** A model with the kind's default optimizer and the {@link ModelConfig#DEFAULTS}. */
   public static OnlineModel create(String modelSpec, int featureCount) {
-    switch (modelSpec.strip()) {
-      case "logistic":
-        return new LogisticRegression(featureCount, 0.5);
+    return create(modelSpec, ModelConfig.DEFAULTS, featureCount);
+  }
+
+  /** A model with the given optimizer spec (null or blank: the kind's default), other settings default. */
+  public static OnlineModel create(String modelSpec, String optimizerSpec, int featureCount) {
+    return create(modelSpec, ModelConfig.DEFAULTS.withOptimizer(optimizerSpec), featureCount);
+  }
+
+  /** A model with {@code config}; options written in the spec override it. */
+  public static OnlineModel create(String modelSpec, ModelConfig config, int featureCount) {
+    ModelSpec spec = ModelSpec.parse(modelSpec);
+    ModelConfig c = spec.applyTo(config);
+    Optimizer optimizer = Optimizer.parse(c.optimizerFor(spec.kind(), featureCount));
+    Standardizer standardizer = c.standardize() ? new Standardizer(featureCount) : null;
+    return build(spec, c, featureCount, optimizer, standardizer);
+  }
+
+  /** Rebuilds a model from exported state: parameters, optimizer slots and feature statistics. */
+  public static OnlineModel restore(ModelState state) {
+    ModelSpec spec = ModelSpec.parse(state.spec());
+    if (!spec.kind().equals(state.kind())) {
+      throw new IllegalArgumentException("state kind " + state.kind() + " does not match its spec " + state.spec());
+    }
+    ModelConfig c = spec.applyTo(ModelConfig.DEFAULTS).withStandardize(state.standardizer() != null);
+    Optimizer optimizer = Optimizer.parse(state.optimizerSpec());
+    Standardizer standardizer = state.standardizer() == null ? null : Standardizer.of(state.standardizer());
+    if (standardizer != null && standardizer.featureCount() != state.featureCount()) {
+      throw new IllegalArgumentException("standardizer has " + standardizer.featureCount() + " features, state "
+          + state.featureCount());
+    }
+    OnlineModel model = build(spec, c, state.featureCount(), optimizer, standardizer);
+    if (model instanceof GeneralizedLinearModel glm) {
+      glm.importState(state);
+    } else if (model instanceof SoftmaxRegression softmax) {
+      softmax.importState(state);
+    }
+    return model;
+  }
+
+  private static OnlineModel build(ModelSpec spec, ModelConfig c, int d, Optimizer optimizer,
+      Standardizer standardizer) {
+    switch (spec.kind()) {
+      case "logistic": {
+        noShape(spec);
+        return new LogisticRegression(ModelSpec.canonical("logistic", c), d, optimizer, standardizer, c.l2());
+      }
+      case "linear": {
+        String lossName = spec.shape().isEmpty() ? "squared" : spec.shape().get(0);
+        if (spec.shape().size() > 1) {
+          throw new IllegalArgumentException("linear takes one loss (squared or huber), got " + spec.shape());
+        }
+        ScalarLoss loss;
+        String canonical;
+        if (lossName.equals("squared")) {
+          loss = new SquaredLoss();
+          canonical = ModelSpec.canonical("linear", c);
+        } else if (lossName.equals("huber")) {
+          loss = new HuberLoss(c.huberDelta());
+          canonical = ModelSpec.canonical("linear:huber", c,
+              c.huberDelta() == ModelConfig.DEFAULTS.huberDelta() ? null : "delta=" + c.huberDelta());
+        } else {
+          throw new IllegalArgumentException("linear loss must be squared or huber, got " + lossName);
+        }
+        return new LinearRegression(canonical, d, loss, optimizer, standardizer, c.l2());
+      }
+      case "softmax": {
+        int[] k = spec.shapeAsSizes();
+        if (k.length != 1) {
+          throw new IllegalArgumentException("softmax needs the class count, e.g. softmax:10");
+        }
+        return new SoftmaxRegression(ModelSpec.canonical("softmax:" + k[0], c), d, k[0], optimizer, standardizer,
+            c.l2());
+      }
       default:
-        throw new IllegalArgumentException("unknown model kind '" + modelSpec + "' (known: logistic)");
+        throw new IllegalArgumentException("unknown model kind " + spec.kind());
     }
   }
 
-  public static OnlineModel restore(ModelState state) {
-    if ("logistic".equals(state.kind())) {
-      return LogisticRegression.restore(state);
+  private static void noShape(ModelSpec spec) {
+    if (!spec.shape().isEmpty()) {
+      throw new IllegalArgumentException(spec.kind() + " takes no shape, got " + spec.shape());
     }
-    throw new IllegalArgumentException("cannot restore model kind '" + state.kind() + "'");
+  }
+
+  /** The loss an output of a given name uses; used by layered models. */
+  static ScalarLoss scalarLoss(String name, double huberDelta) {
+    switch (name) {
+      case "log":
+        return new LogLoss();
+      case "squared":
+        return new SquaredLoss();
+      case "huber":
+        return new HuberLoss(huberDelta);
+      default:
+        throw new IllegalArgumentException("loss must be log, squared or huber, got " + name);
+    }
   }
 }

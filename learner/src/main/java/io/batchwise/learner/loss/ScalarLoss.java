@@ -1,0 +1,22 @@
+package io.batchwise.learner.loss;
+
+/**
+ * A loss on one real-valued model output {@code z} (a logit or a regression value) and a label
+ * {@code y}. Models call {@link #derivative} for the gradient (chain rule through {@code z}) and
+ * {@link #loss} for the prequential metric; {@link #output} is what {@code predict} returns.
+ */
+public interface ScalarLoss {
+  /** The loss's name as it appears in model state: log, squared or huber. */
+  String name();
+
+  double loss(double z, double y);
+
+  /** d loss / d z. */
+  double derivative(double z, double y);
+
+  /** The prediction for output z: a probability for classification, z itself for regression. */
+  double output(double z);
+
+  /** Whether the label is a class (0 or 1), so accuracy is defined. */
+  boolean classifies();
+}

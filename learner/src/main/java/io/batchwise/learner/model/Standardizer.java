@@ -1,0 +1,122 @@
+package io.batchwise.learner.model;
+
+import java.util.Arrays;
+
+/**
+ * Online feature standardization {@code (x - mean) / std} from running weighted statistics
+ * (Welford 1962). A micro-batch is standardized with the statistics from before it, while its own
+ * shifted sums are collected in the same pass ({@link #standardizeAndObserve}); {@link #commitBatch()}
+ * then folds them in with the pairwise update of Chan, Golub and LeVeque (1979). So every batch is
+ * scored and learned with the statistics of the examples before it, and a snapshot consumer holding
+ * the exported statistics scores exactly as the learner does.
+ *
+ * <p>A feature whose variance is zero so far (or too small to tell from rounding) maps to 0, as
+ * River's StandardScaler does; before any example every feature maps to 0.
+ */
+public final class Standardizer {
+  private final int d;
+  private double count;
+  private final double[] mean;
+  private final double[] m2;
+  /** 1 / std per feature, or 0 where the variance is (numerically) zero. */
+  private final double[] inverseStd;
+  private double batchWeight;
+  private final double[] batchShiftedSum;
+  private final double[] batchShiftedSquares;
+
+  public Standardizer(int featureCount) {
+    this.d = featureCount;
+    this.mean = new double[d];
+    this.m2 = new double[d];
+    this.inverseStd = new double[d];
+    this.batchShiftedSum = new double[d];
+    this.batchShiftedSquares = new double[d];
+  }
+
+  /** Restores exported statistics. */
+  public static Standardizer of(ModelState.StandardizerState state) {
+    int d = state.mean().length;
+    if (state.m2().length != d) {
+      throw new IllegalArgumentException("standardizer mean has " + d + " entries, m2 " + state.m2().length);
+    }
+    Standardizer s = new Standardizer(d);
+    s.count = state.count();
+    System.arraycopy(state.mean(), 0, s.mean, 0, d);
+    System.arraycopy(state.m2(), 0, s.m2, 0, d);
+    s.refreshScale();
+    return s;
+  }
+
+  public ModelState.StandardizerState exportState() {
+    return new ModelState.StandardizerState(count, mean.clone(), m2.clone());
+  }
+
+  public int featureCount() {
+    return d;
+  }
+
+  /** Weighted examples folded in so far. */
+  public double count() {
+    return count;
+  }
+
+  /** Standardizes {@code x[off .. off+d)} into {@code out[outOff ..)} with the current statistics. */
+  public void standardize(double[] x, int off, double[] out, int outOff) {
+    for (int j = 0; j < d; j++) {
+      out[outOff + j] = (x[off + j] - mean[j]) * inverseStd[j];
+    }
+  }
+
+  /**
+   * As {@link #standardize}, and collects the row (with example weight {@code w}) for the next
+   * {@link #commitBatch()}. Returns the squared norm of the standardized row.
+   */
+  public double standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
+    double sq = 0;
+    for (int j = 0; j < d; j++) {
+      double c = x[off + j] - mean[j];
+      double s = c * inverseStd[j];
+      out[outOff + j] = s;
+      sq += s * s;
+      double wc = w * c;
+      batchShiftedSum[j] += wc;
+      batchShiftedSquares[j] += wc * c;
+    }
+    batchWeight += w;
+    return sq;
+  }
+
+  /** Folds the rows observed since the last commit into the running statistics. */
+  public void commitBatch() {
+    double nb = batchWeight;
+    if (nb > 0) {
+      double na = count;
+      double n = na + nb;
+      for (int j = 0; j < d; j++) {
+        // the batch's mean minus the old mean, and its own sum of squared deviations
+        double delta = batchShiftedSum[j] / nb;
+        double batchM2 = Math.max(0.0, batchShiftedSquares[j] - batchShiftedSum[j] * delta);
+        mean[j] += delta * nb / n;
+        m2[j] += batchM2 + delta * delta * na * nb / n;
+      }
+      count = n;
+      refreshScale();
+    }
+    discardBatch();
+  }
+
+  /** Forgets rows observed since the last commit (a batch that was not learned from). */
+  public void discardBatch() {
+    batchWeight = 0;
+    Arrays.fill(batchShiftedSum, 0.0);
+    Arrays.fill(batchShiftedSquares, 0.0);
+  }
+
+  private void refreshScale() {
+    for (int j = 0; j < d; j++) {
+      double var = count > 0 ? m2[j] / count : 0.0;
+      // below ~1e-12 relative to the mean, the variance is rounding noise of a constant feature
+      inverseStd[j] = var > 1e-12 * mean[j] * mean[j] + Double.MIN_NORMAL ? 1.0 / Math.sqrt(var) : 0.0;
+    }
+  }
+}

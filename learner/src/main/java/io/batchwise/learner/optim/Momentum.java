@@ -1,0 +1,42 @@
+package io.batchwise.learner.optim;
+
+/**
+ * SGD with heavy-ball momentum in the PyTorch form: {@code v = mu * v + g; theta -= lr * v}.
+ * Slot: the velocity v.
+ */
+public final class Momentum extends SlottedOptimizer {
+  /** Default learning rate. */
+  public static final double DEFAULT_LEARNING_RATE = 0.01;
+  /** Default momentum coefficient mu. */
+  public static final double DEFAULT_MOMENTUM = 0.9;
+  private final double learningRate;
+  private final double mu;
+
+  public Momentum(double learningRate, double mu) {
+    super(1);
+    this.learningRate = Optimizer.require(learningRate > 0, learningRate, "momentum learning rate");
+    this.mu = Optimizer.require(mu >= 0 && mu < 1, mu, "momentum coefficient");
+  }
+
+  @Override
+  public void step(double[] parameters, double[] gradient, double rate) {
+    bind(parameters.length, gradient.length);
+    double[] v = slots;
+    for (int j = 0; j < parameters.length; j++) {
+      double vj = mu * v[j] + gradient[j];
+      v[j] = vj;
+      parameters[j] -= rate * vj;
+    }
+    steps++;
+  }
+
+  @Override
+  public double baseLearningRate() {
+    return learningRate;
+  }
+
+  @Override
+  public String spec() {
+    return "momentum:" + format(learningRate) + "," + format(mu);
+  }
+}
