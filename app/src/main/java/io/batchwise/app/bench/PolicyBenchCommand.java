@@ -290,9 +290,10 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     return s == null ? Double.POSITIVE_INFINITY : (double) s;
   }
 
+  /** a / b, or null when either never reached the target. */
   private static Double ratio(double a, double b) {
     double r = a / b;
-    return Double.isFinite(r) ? r : null;
+    return Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(r) ? r : null;
   }
 
   private String markdownSection(Map<String, Object> report, List<Map<String, Object>> medians, List<String> skipped) {
