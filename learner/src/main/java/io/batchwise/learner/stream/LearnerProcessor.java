@@ -53,6 +53,8 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   private final Map<String, PendingRange> pendingRanges = new HashMap<>();
   private final Set<String> uncheckpointed = new LinkedHashSet<>();
   private final List<TrainingMetrics> unforwardedMetrics = new ArrayList<>();
+  /** Per feature count: why such a model cannot be learned (its snapshots would be too large to publish). */
+  private final Map<Integer, String> oversized = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ModelSnapshot> models;
   private KeyValueStore<String, byte[]> pending;
@@ -156,8 +158,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     LearningLoop loop = loops.get(modelId);
     if (loop == null) {
       int d = config.featureCount() > 0 ? config.featureCount() : dimension(event);
-      if (d < 1) {
-        deadLetter(record, modelId, "no features", now);
+      String unlearnable = d < 1 ? "no features" : oversized.computeIfAbsent(d, this::tooLarge);
+      if (unlearnable != null) {
+        deadLetter(record, modelId, unlearnable, now);
         return;
       }
       loop = newLoop(modelId, d);
@@ -244,6 +247,14 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
       return 0;
     }
     return Math.max(0, Math.round((now - lastRecordTimestamp) / 1000.0 * rate));
+  }
+
+  /** Why a model of this size cannot be published, or null when its snapshots fit snapshot.max.bytes. */
+  private String tooLarge(int featureCount) {
+    int bytes = Serdes.modelSnapshot().serialize(config.snapshotsTopic(), newLoop("size", featureCount).state(0)).length;
+    return bytes <= config.snapshotMaxBytes() ? null : "a " + config.modelKind() + " model of " + featureCount
+        + " features needs " + bytes + "-byte snapshots, more than " + LearnerConfig.SNAPSHOT_MAX_BYTES + "="
+        + config.snapshotMaxBytes();
   }
 
   private LearningLoop newLoop(String modelId, int featureCount) {
