@@ -21,10 +21,14 @@ import java.util.List;
  * @param coupling        {@code lr} (default: {@code adascale} for SGD and momentum, {@code sqrt} for Adam,
  *                        AdaGrad and RMSprop, {@code none} for FTRL, from {@code optimizer}): none, linear,
  *                        sqrt or adascale
- * @param baseBatch       {@code b0} (default 32, the Keras habit): the batch size the base learning rate was
- *                        tuned for; the multiplier at b0 is 1. Set it to the batch size used when tuning the
- *                        rate: docs/BENCHMARKS.md shows it matters more than any other key. {@code inf} means the base rate suits noise-free gradients,
- *                        and AdaScale's gain becomes B / (B + B_noise)
+ * @param baseBatch       {@code b0} (default from {@code optimizer}: 32 for Adam, AdamW, NAdam, AMSGrad and
+ *                        RMSprop, whose usual rates are Keras' defaults tuned with batches of 32; 1 otherwise,
+ *                        since online learners' SGD, AdaGrad and FTRL rates are per-example, as in River, Vowpal
+ *                        Wabbit and batchwise's own GLMs): the batch size the base learning rate was tuned
+ *                        for; the multiplier at b0 is 1. Set it to the batch size used when tuning the rate:
+ *                        batching-policy/README.md shows it matters more than any other key. {@code inf}
+ *                        means the base rate suits noise-free gradients, and AdaScale's gain becomes
+ *                        B / (B + B_noise)
  * @param maxLrMultiplier {@code maxLr} (default 1): cap on the learning-rate multiplier, because a gain
  *                        computed from the noise can exceed what the loss's curvature tolerates. At 1 the
  *                        rate never exceeds the tuned one: AdaScale only lowers it below b0, and the
@@ -87,8 +91,17 @@ public record GoodputConfig(
     String family = optimizer == null || optimizer.isBlank() ? "sgd" : optimizer.strip().toLowerCase(Locale.ROOT);
     family = family.contains(":") ? family.substring(0, family.indexOf(':')) : family;
     LearningRateCoupling coupling = LearningRateCoupling.forOptimizer(family);
-    return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE ? 2 : 1, 4096, maxWaitMillis, 64L << 20, 0,
-        coupling, 32, 1, 0, 1.25, 5000, 1000, 0, 2, family);
+    double b0 = baseBatchFor(family);
+    return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE && b0 != 1 ? 2 : 1, 4096, maxWaitMillis,
+        64L << 20, 0, coupling, b0, 1, 0, 1.25, 5000, 1000, 0, 2, family);
+  }
+
+  /** The batch size an optimizer family's usual learning rates are tuned for (see {@code b0}). */
+  public static double baseBatchFor(String optimizerFamily) {
+    return switch (optimizerFamily) {
+      case "adam", "adamw", "nadam", "amsgrad", "rmsprop" -> 32;
+      default -> 1;
+    };
   }
 
   /** Parses the part after {@code goodput:}; keys not given keep their defaults. */

@@ -10,7 +10,8 @@ import java.util.Locale;
  * a batch is large enough when the variance of its mean gradient is at most theta^2 times the squared
  * gradient norm, tr(Sigma)/B <= theta^2 |G|^2, so the next batch is B = B_noise / theta^2. It ignores
  * step time and arrivals; it is here as the measured alternative to {@link GoodputPolicy}.
- * Spec {@code normtest:theta=0.9,min=2,max=4096,latency=500ms,lr=adascale,b0=32,maxLr=1,window=1000}.
+ * Spec {@code normtest:theta=0.9,min=2,max=4096,latency=500ms,lr=adascale,b0=1,maxLr=1,window=1000} (b0 and lr default by
+ * optimizer as for goodput).
  *
  * @see GoodputConfig for the shared keys; {@code min} defaults to 2 here, because a batch of one example
  *     carries no variance information and the test could never leave it
@@ -51,7 +52,12 @@ public final class NormTestPolicy implements BatchingPolicy {
     return new NormTestPolicy(a.real("theta", 0.9), a.integer("min", 2), a.integer("max", 4096),
         a.millis("latency", maxWaitMillis),
         lr == null ? LearningRateCoupling.forOptimizer(a.text("optimizer", optimizer)) : LearningRateCoupling.parse(lr),
-        a.real("b0", 32), a.real("maxLr", 1), a.real("window", 1000));
+        a.real("b0", GoodputConfig.baseBatchFor(family(a.text("optimizer", optimizer)))), a.real("maxLr", 1),
+        a.real("window", 1000));
+  }
+
+  private static String family(String optimizer) {
+    return GoodputConfig.defaults(0, optimizer).optimizer();
   }
 
   @Override

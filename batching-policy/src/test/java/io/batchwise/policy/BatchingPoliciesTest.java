@@ -11,13 +11,16 @@ class BatchingPoliciesTest {
   @Test
   void goodputDefaultsAreTheDocumentedOnes() {
     GoodputConfig c = ((GoodputPolicy) BatchingPolicies.parse(BatchingPolicies.DEFAULT_SPEC, 500)).config();
-    assertEquals(new GoodputConfig(2, 4096, 500, 64L << 20, 0, LearningRateCoupling.ADASCALE, 32, 1, 0, 1.25, 5000,
+    // SGD rates of online learners are per-example: b0 = 1, and batches of one are allowed
+    assertEquals(new GoodputConfig(1, 4096, 500, 64L << 20, 0, LearningRateCoupling.ADASCALE, 1, 1, 0, 1.25, 5000,
         1000, 0, 2, "sgd"), c);
     assertEquals(GoodputConfig.defaults(500, "sgd"), c);
     GoodputConfig adam = ((GoodputPolicy) BatchingPolicies.parse("goodput", 500, "adam:0.001")).config();
     assertEquals(LearningRateCoupling.SQRT, adam.coupling());
+    assertEquals(32, adam.baseBatch()); // Keras' rates are tuned with batches of 32
     assertEquals(1, adam.minBatch()); // the sqrt rule needs no noise estimate, so batches of one are allowed
     assertEquals(GoodputConfig.defaults(500, "adam:0.001"), adam);
+    assertEquals(2, ((GoodputPolicy) BatchingPolicies.parse("goodput:b0=32", 500)).config().minBatch());
     assertEquals(1, ((GoodputPolicy) BatchingPolicies.parse("goodput:b0=1", 500)).config().minBatch());
     assertEquals(Double.POSITIVE_INFINITY, ((GoodputPolicy) BatchingPolicies.parse("goodput:b0=inf", 500)).config().baseBatch());
     assertEquals(LearningRateCoupling.NONE,

@@ -33,16 +33,18 @@ class GoodputPolicyTest {
 
   @Test
   void computeBoundItGrowsUnderHighNoiseAndShrinksUnderLowNoise() {
-    double rate = 1e6; // beta lambda = 10: no batch keeps up, so B = B* = sqrt(alpha B_noise / beta)
+    double rate = 1e6; // beta lambda = 10: no batch keeps up, so B = max(B*, the batch near peak throughput)
+    double peak = 4096 / (ALPHA + BETA * 4096);
+    double nearPeak = Math.ceil(ALPHA * 0.9 * peak / (1 - BETA * 0.9 * peak)); // 724
     GoodputPolicy p = policy("maxLr=1e6"); // a learning rate free to follow the AdaScale gain
-    BatchDecision noisy = run(p, 300, 1000, 1, rate, 0);
-    assertEquals(Math.sqrt(ALPHA * 1000 / BETA), noisy.batchSize(), 2);
-    assertEquals(1000, noisy.noiseScale(), 1e-6);
+    BatchDecision noisy = run(p, 300, 1e5, 1, rate, 0);
+    assertEquals(Math.sqrt(ALPHA * 1e5 / BETA), noisy.batchSize(), 2); // B* = sqrt(alpha B_noise / beta) = 3162
+    assertEquals(1e5, noisy.noiseScale(), 1e-3);
     BatchDecision clean = run(p, 300, 1, 1, rate, 0); // the same policy, now low noise: it shrinks
-    assertEquals(Math.sqrt(ALPHA * 1 / BETA), clean.batchSize(), 1);
-    assertTrue(clean.batchSize() < noisy.batchSize() / 10);
-    // by default the rate never exceeds the tuned one, so a batch beyond b0 = 32 is worth one step at b0
-    assertEquals(32, run(policy(""), 300, 1000, 1, rate, 0).batchSize(), 1);
+    assertEquals(nearPeak, clean.batchSize(), 1); // B* = 10 is below what keeps the lag from growing fast
+    assertTrue(clean.batchSize() < noisy.batchSize() / 4);
+    // by default the rate never exceeds the tuned one, so B* is at most b0 = 32, and the floor decides
+    assertEquals(nearPeak, run(policy("b0=32"), 300, 1e5, 1, rate, 0).batchSize(), 1);
   }
 
   @Test
@@ -65,11 +67,11 @@ class GoodputPolicyTest {
   @Test
   void keepingUpItTakesTheSmallestBatchUnlessSlackBuysCompute() {
     double rate = 500; // capacity at B = 1 is ~990/s, enough with 25% headroom
-    assertEquals(2, run(policy(""), 300, 1e4, 1, rate, 0).batchSize()); // min 2, to keep measuring the noise
-    assertEquals(1, run(policy("b0=1"), 300, 1e4, 1, rate, 0).batchSize());
+    assertEquals(1, run(policy(""), 300, 1e4, 1, rate, 0).batchSize());
+    assertEquals(2, run(policy("b0=32"), 300, 1e4, 1, rate, 0).batchSize()); // min 2, to keep measuring the noise
     // with 10% slack the batch grows with the noise scale: B_k + 0.1 (B_noise + B_k) / 0.9
-    assertEquals(Math.floor(2 + 0.1 * (1e4 + 2) / 0.9), run(policy("slack=0.1,latency=100s"), 300, 1e4, 1, rate, 0).batchSize(), 1);
-    assertEquals(Math.floor(2 + 0.1 * (10 + 2) / 0.9), run(policy("slack=0.1,latency=100s"), 300, 10, 1, rate, 0).batchSize(), 1);
+    assertEquals(Math.floor(2 + 0.1 * (1e4 + 2) / 0.9), run(policy("b0=32,slack=0.1,latency=100s"), 300, 1e4, 1, rate, 0).batchSize(), 1);
+    assertEquals(Math.floor(2 + 0.1 * (10 + 2) / 0.9), run(policy("b0=32,slack=0.1,latency=100s"), 300, 10, 1, rate, 0).batchSize(), 1);
   }
 
   @Test
@@ -159,7 +161,7 @@ class GoodputPolicyTest {
       previous = d.batchSize();
     }
     assertEquals(Math.round(Math.sqrt(ALPHA * 1e5 / BETA)), previous, 1); // B*, reached in a few steps
-    assertEquals(2, p.next(observe(previous, 1e5, 1, 10, 0)).batchSize()); // shrinking is immediate
+    assertEquals(p.config().minBatch(), p.next(observe(previous, 1e5, 1, 10, 0)).batchSize()); // shrinking is immediate
   }
 
   @Test

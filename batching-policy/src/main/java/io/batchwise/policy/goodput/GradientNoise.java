@@ -70,11 +70,15 @@ public record GradientNoise(double traceCovariance, double gradientSquaredNorm) 
    * The batch size at which the AdaScale gain reaches {@code gain}: solving
    * (tr(Sigma)/B0 + |G|^2) / (tr(Sigma)/B + |G|^2) = gain for B gives
    * B = tr(Sigma) / ((tr(Sigma)/B0 + |G|^2) / gain - |G|^2). Infinite when the gain never gets there
-   * (it is at most 1 + B_noise/B0) or the noise is unknown.
+   * (it is at most 1 + B_noise/B0). While the noise is unknown, gain B0: the gain is at most B/B0, so no
+   * smaller batch reaches it (the pure-noise answer).
    */
   public double batchAtGain(double gain, double baseBatchSize) {
-    if (!known() || Double.isInfinite(gain)) {
+    if (Double.isInfinite(gain)) {
       return Double.POSITIVE_INFINITY;
+    }
+    if (!known()) {
+      return gain * baseBatchSize;
     }
     double trace = Math.max(traceCovariance, 0);
     double signal = Math.max(gradientSquaredNorm, 0);

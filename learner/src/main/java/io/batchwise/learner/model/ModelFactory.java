@@ -52,6 +52,8 @@ public final class ModelFactory {
       glm.importState(state);
     } else if (model instanceof SoftmaxRegression softmax) {
       softmax.importState(state);
+    } else if (model instanceof MultilayerPerceptron mlp) {
+      mlp.importState(state);
     }
     return model;
   }
@@ -90,6 +92,8 @@ public final class ModelFactory {
         return new SoftmaxRegression(ModelSpec.canonical("softmax:" + k[0], c), d, k[0], optimizer, standardizer,
             c.l2());
       }
+      case "mlp":
+        return MultilayerPerceptron.fromSpec(spec, c, d, optimizer, standardizer);
       default:
         throw new IllegalArgumentException("unknown model kind " + spec.kind());
     }

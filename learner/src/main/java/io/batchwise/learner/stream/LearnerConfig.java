@@ -123,8 +123,9 @@ public final class LearnerConfig extends AbstractConfig {
    * whose snapshot would not fit {@value #SNAPSHOT_MAX_BYTES} (checked when the feature count is known).
    */
   public void validateSpecs() {
-    BatchingPolicy policy = BatchingPolicies.parse(batchPolicy(), maxLatencyMillis());
-    OnlineModel model = ModelFactory.create(modelKind(), Math.max(1, featureCount()));
+    OnlineModel model = ModelFactory.create(modelKind(), optimizer(), Math.max(1, featureCount()));
+    BatchingPolicy policy = BatchingPolicies.parse(batchPolicy(), maxLatencyMillis(),
+        model.exportState().optimizerSpec());
     if (featureCount() > 0) {
       int bytes = Serdes.modelSnapshot().serialize(snapshotsTopic(),
           new LearningLoop("size-check", model, policy).state(0)).length;

@@ -53,12 +53,16 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   private final Map<String, PendingRange> pendingRanges = new HashMap<>();
   private final Set<String> uncheckpointed = new LinkedHashSet<>();
   private final List<TrainingMetrics> unforwardedMetrics = new ArrayList<>();
+  /** Per feature count: why such a model cannot be learned (its snapshots would be too large to publish). */
+  private final Map<Integer, String> oversized = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ModelSnapshot> models;
   private KeyValueStore<String, byte[]> pending;
   private KeyValueStore<String, Long> deadLetterCounts;
   private LearnerMetrics metrics;
   private long lastRecordTimestamp = -1;
+  /** Smoothed cost of emitting one update's metrics record: part of every update's cost. */
+  private double metricsForwardSeconds;
 
   LearnerProcessor(LearnerConfig config) {
     this.config = config;
@@ -136,6 +140,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   @Override
   public void process(Record<String, byte[]> record) {
+    long started = System.nanoTime();
     long now = context.currentSystemTimeMs();
     lastRecordTimestamp = record.timestamp();
     LabelledEvent event;
@@ -153,8 +158,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     LearningLoop loop = loops.get(modelId);
     if (loop == null) {
       int d = config.featureCount() > 0 ? config.featureCount() : dimension(event);
-      if (d < 1) {
-        deadLetter(record, modelId, "no features", now);
+      String unlearnable = d < 1 ? "no features" : oversized.computeIfAbsent(d, this::tooLarge);
+      if (unlearnable != null) {
+        deadLetter(record, modelId, unlearnable, now);
         return;
       }
       loop = newLoop(modelId, d);
@@ -171,6 +177,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     pending.put(new PendingKey(modelId, range.next).toString(), record.value());
     range.next++;
     loop.add(event, record.timestamp(), now);
+    loop.addEventCost(System.nanoTime() - started);
     if (loop.batchFull()) {
       learn(loop, now);
     }
@@ -194,7 +201,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   }
 
   private void learn(LearningLoop loop, long now) {
-    TrainingMetrics update = loop.step(now, estimatedLag(loop, now));
+    TrainingMetrics update = loop.step(now, estimatedLag(loop, now), metricsForwardSeconds);
     range(loop.modelId()).learned = range(loop.modelId()).next;
     uncheckpointed.add(loop.modelId());
     metrics.update(update);
@@ -221,9 +228,15 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   /** Metrics go out with (never before) the checkpoint of the updates they describe. */
   private void forwardMetrics(long now) {
+    if (unforwardedMetrics.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
     for (TrainingMetrics update : unforwardedMetrics) {
       context.forward(new Record<>(update.getModelId(), update, now), LearnerTopology.METRICS_SINK);
     }
+    double perUpdate = (System.nanoTime() - started) / 1e9 / unforwardedMetrics.size();
+    metricsForwardSeconds = metricsForwardSeconds == 0 ? perUpdate : 0.9 * metricsForwardSeconds + 0.1 * perUpdate;
     unforwardedMetrics.clear();
   }
 
@@ -236,8 +249,16 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     return Math.max(0, Math.round((now - lastRecordTimestamp) / 1000.0 * rate));
   }
 
+  /** Why a model of this size cannot be published, or null when its snapshots fit snapshot.max.bytes. */
+  private String tooLarge(int featureCount) {
+    int bytes = Serdes.modelSnapshot().serialize(config.snapshotsTopic(), newLoop("size", featureCount).state(0)).length;
+    return bytes <= config.snapshotMaxBytes() ? null : "a " + config.modelKind() + " model of " + featureCount
+        + " features needs " + bytes + "-byte snapshots, more than " + LearnerConfig.SNAPSHOT_MAX_BYTES + "="
+        + config.snapshotMaxBytes();
+  }
+
   private LearningLoop newLoop(String modelId, int featureCount) {
-    OnlineModel model = ModelFactory.create(config.modelKind(), featureCount);
+    OnlineModel model = ModelFactory.create(config.modelKind(), config.optimizer(), featureCount);
     // the learning-rate coupling depends on the optimizer (AdaScale for SGD, sqrt for Adam)
     return new LearningLoop(modelId, model, BatchingPolicies.parse(config.batchPolicy(), config.maxLatencyMillis(),
         model.exportState().optimizerSpec()));
@@ -285,7 +306,8 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
     @Override
     public String toString() {
-      return modelId + "/" + String.format("%019d", seq);
+      String digits = Long.toString(seq);  // zero-padded by hand: String.format costs ~1 us per event
+      return modelId + "/" + "0".repeat(19 - digits.length()) + digits;
     }
   }
 }

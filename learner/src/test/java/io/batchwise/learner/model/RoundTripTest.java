@@ -33,6 +33,10 @@ class RoundTripTest {
       "linear:huber:delta=2.0;adam:0.01",
       "softmax:3;",
       "softmax:3:l2=0.001;momentum:0.05",
+      "mlp:8,4;",
+      "mlp:6:classes=3,activation=tanh;adagrad:0.1",
+      "mlp:5:loss=squared,seed=7;sgd:0.01",
+      "mlp:5,5:precision=float64,l2=0.001;",
   })
   void restoredModelPredictsAndLearnsIdentically(String spec, String optimizer) {
     Random rnd = new Random(11);
