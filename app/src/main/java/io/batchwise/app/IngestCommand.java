@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
             + "topic, keyed by model id. Rows that fail validation go to the dead-letter topic with the reason "
             + "and their line number, and are counted.",
         "Synthetic kinds: " + SyntheticStreams.KINDS + ", e.g. hyperplane:d=10,n=20000,drift=0.001.",
-        "Environment: KAFKA_BOOTSTRAP_SERVERS, BATCHWISE_INGEST_DATA, BATCHWISE_INGEST_SYNTHETIC, "
+        "Settings: --config FILE (producer keys), then environment: KAFKA_BOOTSTRAP_SERVERS, BATCHWISE_INGEST_DATA, BATCHWISE_INGEST_SYNTHETIC, "
             + "BATCHWISE_INGEST_LABEL, BATCHWISE_INGEST_MODEL, BATCHWISE_INGEST_RATE, BATCHWISE_INGEST_LOOP, "
             + "BATCHWISE_EVENTS_TOPIC, BATCHWISE_DEAD_LETTER_TOPIC; flags win."})
 final class IngestCommand implements Callable<Integer> {
@@ -143,6 +143,11 @@ final class IngestCommand implements Callable<Integer> {
       description = "LibSVM vector size / JSON array length; 0 = from the file (default: ${DEFAULT-VALUE}).")
   int featureCount;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file; its Kafka producer keys (bootstrap.servers, security...) are used, others "
+          + "(learner keys of a shared file) ignored. Env and flags override it.")
+  Path configFile;
+
   @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
       description = "Extra Kafka producer setting (repeatable), e.g. compression.type=zstd or security settings.")
   Map<String, String> producerProperties = new HashMap<>();
@@ -151,8 +156,15 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.qualifiedName();
-    String servers = bootstrap != null ? bootstrap : environment.get(Settings.BOOTSTRAP_ENV);
-    if (servers == null || servers.isBlank()) {
+    Map<String, Object> settings;
+    try {
+      settings = producerSettings();
+    } catch (IllegalArgumentException e) {
+      err.println(name + ": " + Main.oneLine(e));
+      return 2;
+    }
+    Object servers = settings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    if (servers == null || servers.toString().isBlank()) {
       err.println(name + ": no Kafka bootstrap servers: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
       return 2;
     }
@@ -168,8 +180,6 @@ final class IngestCommand implements Callable<Integer> {
       err.println(name + ": " + Main.oneLine(e));
       return 2;
     }
-    Map<String, Object> settings = new HashMap<>(producerProperties);
-    settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     EventPublisher publisher;
     try {
       publisher = new EventPublisher(settings, eventsTopic, deadLetterTopic);
@@ -217,6 +227,27 @@ final class IngestCommand implements Callable<Integer> {
         // the hook is running: it is waiting for the latch released above
       }
     }
+  }
+
+  /** Producer keys of the --config file, then env KAFKA_BOOTSTRAP_SERVERS, then --bootstrap, then --producer-property. */
+  private Map<String, Object> producerSettings() {
+    Map<String, Object> settings = new HashMap<>();
+    if (configFile != null) {
+      Settings.readProperties(configFile).forEach((key, value) -> {
+        if (ProducerConfig.configNames().contains(key)) {
+          settings.put(key, value);
+        }
+      });
+    }
+    String fromEnvironment = environment.get(Settings.BOOTSTRAP_ENV);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fromEnvironment);
+    }
+    if (bootstrap != null) {
+      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    }
+    settings.putAll(producerProperties);
+    return settings;
   }
 
   private Supplier<EventSource> sources() {

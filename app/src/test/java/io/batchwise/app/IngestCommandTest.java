@@ -105,6 +105,17 @@ class IngestCommandTest {
   }
 
   @Test
+  void aConfigFileSuppliesProducerKeysAndIgnoresTheRest() throws Exception {
+    Path config = dir.resolve("batchwise.properties");
+    Files.writeString(config, "bootstrap.servers=127.0.0.1:1\nmax.block.ms=1000\nbatch.policy=goodput\n");
+    assertEquals(1, run(Map.of(), "--config", config.toString(), "--synthetic", "separable:n=3"));
+    assertTrue(errorLine().contains("cannot publish to Kafka at 127.0.0.1:1"), errorLine());
+    err.getBuffer().setLength(0);
+    assertEquals(2, run(Map.of(), "--config", dir.resolve("absent.properties").toString(), "--synthetic", "separable"));
+    assertTrue(errorLine().contains("config file not found"), errorLine());
+  }
+
+  @Test
   void publishesValidRowsAndDeadLettersTheRestOnARealBroker() throws Exception {
     Path file = dir.resolve("mixed.csv");
     Files.writeString(file, "a,colour,label\n1,red,1\n2,blue,0\nNaN,red,1\n3,,0\n4,red\n5,blue,1\n");
