@@ -71,7 +71,7 @@ final class IngestCommand implements Callable<Integer> {
           + "Env BATCHWISE_INGEST_SYNTHETIC.")
   String synthetic;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--label", paramLabel = "COLUMN", defaultValue = "${env:BATCHWISE_INGEST_LABEL:-label}",
@@ -82,7 +82,7 @@ final class IngestCommand implements Callable<Integer> {
       description = "Model id: the key of every event (default: ${DEFAULT-VALUE}).")
   String modelId;
 
-  @Option(names = "--format", defaultValue = "auto",
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
       description = "csv, libsvm, jsonl, or auto = by file extension (default: ${DEFAULT-VALUE}).")
   String format;
 
@@ -91,7 +91,7 @@ final class IngestCommand implements Callable<Integer> {
           + "stream (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--speedup", defaultValue = "1",
+  @Option(names = "--speedup", paramLabel = "FACTOR", defaultValue = "1",
       description = "Replay a bursts stream's event times this much faster than real time (default: ${DEFAULT-VALUE}).")
   double speedup;
 
@@ -104,11 +104,11 @@ final class IngestCommand implements Callable<Integer> {
       description = "Stop after N published events; 0 = no limit (default: ${DEFAULT-VALUE}).")
   long limit;
 
-  @Option(names = "--events-topic", defaultValue = "${env:BATCHWISE_EVENTS_TOPIC:-events}",
+  @Option(names = "--events-topic", paramLabel = "TOPIC", defaultValue = "${env:BATCHWISE_EVENTS_TOPIC:-events}",
       description = "Events topic (default: ${DEFAULT-VALUE}).")
   String eventsTopic;
 
-  @Option(names = "--dlq-topic", defaultValue = "${env:BATCHWISE_DEAD_LETTER_TOPIC:-events-dlq}",
+  @Option(names = "--dlq-topic", paramLabel = "TOPIC", defaultValue = "${env:BATCHWISE_DEAD_LETTER_TOPIC:-events-dlq}",
       description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
   String deadLetterTopic;
 
@@ -116,19 +116,19 @@ final class IngestCommand implements Callable<Integer> {
       description = "CSV columns to treat as categorical (default: inferred, a column whose values are mostly not numbers).")
   List<String> categorical;
 
-  @Option(names = "--categorical-encoding", defaultValue = "one-hot",
+  @Option(names = "--categorical-encoding", paramLabel = "ENCODING", defaultValue = "one-hot",
       description = "one-hot or hashed (default: ${DEFAULT-VALUE}).")
   String categoricalEncoding;
 
-  @Option(names = "--hash-dimension", defaultValue = "1024",
+  @Option(names = "--hash-dimension", paramLabel = "N", defaultValue = "1024",
       description = "Buckets of --categorical-encoding hashed (default: ${DEFAULT-VALUE}).")
   int hashDimension;
 
-  @Option(names = "--missing", defaultValue = "reject",
+  @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "reject",
       description = "Missing feature values: reject (the row), zero, or mean (of the column) (default: ${DEFAULT-VALUE}).")
   String missing;
 
-  @Option(names = "--label-mapping", defaultValue = "auto",
+  @Option(names = "--label-mapping", paramLabel = "MAPPING", defaultValue = "auto",
       description = "auto (labels exactly -1/+1 become 0/1), as-is, or sign (>0 is 1) (default: ${DEFAULT-VALUE}).")
   String labelMapping;
 
@@ -136,10 +136,10 @@ final class IngestCommand implements Callable<Integer> {
       description = "Binary labels from text: this value is 1, any other 0 (e.g. UP).")
   String positiveLabel;
 
-  @Option(names = "--delimiter", defaultValue = ",", description = "CSV field separator (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", description = "CSV field separator (default: ${DEFAULT-VALUE}).")
   char delimiter;
 
-  @Option(names = "--feature-count", defaultValue = "0",
+  @Option(names = "--feature-count", paramLabel = "N", defaultValue = "0",
       description = "LibSVM vector size / JSON array length; 0 = from the file (default: ${DEFAULT-VALUE}).")
   int featureCount;
 
