@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
             + "topic, keyed by model id. Rows that fail validation go to the dead-letter topic with the reason "
             + "and their line number, and are counted.",
         "Synthetic kinds: " + SyntheticStreams.KINDS + ", e.g. hyperplane:d=10,n=20000,drift=0.001.",
-        "Environment: KAFKA_BOOTSTRAP_SERVERS, BATCHWISE_INGEST_DATA, BATCHWISE_INGEST_SYNTHETIC, "
+        "Settings: --config FILE (producer keys), then environment: KAFKA_BOOTSTRAP_SERVERS, BATCHWISE_INGEST_DATA, BATCHWISE_INGEST_SYNTHETIC, "
             + "BATCHWISE_INGEST_LABEL, BATCHWISE_INGEST_MODEL, BATCHWISE_INGEST_RATE, BATCHWISE_INGEST_LOOP, "
             + "BATCHWISE_EVENTS_TOPIC, BATCHWISE_DEAD_LETTER_TOPIC; flags win."})
 final class IngestCommand implements Callable<Integer> {
@@ -71,7 +71,7 @@ final class IngestCommand implements Callable<Integer> {
           + "Env BATCHWISE_INGEST_SYNTHETIC.")
   String synthetic;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--label", paramLabel = "COLUMN", defaultValue = "${env:BATCHWISE_INGEST_LABEL:-label}",
@@ -82,7 +82,7 @@ final class IngestCommand implements Callable<Integer> {
       description = "Model id: the key of every event (default: ${DEFAULT-VALUE}).")
   String modelId;
 
-  @Option(names = "--format", defaultValue = "auto",
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
       description = "csv, libsvm, jsonl, or auto = by file extension (default: ${DEFAULT-VALUE}).")
   String format;
 
@@ -91,7 +91,7 @@ final class IngestCommand implements Callable<Integer> {
           + "stream (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--speedup", defaultValue = "1",
+  @Option(names = "--speedup", paramLabel = "FACTOR", defaultValue = "1",
       description = "Replay a bursts stream's event times this much faster than real time (default: ${DEFAULT-VALUE}).")
   double speedup;
 
@@ -104,11 +104,11 @@ final class IngestCommand implements Callable<Integer> {
       description = "Stop after N published events; 0 = no limit (default: ${DEFAULT-VALUE}).")
   long limit;
 
-  @Option(names = "--events-topic", defaultValue = "${env:BATCHWISE_EVENTS_TOPIC:-events}",
+  @Option(names = "--events-topic", paramLabel = "TOPIC", defaultValue = "${env:BATCHWISE_EVENTS_TOPIC:-events}",
       description = "Events topic (default: ${DEFAULT-VALUE}).")
   String eventsTopic;
 
-  @Option(names = "--dlq-topic", defaultValue = "${env:BATCHWISE_DEAD_LETTER_TOPIC:-events-dlq}",
+  @Option(names = "--dlq-topic", paramLabel = "TOPIC", defaultValue = "${env:BATCHWISE_DEAD_LETTER_TOPIC:-events-dlq}",
       description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
   String deadLetterTopic;
 
@@ -116,19 +116,19 @@ final class IngestCommand implements Callable<Integer> {
       description = "CSV columns to treat as categorical (default: inferred, a column whose values are mostly not numbers).")
   List<String> categorical;
 
-  @Option(names = "--categorical-encoding", defaultValue = "one-hot",
+  @Option(names = "--categorical-encoding", paramLabel = "ENCODING", defaultValue = "one-hot",
       description = "one-hot or hashed (default: ${DEFAULT-VALUE}).")
   String categoricalEncoding;
 
-  @Option(names = "--hash-dimension", defaultValue = "1024",
+  @Option(names = "--hash-dimension", paramLabel = "N", defaultValue = "1024",
       description = "Buckets of --categorical-encoding hashed (default: ${DEFAULT-VALUE}).")
   int hashDimension;
 
-  @Option(names = "--missing", defaultValue = "reject",
+  @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "reject",
       description = "Missing feature values: reject (the row), zero, or mean (of the column) (default: ${DEFAULT-VALUE}).")
   String missing;
 
-  @Option(names = "--label-mapping", defaultValue = "auto",
+  @Option(names = "--label-mapping", paramLabel = "MAPPING", defaultValue = "auto",
       description = "auto (labels exactly -1/+1 become 0/1), as-is, or sign (>0 is 1) (default: ${DEFAULT-VALUE}).")
   String labelMapping;
 
@@ -136,12 +136,17 @@ final class IngestCommand implements Callable<Integer> {
       description = "Binary labels from text: this value is 1, any other 0 (e.g. UP).")
   String positiveLabel;
 
-  @Option(names = "--delimiter", defaultValue = ",", description = "CSV field separator (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", description = "CSV field separator (default: ${DEFAULT-VALUE}).")
   char delimiter;
 
-  @Option(names = "--feature-count", defaultValue = "0",
+  @Option(names = "--feature-count", paramLabel = "N", defaultValue = "0",
       description = "LibSVM vector size / JSON array length; 0 = from the file (default: ${DEFAULT-VALUE}).")
   int featureCount;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file; its Kafka producer keys (bootstrap.servers, security...) are used, others "
+          + "(learner keys of a shared file) ignored. Env and flags override it.")
+  Path configFile;
 
   @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
       description = "Extra Kafka producer setting (repeatable), e.g. compression.type=zstd or security settings.")
@@ -151,8 +156,15 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.qualifiedName();
-    String servers = bootstrap != null ? bootstrap : environment.get(Settings.BOOTSTRAP_ENV);
-    if (servers == null || servers.isBlank()) {
+    Map<String, Object> settings;
+    try {
+      settings = producerSettings();
+    } catch (IllegalArgumentException e) {
+      err.println(name + ": " + Main.oneLine(e));
+      return 2;
+    }
+    Object servers = settings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    if (servers == null || servers.toString().isBlank()) {
       err.println(name + ": no Kafka bootstrap servers: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
       return 2;
     }
@@ -168,8 +180,6 @@ final class IngestCommand implements Callable<Integer> {
       err.println(name + ": " + Main.oneLine(e));
       return 2;
     }
-    Map<String, Object> settings = new HashMap<>(producerProperties);
-    settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     EventPublisher publisher;
     try {
       publisher = new EventPublisher(settings, eventsTopic, deadLetterTopic);
@@ -217,6 +227,27 @@ final class IngestCommand implements Callable<Integer> {
         // the hook is running: it is waiting for the latch released above
       }
     }
+  }
+
+  /** Producer keys of the --config file, then env KAFKA_BOOTSTRAP_SERVERS, then --bootstrap, then --producer-property. */
+  private Map<String, Object> producerSettings() {
+    Map<String, Object> settings = new HashMap<>();
+    if (configFile != null) {
+      Settings.readProperties(configFile).forEach((key, value) -> {
+        if (ProducerConfig.configNames().contains(key)) {
+          settings.put(key, value);
+        }
+      });
+    }
+    String fromEnvironment = environment.get(Settings.BOOTSTRAP_ENV);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fromEnvironment);
+    }
+    if (bootstrap != null) {
+      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    }
+    settings.putAll(producerProperties);
+    return settings;
   }
 
   private Supplier<EventSource> sources() {

@@ -133,8 +133,11 @@ public final class EventPublisher implements AutoCloseable {
       run.pass = pass;
       try (EventSource source = sources.get()) {
         boolean byEventTime = options.rate() == 0 && options.followEventTime() && source.pacedByEventTime();
-        long passStart = clock.nanoTime();
+        // schedules are anchored when the first event has gone out: the first send waits for metadata, and
+        // counting that wait would make the next events rush to catch up
+        long passAnchor = 0;
         long firstEventMillis = 0;
+        long passEvents = 0;
         boolean anyRow = false;
         for (SourceRow row = source.next(); row != null; row = source.next()) {
           if (stopRequested || Thread.currentThread().isInterrupted()) {
@@ -144,15 +147,12 @@ public final class EventPublisher implements AutoCloseable {
           throwIfFailed(failure);
           if (row instanceof SourceRow.Valid valid) {
             LabelledEvent event = valid.event();
+            long millis = event.getEventTime().toEpochMilli();
             long deadline = Long.MIN_VALUE;
-            if (options.rate() > 0) {
-              deadline = Pacer.dueAt(run.start, run.published, options.rate());
-            } else if (byEventTime) {
-              long millis = event.getEventTime().toEpochMilli();
-              if (!anyRow) {
-                firstEventMillis = millis;
-              }
-              deadline = passStart + (long) ((millis - firstEventMillis) * 1e6 / options.eventTimeSpeedup());
+            if (options.rate() > 0 && run.published > 0) {
+              deadline = Pacer.dueAt(run.rateAnchor, run.published, options.rate());
+            } else if (byEventTime && passEvents > 0) {
+              deadline = passAnchor + (long) ((millis - firstEventMillis) * 1e6 / options.eventTimeSpeedup());
             }
             if (deadline != Long.MIN_VALUE && !await(pacer, deadline, run)) {
               run.stopped = true;
@@ -162,6 +162,14 @@ public final class EventPublisher implements AutoCloseable {
               event.setEventId(event.getEventId() + "#" + pass);
             }
             send(eventsTopic, source.modelId(), eventSerializer.serialize(eventsTopic, event), callback);
+            if (run.published == 0) {
+              run.rateAnchor = clock.nanoTime();
+            }
+            if (passEvents == 0) {
+              passAnchor = clock.nanoTime();
+              firstEventMillis = millis;
+            }
+            passEvents++;
             run.published++;
           } else {
             SourceRow.Rejected rejected = (SourceRow.Rejected) row;
@@ -256,6 +264,8 @@ public final class EventPublisher implements AutoCloseable {
     boolean stopped;
     long lastReport;
     long publishedAtLastReport;
+    /** When the first event went out: event i of a fixed rate is due {@code i / rate} after it. */
+    long rateAnchor;
 
     Run(long start, ProgressListener listener, long intervalNanos) {
       this.start = start;

@@ -29,15 +29,4 @@ public final class Features {
     }
     return new SparseFeatures(size, index, value);
   }
-
-  /** The length of the dense vector a DenseFeatures or SparseFeatures describes. */
-  public static int size(Object features) {
-    if (features instanceof DenseFeatures dense) {
-      return dense.getValues().size();
-    }
-    if (features instanceof SparseFeatures sparse) {
-      return sparse.getSize();
-    }
-    throw new IllegalArgumentException("not a feature record: " + features);
-  }
 }

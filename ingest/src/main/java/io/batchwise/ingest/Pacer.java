@@ -4,7 +4,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Holds each send back until its scheduled time. Schedules are absolute (event i is due at
- * {@code start + i / rate}), so oversleeping or a slow send never accumulates into drift: the events after a
+ * {@code anchor + i / rate}), so oversleeping or a slow send never accumulates into drift: the events after a
  * late one go out at once until the schedule is caught up. No busy waiting: a wait shorter than
  * {@link #MIN_SLEEP_NANOS} is skipped (the event goes out up to that much early), longer ones sleep, in slices
  * of at most {@code sliceNanos} so a caller can report progress and notice a stop request.
@@ -20,7 +20,7 @@ final class Pacer {
     this.sliceNanos = Math.max(MIN_SLEEP_NANOS, sliceNanos);
   }
 
-  /** The time event {@code index} (0-based) is due at {@code rate} events/s after {@code startNanos}. */
+  /** The time event {@code index} (0-based) is due at {@code rate} events/s when event 0 went at {@code startNanos}. */
   static long dueAt(long startNanos, long index, double rate) {
     return startNanos + (long) (index * (1e9 / rate));
   }

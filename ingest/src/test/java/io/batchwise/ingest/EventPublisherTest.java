@@ -108,6 +108,33 @@ class EventPublisherTest {
   }
 
   @Test
+  void theScheduleStartsWhenTheFirstEventHasGoneOutSoAMetadataWaitCausesNoRush() {
+    FakeNanoClock clock = new FakeNanoClock(0, 0);
+    List<Long> sendTimes = new ArrayList<>();
+    MockProducer<String, byte[]> slowFirst = new MockProducer<>(true, null, new StringSerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+          ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+        if (sendTimes.isEmpty()) {
+          clock.now += 500_000_000L; // the first send waits half a second for metadata
+        }
+        sendTimes.add(clock.now);
+        return super.send(record, callback);
+      }
+    };
+    long start = clock.now;
+    new EventPublisher(slowFirst, "events", "events-dlq", clock, WALL_CLOCK).publish(
+        SyntheticStreams.create("separable:n=1000", "m", 1), PublishOptions.builder().rate(1000).build(), null);
+    assertEquals(1.499, (clock.now - start) / 1e9, 0.002);
+    // after the first, no two events closer than the 1 ms sleep threshold allows: no catch-up burst
+    long anchor = sendTimes.get(0);
+    for (int i = 1; i < sendTimes.size(); i++) {
+      assertTrue(sendTimes.get(i) >= anchor + i * 1_000_000L - Pacer.MIN_SLEEP_NANOS, "event " + i);
+    }
+  }
+
+  @Test
   void asFastAsPossibleNeverSleeps() {
     FakeNanoClock clock = new FakeNanoClock(0, 0);
     publisher(clock).publish(SyntheticStreams.create("hyperplane:n=2000", "m", 1), PublishOptions.defaults(), null);

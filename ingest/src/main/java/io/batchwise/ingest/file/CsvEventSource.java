@@ -26,7 +26,8 @@ import io.batchwise.schemas.LabelledEvent;
  * numeric columns as they are, categorical ones (listed, or inferred: mostly non-numbers) one-hot encoded in
  * place or hashed into buckets after the numeric features ({@link CategoricalEncoding}). With one-hot encoding
  * rows are {@code DenseFeatures}; with hashing they are {@code SparseFeatures}. Opening the file scans it
- * once (vocabularies, means, label set), so every valid row has the same feature count.
+ * once (means, label set, vocabularies; twice when one-hot columns are inferred), so every valid row has the
+ * same feature count.
  *
  * <p>A row is rejected, with its line number and a reason, when it has the wrong field count, an unclosed
  * quote, a missing or non-finite label, a numeric field that is not a finite number ({@code NaN},
@@ -90,23 +91,37 @@ public final class CsvEventSource implements EventSource {
         throw new IllegalArgumentException(file + ": the label column '" + name + "' cannot be categorical");
       }
     }
-    CsvProfile profile = CsvProfile.scan(file, header, labelIndex, splitter);
     int n = header.length;
+    boolean hashed = options.categorical() == CategoricalEncoding.HASHED;
+    boolean inferring = options.categoricalColumns().isEmpty();
+    boolean[] collect = new boolean[n];
+    for (int c = 0; c < n; c++) {
+      collect[c] = !hashed && options.categoricalColumns().contains(header[c]);
+    }
+    CsvProfile profile = CsvProfile.scan(file, header, labelIndex, splitter, collect);
+    boolean[] categorical = new boolean[n];
+    boolean needVocabulary = false;
+    for (int c = 0; c < n; c++) {
+      categorical[c] = c != labelIndex
+          && (inferring ? profile.looksCategorical(c) : options.categoricalColumns().contains(header[c]));
+      needVocabulary |= inferring && categorical[c] && !hashed;
+    }
+    if (needVocabulary) {
+      // the first scan found which columns are categorical; a second one collects just their values
+      profile = CsvProfile.scan(file, header, labelIndex, splitter, categorical);
+    }
     this.kinds = new Kind[n];
     this.offsets = new int[n];
     this.vocabularies = new Map[n];
     this.means = new double[n];
     this.frequencies = new double[n][];
-    boolean hashed = options.categorical() == CategoricalEncoding.HASHED;
     int width = 0;
     for (int c = 0; c < n; c++) {
       if (c == labelIndex) {
         kinds[c] = Kind.LABEL;
         continue;
       }
-      boolean categorical = options.categoricalColumns().isEmpty()
-          ? profile.looksCategorical(c) : options.categoricalColumns().contains(header[c]);
-      if (!categorical) {
+      if (!categorical[c]) {
         kinds[c] = Kind.NUMERIC;
         offsets[c] = width++;
         means[c] = profile.mean(c);

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * What one scan of a CSV file learns before any row is published: per column, how many values are numbers,
  * other text, or missing; the sum of its numbers (for mean imputation); its distinct values in order of first
- * appearance (the one-hot vocabulary); and the set of labels (for {@link io.batchwise.ingest.LabelMapping#AUTO}).
+ * appearance (the one-hot vocabulary, only for the columns asked for: a wide numeric file would otherwise keep
+ * thousands of strings per column); and the set of labels (for {@link io.batchwise.ingest.LabelMapping#AUTO}).
  * Rows with the wrong field count are left out.
  */
 public final class CsvProfile {
@@ -37,7 +38,9 @@ public final class CsvProfile {
     }
   }
 
-  static CsvProfile scan(Path file, String[] header, int labelIndex, CsvSplitter splitter) throws IOException {
+  /** @param collect the columns whose distinct values to keep */
+  static CsvProfile scan(Path file, String[] header, int labelIndex, CsvSplitter splitter, boolean[] collect)
+      throws IOException {
     CsvProfile profile = new CsvProfile(header);
     try (TextLines lines = new TextLines(file)) {
       lines.next();
@@ -68,7 +71,9 @@ public final class CsvProfile {
             profile.numbers[c]++;
             profile.sums[c] += number;
           }
-          profile.remember(c, value);
+          if (collect[c]) {
+            profile.remember(c, value);
+          }
         }
       }
     }

@@ -50,9 +50,4 @@ final class BurstArrivals implements ArrivalTimes {
   public boolean isPattern() {
     return true;
   }
-
-  /** True when {@code offset} (seconds) falls inside a burst. */
-  boolean inBurst(double offset) {
-    return offset % period < length;
-  }
 }

@@ -82,10 +82,6 @@ final class StreamSpec {
     return value;
   }
 
-  boolean has(String key) {
-    return params.containsKey(key);
-  }
-
   void rejectUnknown() {
     for (String key : params.keySet()) {
       if (!known.contains(key)) {

@@ -183,6 +183,20 @@ class CsvEventSourceTest {
   }
 
   @Test
+  void oneHotRefusesAnUnboundedVocabularyButHashingTakesIt() throws IOException {
+    StringBuilder content = new StringBuilder("user,label\n");
+    for (int i = 0; i <= CsvProfile.MAX_CATEGORIES; i++) {
+      content.append("u").append(i).append(",1\n");
+    }
+    Path file = write("ids.csv", content.toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> EventSources.open(file, options().build()));
+    assertTrue(e.getMessage().contains("hash it"), e.getMessage());
+    List<SourceRow> rows = read(file, options().categorical(CategoricalEncoding.HASHED).hashDimension(64).build());
+    assertEquals(CsvProfile.MAX_CATEGORIES + 1, Rows.valid(rows).size());
+  }
+
+  @Test
   void missingValuePolicies() throws IOException {
     Path file = write("m.csv", "a,c,label\n1,x,0\n,y,1\n3,,0\n2,x,1\n");
     List<SourceRow> rejecting = read(file, options().build());
