@@ -21,9 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.batchwise.ingest.CategoricalEncoding;
@@ -35,23 +34,14 @@ import picocli.CommandLine;
 
 /** {@code batchwise ingest} as a user runs it: wrong usage, an unreachable broker, and a real broker. */
 class IngestCommandTest {
-  private static TestKafkaCluster kafka;
+  @RegisterExtension
+  static final TestKafkaCluster kafka = new TestKafkaCluster();
 
   @TempDir
   Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = TestKafkaCluster.start();
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    kafka.close();
-  }
 
   private int run(Map<String, String> environment, String... args) {
     IngestCommand command = new IngestCommand();
