@@ -124,11 +124,11 @@ public final class SoftmaxRegression implements DifferentiableModel {
       double sq;
       if (standardizer != null) {
         if (observe) {
-          sq = standardizer.standardizeAndObserve(x, off, wi, row, 0);
+          standardizer.standardizeAndObserve(x, off, wi, row, 0);
         } else {
           standardizer.standardize(x, off, row, 0);
-          sq = dot(row, 0, row, 0, d);
         }
+        sq = dot(row, 0, row, 0, d);
         r = row;
         ro = 0;
       } else {
@@ -154,10 +154,7 @@ public final class SoftmaxRegression implements DifferentiableModel {
       for (int c = 0; c < k; c++) {
         double e = wi * delta[c];
         deltaSq += e * e;
-        int wOff = c * d;
-        for (int j = 0; j < d; j++) {
-          g[wOff + j] += e * r[ro + j];
-        }
+        DenseKernels.axpy(e, r, ro, g, c * d, d);
         g[biasOff + c] += e;
       }
       exampleSq += deltaSq * (sq + 1);
@@ -169,17 +166,7 @@ public final class SoftmaxRegression implements DifferentiableModel {
   }
 
   private static double dot(double[] a, int aOff, double[] b, int bOff, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    int j = 0;
-    for (; j + 1 < n; j += 2) {
-      s0 += a[aOff + j] * b[bOff + j];
-      s1 += a[aOff + j + 1] * b[bOff + j + 1];
-    }
-    if (j < n) {
-      s0 += a[aOff + j] * b[bOff + j];
-    }
-    return s0 + s1;
+    return DenseKernels.dot(a, aOff, b, bOff, n);
   }
 
   private double finishGradient() {

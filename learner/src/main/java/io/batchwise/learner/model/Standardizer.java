@@ -69,21 +69,21 @@ public final class Standardizer {
 
   /**
    * As {@link #standardize}, and collects the row (with example weight {@code w}) for the next
-   * {@link #commitBatch()}. Returns the squared norm of the standardized row.
+   * {@link #commitBatch()}. Element-wise only, so the JIT can vectorize it.
    */
-  public double standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
-    double sq = 0;
+  public void standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
+    double[] mu = mean;
+    double[] inv = inverseStd;
+    double[] s1 = batchShiftedSum;
+    double[] s2 = batchShiftedSquares;
     for (int j = 0; j < d; j++) {
-      double c = x[off + j] - mean[j];
-      double s = c * inverseStd[j];
-      out[outOff + j] = s;
-      sq += s * s;
+      double c = x[off + j] - mu[j];
+      out[outOff + j] = c * inv[j];
       double wc = w * c;
-      batchShiftedSum[j] += wc;
-      batchShiftedSquares[j] += wc * c;
+      s1[j] += wc;
+      s2[j] += wc * c;
     }
     batchWeight += w;
-    return sq;
   }
 
   /** Folds the rows observed since the last commit into the running statistics. */
