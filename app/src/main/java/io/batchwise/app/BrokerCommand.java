@@ -1,0 +1,34 @@
+package io.batchwise.app;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.batchwise.app.broker.EmbeddedKafkaBroker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "broker", mixinStandardHelpOptions = true,
+    description = "Runs a standalone single-node Apache Kafka broker (KRaft) on loopback until interrupted, "
+        + "and prints its bootstrap address.")
+final class BrokerCommand implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "0", description = "Client port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--dir", description = "Data folder, kept between runs; default: a temporary folder removed on exit.")
+  Path dir;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dir);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      broker.close();
+      stopped.countDown();
+    }, "broker-shutdown"));
+    System.out.println(broker.bootstrapServers());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,250 @@
+package io.batchwise.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.batchwise.app.broker.EmbeddedKafkaBroker;
+import io.batchwise.app.report.DemoReport;
+import io.batchwise.app.report.MetricsRecorder;
+import io.batchwise.app.report.RunSeries;
+import io.batchwise.ingest.EventPublisher;
+import io.batchwise.ingest.EventSource;
+import io.batchwise.ingest.EventSources;
+import io.batchwise.ingest.IngestReport;
+import io.batchwise.ingest.PublishOptions;
+import io.batchwise.ingest.SourceOptions;
+import io.batchwise.ingest.SyntheticStreams;
+import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.learner.stream.LearnerConfig;
+import io.batchwise.learner.stream.StreamingLearner;
+import io.batchwise.schemas.ModelSnapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Runs the whole pipeline once: (embedded) broker, topics, ingest, learner, snapshots; "
+        + "waits until every event has been learned, prints a summary, writes a report and exits.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap", description = "Use this Kafka instead of starting an embedded broker (or env KAFKA_BOOTSTRAP_SERVERS).")
+  String bootstrap;
+
+  @Option(names = "--data", description = "A CSV file to learn from; default: a synthetic drifting stream.")
+  Path data;
+
+  @Option(names = "--label", defaultValue = "label", description = "Label column of --data (default: ${DEFAULT-VALUE}).")
+  String label;
+
+  @Option(names = "--synthetic", defaultValue = "hyperplane:d=10", description = "Synthetic stream when no --data is given (default: ${DEFAULT-VALUE}).")
+  String synthetic;
+
+  @Option(names = "--events", defaultValue = "20000", description = "Events of the synthetic stream (default: ${DEFAULT-VALUE}).")
+  long events;
+
+  @Option(names = "--model", description = "Model id (default: demo).")
+  String modelId;
+
+  @Option(names = "--model-kind", defaultValue = "logistic", description = "Model spec, e.g. logistic, mlp:128,64 (default: ${DEFAULT-VALUE}).")
+  String modelKind;
+
+  @Option(names = "--optimizer", description = "Optimizer spec, e.g. sgd:0.1, adam:0.001 (default: the model's).")
+  String optimizer;
+
+  @Option(names = "--batch", defaultValue = "goodput", description = "Batching policy: goodput or fixed:N (default: ${DEFAULT-VALUE}).")
+  String batchPolicy;
+
+  @Option(names = "--compare", description = "Also run the same stream with this policy (e.g. fixed:32) and report both side by side.")
+  String comparePolicy;
+
+  @Option(names = "--summary-json", description = "Also write the summary to this JSON file.")
+  Path summaryJson;
+
+  @Option(names = "--report", defaultValue = "report", description = "Folder for the HTML report and its charts (default: ${DEFAULT-VALUE}).")
+  Path reportDir;
+
+  @Option(names = "--no-report", description = "Do not write the report.")
+  boolean noReport;
+
+  @Option(names = "--timeout-s", defaultValue = "600", description = "Give up when not every event is learned after this long (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (data != null && !Files.isReadable(data)) {
+      throw new IllegalArgumentException("cannot read --data " + data);
+    }
+    for (String policy : policies()) {  // fail before starting anything
+      new LearnerConfig(learnerSettings("unused", Path.of("unused"), policy, "")).validateSpecs();
+    }
+    String servers = bootstrap != null ? bootstrap : System.getenv(Settings.BOOTSTRAP_ENV);
+    EmbeddedKafkaBroker broker = null;
+    Path stateDir = Files.createTempDirectory("batchwise-demo-state-");
+    try {
+      if (servers == null || servers.isBlank()) {
+        System.err.println("demo: starting an embedded Kafka broker...");
+        broker = EmbeddedKafkaBroker.start();
+        servers = broker.bootstrapServers();
+      } else {
+        KafkaConnection.requireReachable(servers);
+      }
+      // on a shared broker, a fresh model id keeps earlier runs' events out of this run's count
+      String model = modelId != null ? modelId : broker != null ? "demo" : "demo-" + UUID.randomUUID().toString().substring(0, 8);
+      List<RunSeries> runs = new ArrayList<>();
+      List<String> policies = policies();
+      for (int i = 0; i < policies.size(); i++) {
+        RunSeries run = run(servers, model, stateDir, policies.get(i), i == 0 ? "" : "-compare-" + i);
+        if (run == null) {
+          return 1;
+        }
+        runs.add(run);
+      }
+      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      Object summary = runs.size() == 1 ? runs.get(0).summary() : runs.stream().map(RunSeries::summary).toList();
+      System.out.println(json.writeValueAsString(summary));
+      if (summaryJson != null) {
+        json.writeValue(summaryJson.toFile(), summary);
+      }
+      if (!noReport) {
+        System.err.println("demo: report written to " + DemoReport.write(reportDir, runs));
+      }
+      return 0;
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      deleteRecursively(stateDir);
+    }
+  }
+
+  private List<String> policies() {
+    return comparePolicy == null ? List.of(batchPolicy) : List.of(batchPolicy, comparePolicy);
+  }
+
+  private Map<String, Object> learnerSettings(String servers, Path stateDir, String policy, String topicSuffix) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "batchwise-demo-" + UUID.randomUUID());
+    settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    settings.put(LearnerConfig.MODEL_KIND, modelKind);
+    settings.put(LearnerConfig.OPTIMIZER, optimizer == null ? "" : optimizer);
+    settings.put(LearnerConfig.BATCH_POLICY, policy);
+    for (String key : List.of(LearnerConfig.EVENTS_TOPIC, LearnerConfig.SNAPSHOTS_TOPIC, LearnerConfig.METRICS_TOPIC,
+        LearnerConfig.DEAD_LETTER_TOPIC)) {
+      settings.put(key, LearnerConfig.DEFINITION.defaultValues().get(key) + topicSuffix);
+    }
+    return settings;
+  }
+
+  /** One pass of the stream through the pipeline with one policy; null when it timed out. */
+  private RunSeries run(String servers, String model, Path stateDir, String policy, String topicSuffix)
+      throws Exception {
+    Map<String, Object> settings = learnerSettings(servers, stateDir, policy, topicSuffix);
+    LearnerConfig config = new LearnerConfig(settings);
+    TopicSetup.ensureTopics(servers, config, 1);
+
+    long start = System.nanoTime();
+    AtomicReference<KafkaStreams.State> learnerState = new AtomicReference<>();
+    try (StreamingLearner learner = StreamingLearner.start(settings, (now, before) -> learnerState.set(now));
+         MetricsRecorder metrics = new MetricsRecorder(servers, config.metricsTopic(), model);
+         SnapshotFollower follower = new SnapshotFollower(
+             Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), config.snapshotsTopic())) {
+      ProgressLine progress = new ProgressLine(System.err);
+      follower.onSnapshot(s -> {
+        if (s.getModelId().equals(model)) {
+          progress.show(s, (System.nanoTime() - start) / 1e9);
+        }
+      }).start();
+
+      IngestReport report;
+      try (EventPublisher publisher = new EventPublisher(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+          config.eventsTopic(), config.deadLetterTopic())) {
+        report = publisher.publish(() -> openSource(model), PublishOptions.defaults(), null);
+      }
+      long expected = report.published();
+      System.err.println("demo [" + policy + "]: published " + expected + " events (" + report.rejected()
+          + " rejected rows), learning...");
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+      ModelSnapshot last = null;
+      while (System.nanoTime() < deadline) {
+        last = follower.latest(model).orElse(null);
+        if (last != null && last.getExamplesSeen() >= expected) {
+          break;
+        }
+        if (learnerState.get() == KafkaStreams.State.ERROR || learnerState.get() == KafkaStreams.State.NOT_RUNNING) {
+          throw new IllegalStateException("the learner stopped (" + learnerState.get() + ")");
+        }
+        Thread.sleep(50);
+      }
+      double wallSeconds = (System.nanoTime() - start) / 1e9;
+      progress.finish();
+      if (last == null || last.getExamplesSeen() < expected) {
+        System.err.println("demo: timed out after " + timeoutSeconds + " s: learned "
+            + (last == null ? 0 : last.getExamplesSeen()) + " of " + expected + " events");
+        return null;
+      }
+      return new RunSeries(policy, summary(report, last, wallSeconds),
+          metrics.awaitExamples(expected, Duration.ofSeconds(10)));
+    }
+  }
+
+  private EventSource openSource(String model) {
+    if (data != null) {
+      return EventSources.open(data, SourceOptions.builder().labelColumn(label).modelId(model).build());
+    }
+    return SyntheticStreams.create(syntheticSpec(), model, 42);
+  }
+
+  /** The synthetic spec with the event count of --events. */
+  private String syntheticSpec() {
+    return synthetic + (synthetic.contains(":") ? "," : ":") + "n=" + events;
+  }
+
+  private Map<String, Object> summary(IngestReport report, ModelSnapshot last, double wallSeconds) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("source", data != null ? data.toString() : syntheticSpec());
+    s.put("events", report.published());
+    s.put("rejectedRows", report.rejected());
+    s.put("examplesSeen", last.getExamplesSeen());
+    s.put("snapshotVersion", last.getVersion());
+    s.put("updates", last.getUpdates());
+    s.put("prequentialLogLoss", last.getMetrics().getLogLoss());
+    s.put("accuracy", last.getMetrics().getAccuracy());
+    s.put("recentLogLoss", last.getMetrics().getRecentLogLoss());
+    s.put("model", last.getArchitecture().getSpec());
+    s.put("optimizer", last.getOptimizer().getSpec());
+    s.put("batchingPolicy", last.getBatchingPolicy());
+    s.put("meanBatchSize", (double) last.getExamplesSeen() / Math.max(1, last.getUpdates()));
+    s.put("finalBatchSize", last.getBatchSize());
+    s.put("learningRate", last.getLearningRate());
+    s.put("deadLetters", last.getDeadLetters());
+    s.put("wallSeconds", wallSeconds);
+    s.put("eventsPerSecond", last.getExamplesSeen() / wallSeconds);
+    return s;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a leftover temp folder is not worth failing the demo
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.batchwise.app;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import io.batchwise.learner.stream.LearnerConfig;
+import io.batchwise.learner.stream.StreamingLearner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "learn", mixinStandardHelpOptions = true,
+    description = "Runs the Kafka Streams learner until stopped: events -> micro-batches -> model updates -> snapshots.")
+final class LearnCommand implements Callable<Integer> {
+  @Mixin
+  KafkaOptions kafka;
+
+  @Option(names = "--model-kind", description = "Model spec, e.g. logistic, linear, softmax:3, mlp:128,64 (default: logistic).")
+  String modelKind;
+
+  @Option(names = "--optimizer", description = "Optimizer spec, e.g. sgd:0.1, adam:0.001 (default: the model's).")
+  String optimizer;
+
+  @Option(names = "--batch", description = "Batching policy: goodput or fixed:N (default: goodput).")
+  String batchPolicy;
+
+  @Option(names = "--max-latency-ms", description = "Flush a batch when its oldest event waited this long (default: 500).")
+  Long maxLatencyMillis;
+
+  @Option(names = "--application-id", description = "Kafka Streams application id; instances sharing it split the work (default: batchwise-learner).")
+  String applicationId;
+
+  @Option(names = "--state-dir", description = "Kafka Streams state folder (default: Kafka Streams' own).")
+  Path stateDir;
+
+  @Option(names = "--partitions", defaultValue = "${env:BATCHWISE_PARTITIONS:-2}", description = "Partitions of topics this command creates when missing (env BATCHWISE_PARTITIONS; default: 2).")
+  int partitions;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<String, Object> flags = new LinkedHashMap<>();
+    flags.put(LearnerConfig.MODEL_KIND, modelKind);
+    flags.put(LearnerConfig.OPTIMIZER, optimizer);
+    flags.put(LearnerConfig.BATCH_POLICY, batchPolicy);
+    flags.put(LearnerConfig.BATCH_MAX_LATENCY_MS, maxLatencyMillis);
+    flags.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    flags.put(StreamsConfig.STATE_DIR_CONFIG, stateDir == null ? null : stateDir.toString());
+    Map<String, Object> settings = kafka.settings(flags);
+    LearnerConfig config = new LearnerConfig(settings);
+    config.validateSpecs();
+    String servers = KafkaOptions.reachableServers(settings);
+    TopicSetup.ensureTopics(servers, config, partitions);
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    StreamingLearner learner = StreamingLearner.start(settings, (newState, oldState) -> {
+      System.err.println("learner: " + oldState + " -> " + newState);
+      if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+        stopped.countDown();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      learner.close();
+      stopped.countDown();
+    }, "learner-shutdown"));
+    System.err.println("learner: reading " + config.eventsTopic() + " from " + servers + ", model " + config.modelKind()
+        + ", batch policy " + config.batchPolicy());
+    stopped.await();
+    return learner.state() == KafkaStreams.State.ERROR ? 1 : 0;
+  }
+}

@@ -1,0 +1,18 @@
+package io.batchwise.app.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Benchmarks: each subcommand measures one part in one run against a baseline and reports medians. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks; see docs/BENCHMARKS.md for the figures and how they were produced.",
+    subcommands = {StreamBenchCommand.class, PolicyBenchCommand.class})
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,406 @@
+package io.batchwise.app.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.OnlineModel;
+import io.batchwise.policy.BatchingPolicies;
+import io.batchwise.policy.BatchingPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code batchwise bench policies}: streams each scenario through the real learner under each arrival
+ * pattern and batching policy on a virtual clock (see {@link VirtualClockRun}), and reports time and
+ * examples to a target loss, final loss and staleness, as JSON and as the {@code ## Batching policies}
+ * section of docs/BENCHMARKS.md.
+ */
+@Command(name = "policies", mixinStandardHelpOptions = true,
+    description = "Compare batching policies on the real learner under simulated arrival patterns (no Kafka).")
+public final class PolicyBenchCommand implements Callable<Integer> {
+  static final String HEADING = "## Batching policies";
+
+  @Option(names = "--scenarios", split = ",", description = "Scenarios to run: elec, drift, noisy, mlp (default: all).")
+  List<String> scenarios = List.of("elec", "drift", "noisy", "mlp");
+
+  @Option(names = "--patterns", split = ",", description = "Arrival patterns: steady, bursty, backlog (default: all).")
+  List<String> patterns = List.of("steady", "bursty", "backlog");
+
+  @Option(names = "--policies", split = ";", description = "Policy specs, separated by ';' (default: fixed:1;fixed:8;fixed:32;fixed:128;fixed:512;fixed:2048;goodput;goodput:b0=32;normtest).")
+  List<String> policies = List.of("fixed:1", "fixed:8", "fixed:32", "fixed:128", "fixed:512", "fixed:2048", "goodput", "goodput:b0=32", "normtest");
+
+  @Option(names = "--repeats", description = "Runs per cell; the report gives the median (default: ${DEFAULT-VALUE}).")
+  int repeats = 3;
+
+  @Option(names = "--rate", description = "Mean arrival rate in events/s for every scenario (default: each scenario's own).")
+  Double rate;
+
+  @Option(names = "--max-wait-ms", description = "Max wait of a batch's oldest event, for every policy (default: ${DEFAULT-VALUE}).")
+  long maxWaitMillis = 500;
+
+  @Option(names = "--loss-window", description = "Examples the loss EMA spans (default: ${DEFAULT-VALUE}).")
+  int lossWindow = 2000;
+
+  @Option(names = "--data", description = "elec.csv (default: shared/data/elec.csv found walking up from the working directory).")
+  Path elecCsv;
+
+  @Option(names = "--trace", description = "Write one CSV per run (clock, examples, B, lr, B_noise, backlog, batch loss, loss EMA, step seconds) into this directory.")
+  Path traceDir;
+
+  @Option(names = "--json", description = "Write every run and the medians as JSON to this file.")
+  Path json;
+
+  @Option(names = "--markdown", description = "Markdown file whose '## Batching policies' section is replaced (default: ${DEFAULT-VALUE}; 'none' to skip).")
+  String markdown = "docs/BENCHMARKS.md";
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PolicyBenchCommand()).execute(args));
+  }
+
+  /**
+   * The four workloads of issue 4; each rate and target is fixed here so every run measures the same thing.
+   * The targets were set once, from the loss curves, so that the best fixed size needs a few thousand
+   * examples to reach them (beyond the loss window, below the first easy stretch of each stream).
+   */
+  List<PolicyScenario> allScenarios() {
+    List<PolicyScenario> all = new ArrayList<>();
+    all.add(new PolicyScenario("elec", "NSW electricity (45,312 events, 6 features, real concept drift), logistic regression",
+        "logistic", this::elec, 100_000, 0.30));
+    all.add(new PolicyScenario("drift", "synthetic drifting hyperplane (200,000 events, 10 features, gradual and abrupt drift), logistic regression",
+        "logistic", () -> SyntheticStreams.drifting(200_000, 10, 20_000, 17), 100_000, 0.41));
+    all.add(new PolicyScenario("noisy", "synthetic high-noise stream (200,000 events, 10 features, logit norm 1, 10% labels flipped), logistic regression",
+        "logistic", () -> SyntheticStreams.highNoise(200_000, 10, 1.0, 0.1, 23), 100_000, 0.638));
+    all.add(new PolicyScenario("mlp", "synthetic 784-dimensional image-like task (40,000 events), MLP 128-64",
+        "mlp:128,64", () -> SyntheticStreams.imageLike(40_000, 29), 20_000, 0.55));
+    return all;
+  }
+
+  private BenchStream elec() {
+    Path file = elecCsv != null ? elecCsv : findElec();
+    if (file == null) {
+      throw new IllegalStateException("shared/data/elec.csv not found above " + Path.of("").toAbsolutePath() + "; pass --data");
+    }
+    try {
+      return DenseStream.readCsv(file);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path findElec() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared/data/elec.csv");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<PolicyRunResult> runs = new ArrayList<>();
+    List<Map<String, Object>> medians = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    VirtualClockRun simulator = new VirtualClockRun(lossWindow, 0.5);
+    for (PolicyScenario scenario : allScenarios()) {
+      if (!scenarios.contains(scenario.name())) {
+        continue;
+      }
+      try {
+        ModelFactory.create(scenario.modelSpec(), 784);
+      } catch (RuntimeException e) {
+        String why = "scenario " + scenario.name() + " skipped: the learner cannot build '" + scenario.modelSpec() + "' ("
+            + e.getMessage() + ")";
+        System.out.println(why);
+        skipped.add(why);
+        continue;
+      }
+      BenchStream stream = scenario.stream().get();
+      double mean = rate != null ? rate : scenario.arrivalRate();
+      warmUp(simulator, scenario, stream, mean);
+      for (String patternName : patterns) {
+        ArrivalPattern pattern = ArrivalPattern.valueOf(patternName.strip().toUpperCase(Locale.ROOT));
+        double[] arrivals = pattern.arrivalTimes(stream.size(), mean);
+        for (String spec : policies) {
+          List<PolicyRunResult> cell = new ArrayList<>();
+          for (int r = 0; r < repeats; r++) {
+            OnlineModel model = ModelFactory.create(scenario.modelSpec(), stream.featureCount());
+            // the optimizer family picks goodput's default learning-rate coupling (AdaScale for SGD, sqrt for Adam)
+            BatchingPolicy policy = BatchingPolicies.parse(spec, maxWaitMillis, model.exportState().optimizerSpec());
+            StringBuilder trace = traceDir == null ? null
+                : new StringBuilder("clock_s,examples,batch,lr,noise_scale,backlog,batch_loss,loss_ema,step_s\n");
+            cell.add(simulator.run(scenario.name(), stream, arrivals, pattern.label(), model, policy, spec,
+                scenario.targetLoss(), trace));
+            if (trace != null) {
+              Files.createDirectories(traceDir);
+              Files.writeString(traceDir.resolve(String.join("-", scenario.name(), pattern.label(),
+                  spec.replaceAll("[^A-Za-z0-9=.]+", "_"), Integer.toString(r)) + ".csv"), trace);
+            }
+          }
+          runs.addAll(cell);
+          Map<String, Object> median = median(cell, mean);
+          medians.add(median);
+          System.out.printf(Locale.ROOT, "%-6s %-8s %-10s to-target %9s ms %8s ex  final %.4f  mean %.4f  staleness %9.2f ms  mean B %7.1f%n",
+              scenario.name(), pattern.label(), spec, format(median.get("secondsToTarget"), 1000, "%.2f"),
+              median.get("examplesToTarget"), (double) median.get("finalLoss"), (double) median.get("meanLoss"),
+              (double) median.get("meanStalenessMillis"), (double) median.get("meanBatchSize"));
+        }
+      }
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("command", commandLine());
+    report.put("machine", machine());
+    report.put("date", Instant.now().toString());
+    report.put("skipped", skipped);
+    report.put("medians", medians);
+    report.put("summary", summary(medians));
+    report.put("runs", runs);
+    if (json != null) {
+      Files.createDirectories(json.toAbsolutePath().getParent());
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+    }
+    if (!"none".equals(markdown)) {
+      BenchmarksSection.replace(Path.of(markdown), HEADING, markdownSection(report, medians, skipped));
+    }
+    return 0;
+  }
+
+  /** Compiles the learner's and the policies' hot paths, for small and large batches, before anything is timed. */
+  private void warmUp(VirtualClockRun simulator, PolicyScenario scenario, BenchStream stream, double mean) {
+    BenchStream prefix = new PrefixStream(stream, Math.min(stream.size(), 10_000));
+    for (ArrivalPattern pattern : ArrivalPattern.values()) {
+      double[] arrivals = pattern.arrivalTimes(prefix.size(), mean);
+      for (String spec : List.of("fixed:1", "fixed:128", "goodput")) {
+        OnlineModel model = ModelFactory.create(scenario.modelSpec(), stream.featureCount());
+        simulator.run("warm-up", prefix, arrivals, pattern.label(), model,
+            BatchingPolicies.parse(spec, maxWaitMillis, model.exportState().optimizerSpec()), spec, 0);
+      }
+    }
+  }
+
+  private record PrefixStream(BenchStream stream, int size) implements BenchStream {
+    @Override
+    public int featureCount() {
+      return stream.featureCount();
+    }
+
+    @Override
+    public void features(int index, double[] row) {
+      stream.features(index, row);
+    }
+
+    @Override
+    public double label(int index) {
+      return stream.label(index);
+    }
+  }
+
+  /** The median of each measure over the repeats; a target never reached counts as infinitely late. */
+  static Map<String, Object> median(List<PolicyRunResult> cell, double rate) {
+    PolicyRunResult first = cell.get(0);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("scenario", first.scenario());
+    m.put("pattern", first.pattern());
+    m.put("policy", first.policy());
+    m.put("arrivalRate", rate);
+    m.put("targetLoss", first.targetLoss());
+    double seconds = median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.secondsToTarget() : Double.POSITIVE_INFINITY).toArray());
+    m.put("secondsToTarget", Double.isFinite(seconds) ? seconds : null);
+    double examples = median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.examplesToTarget() : Double.POSITIVE_INFINITY).toArray());
+    m.put("examplesToTarget", Double.isFinite(examples) ? (long) examples : null);
+    m.put("finalLoss", median(cell.stream().mapToDouble(PolicyRunResult::finalLoss).toArray()));
+    m.put("meanLoss", median(cell.stream().mapToDouble(PolicyRunResult::meanLoss).toArray()));
+    m.put("meanStalenessMillis", median(cell.stream().mapToDouble(PolicyRunResult::meanStalenessMillis).toArray()));
+    m.put("meanBatchSize", median(cell.stream().mapToDouble(PolicyRunResult::meanBatchSize).toArray()));
+    m.put("updates", (long) median(cell.stream().mapToDouble(PolicyRunResult::updates).toArray()));
+    m.put("computeSeconds", median(cell.stream().mapToDouble(PolicyRunResult::computeSeconds).toArray()));
+    m.put("repeats", cell.size());
+    return m;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** Per scenario and pattern: goodput's time to target against the best fixed size in hindsight and fixed:32. */
+  static List<Map<String, Object>> summary(List<Map<String, Object>> medians) {
+    Map<String, List<Map<String, Object>>> cells = new LinkedHashMap<>();
+    for (Map<String, Object> m : medians) {
+      cells.computeIfAbsent(m.get("scenario") + "/" + m.get("pattern"), k -> new ArrayList<>()).add(m);
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (List<Map<String, Object>> cell : cells.values()) {
+      Map<String, Object> best = null;
+      Map<String, Object> goodput = null;
+      Map<String, Object> fixed32 = null;
+      for (Map<String, Object> m : cell) {
+        String policy = (String) m.get("policy");
+        if (policy.startsWith("fixed:")) {
+          if (best == null || seconds(m) < seconds(best)) {
+            best = m;
+          }
+          if (policy.equals("fixed:32")) {
+            fixed32 = m;
+          }
+        } else if (policy.startsWith("goodput") && goodput == null) {
+          goodput = m;
+        }
+      }
+      if (goodput == null) {
+        continue;
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("scenario", cell.get(0).get("scenario"));
+      row.put("pattern", cell.get(0).get("pattern"));
+      row.put("goodputSeconds", goodput.get("secondsToTarget"));
+      row.put("bestFixed", best == null ? null : best.get("policy"));
+      row.put("bestFixedSeconds", best == null ? null : best.get("secondsToTarget"));
+      row.put("goodputOverBestFixed", best == null ? null : ratio(seconds(goodput), seconds(best)));
+      row.put("fixed32OverGoodput", fixed32 == null ? null : ratio(seconds(fixed32), seconds(goodput)));
+      Map<String, Object> others = new LinkedHashMap<>();
+      for (Map<String, Object> m : cell) {
+        if (!((String) m.get("policy")).startsWith("fixed:") && m != goodput) {
+          others.put((String) m.get("policy"), best == null ? null : ratio(seconds(m), seconds(best)));
+        }
+      }
+      row.put("otherPoliciesOverBestFixed", others);
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private static double seconds(Map<String, Object> m) {
+    Object s = m.get("secondsToTarget");
+    return s == null ? Double.POSITIVE_INFINITY : (double) s;
+  }
+
+  /** a / b, or null when either never reached the target. */
+  private static Double ratio(double a, double b) {
+    double r = a / b;
+    return Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(r) ? r : null;
+  }
+
+  private String markdownSection(Map<String, Object> report, List<Map<String, Object>> medians, List<String> skipped) {
+    StringBuilder md = new StringBuilder();
+    md.append(HEADING).append("\n\n");
+    md.append("Generated by `").append(report.get("command")).append("` on ").append(report.get("machine"))
+        .append(", ").append(report.get("date")).append(". Every cell is the median of ").append(repeats)
+        .append(" runs.\n\n");
+    md.append("Each scenario's events are streamed through the real learner (`ModelFactory`, `OnlineModel.learn`, no Kafka) on a ")
+        .append("virtual clock: events arrive at the times of the pattern (steady; bursty = each 100 ms period's events within ")
+        .append("its first 10 ms; backlog = the first quarter of the stream already waiting when the learner starts, the rest steady); ")
+        .append("a batch closes when the policy's size is reached or its oldest event has waited ").append(maxWaitMillis)
+        .append(" ms, never before the previous step ended; each step advances the clock by the measured wall time of `learn()` plus the ")
+        .append("policy's decision. *To target*: virtual time (and examples) until the exponential moving average of the prequential ")
+        .append("log loss over the last ").append(lossWindow).append(" examples first reaches the scenario's target. *Final*: mean ")
+        .append("prequential log loss over the last 10% of the stream. *Staleness*: mean time from an event's arrival to the end of ")
+        .append("the step that learned it. Fixed policies use the learner's base learning rate; `goodput` scales it by its coupling ")
+        .append("(AdaScale capped at the tuned rate, with b0, the batch size the rate was tuned for, 1 for SGD and 32 for Adam; ")
+        .append("`goodput:b0=32` shows the same policy told that an SGD rate was tuned with batches of 32). ")
+        .append("What the numbers say about the policy's design: batching-policy/README.md.\n\n");
+    for (String why : skipped) {
+      md.append("- ").append(why).append("\n");
+    }
+    if (!skipped.isEmpty()) {
+      md.append("\n");
+    }
+    String scenario = null;
+    String pattern = null;
+    for (Map<String, Object> m : medians) {
+      if (!m.get("scenario").equals(scenario)) {
+        scenario = (String) m.get("scenario");
+        pattern = null;
+        String description = allScenarios().stream().filter(s -> s.name().equals(m.get("scenario"))).findFirst()
+            .map(PolicyScenario::description).orElse("");
+        md.append("### ").append(scenario).append(": ").append(description).append("\n\n");
+        md.append(String.format(Locale.ROOT, "Arrival rate %,.0f events/s, target loss %.3f.%n%n", (double) m.get("arrivalRate"),
+            (double) m.get("targetLoss")));
+      }
+      if (!m.get("pattern").equals(pattern)) {
+        pattern = (String) m.get("pattern");
+        md.append("\n| ").append(pattern).append(" | to target (ms) | examples to target | final loss | mean loss | staleness (ms) | mean B | updates |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      }
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.2f | %.1f | %d |%n", m.get("policy"),
+          format(m.get("secondsToTarget"), 1000, "%.1f"), m.get("examplesToTarget") == null ? "not reached" : String.format(Locale.ROOT, "%,d", (long) m.get("examplesToTarget")),
+          (double) m.get("finalLoss"), (double) m.get("meanLoss"), (double) m.get("meanStalenessMillis"),
+          (double) m.get("meanBatchSize"), (long) m.get("updates")));
+    }
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> summary = (List<Map<String, Object>>) report.get("summary");
+    if (!summary.isEmpty()) {
+      md.append("\n### Summary: goodput against the best fixed size in hindsight\n\n");
+      @SuppressWarnings("unchecked")
+      List<String> others = new ArrayList<>(((Map<String, Object>) summary.get(0).get("otherPoliciesOverBestFixed")).keySet());
+      md.append("| scenario | pattern | goodput to target (ms) | best fixed | its time (ms) | goodput / best fixed | fixed:32 / goodput |");
+      others.forEach(o -> md.append(" ").append(o).append(" / best fixed |"));
+      md.append("\n|---|---|---:|---|---:|---:|---:|").append("---:|".repeat(others.size())).append("\n");
+      for (Map<String, Object> row : summary) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |", row.get("scenario"), row.get("pattern"),
+            format(row.get("goodputSeconds"), 1000, "%.1f"), row.get("bestFixed"), format(row.get("bestFixedSeconds"), 1000, "%.1f"),
+            format(row.get("goodputOverBestFixed"), 1, "%.2f"), format(row.get("fixed32OverGoodput"), 1, "%.2f")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ratios = (Map<String, Object>) row.get("otherPoliciesOverBestFixed");
+        others.forEach(o -> md.append(" ").append(format(ratios.get(o), 1, "%.2f")).append(" |"));
+        md.append("\n");
+      }
+    }
+    return md.toString();
+  }
+
+  private static String format(Object value, double factor, String pattern) {
+    if (value == null) {
+      return "not reached";
+    }
+    double v = ((Number) value).doubleValue() * factor;
+    // three significant digits for the small times of the backlog runs
+    String p = pattern.equals("%.1f") && Math.abs(v) < 10 ? "%.3f" : pattern;
+    return String.format(Locale.ROOT, p, v);
+  }
+
+  private String commandLine() {
+    StringBuilder s = new StringBuilder("./batchwise bench policies");
+    if (!scenarios.equals(List.of("elec", "drift", "noisy", "mlp"))) {
+      s.append(" --scenarios ").append(String.join(",", scenarios));
+    }
+    if (!patterns.equals(List.of("steady", "bursty", "backlog"))) {
+      s.append(" --patterns ").append(String.join(",", patterns));
+    }
+    s.append(" --repeats ").append(repeats);
+    if (rate != null) {
+      s.append(" --rate ").append(rate);
+    }
+    if (json != null) {
+      s.append(" --json ").append(json);
+    }
+    return s.toString();
+  }
+
+  private static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(cpu);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: keep the generic name
+    }
+    return String.format(Locale.ROOT, "%d cores (%s), Java %s, %s", Runtime.getRuntime().availableProcessors(), cpu,
+        System.getProperty("java.version"), System.getProperty("os.name"));
+  }
+}

@@ -1,0 +1,170 @@
+package io.batchwise.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.batchwise.learner.stream.LearnerConfig;
+import picocli.CommandLine;
+
+/**
+ * No Docker engine runs here, so the compose file and the Dockerfile are checked against the code:
+ * every variable a service sets is read by the app, commands exist, ports line up, and the image's
+ * entrypoint starts the app's main class.
+ */
+class ComposeStackTest {
+  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+  private static JsonNode compose;
+  private static String dockerfile;
+
+  @BeforeAll
+  static void read() throws Exception {
+    Path root = repositoryRoot();
+    compose = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("docker-compose.yml").toFile());
+    dockerfile = Files.readString(root.resolve("Dockerfile"));
+  }
+
+  private static Path repositoryRoot() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("docker-compose.yml"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("docker-compose.yml not found above " + Path.of("").toAbsolutePath());
+  }
+
+  /** Variables the app reads: config keys, Kafka Streams keys, bootstrap, and ${env:...} option defaults. */
+  private static Set<String> variablesTheAppReads() {
+    Set<String> names = new HashSet<>();
+    names.add(Settings.BOOTSTRAP_ENV);
+    LearnerConfig.DEFINITION.names().forEach(key -> names.add(Settings.environmentName(key)));
+    Settings.ENVIRONMENT_STREAMS_KEYS.forEach(key -> names.add(Settings.environmentName(key)));
+    collectOptionDefaults(new CommandLine(new Main()), names);
+    return names;
+  }
+
+  private static void collectOptionDefaults(CommandLine command, Set<String> names) {
+    collectOptionDefaults(command.getCommandSpec().userObject().getClass(), names);
+    command.getSubcommands().values().forEach(sub -> collectOptionDefaults(sub, names));
+  }
+
+  /**
+   * The variables a command reads: the declared (not interpolated) {@code ${env:...}} defaults of its options,
+   * argument groups included, and its {@code static final String ..._ENV} constants.
+   */
+  private static void collectOptionDefaults(Class<?> type, Set<String> names) {
+    for (Field field : type.getDeclaredFields()) {
+      int modifiers = field.getModifiers();
+      if (field.getName().endsWith("_ENV") && field.getType() == String.class
+          && java.lang.reflect.Modifier.isStatic(modifiers) && java.lang.reflect.Modifier.isFinal(modifiers)) {
+        try {
+          field.setAccessible(true);
+          names.add((String) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      CommandLine.Option option = field.getAnnotation(CommandLine.Option.class);
+      if (option != null) {
+        Matcher m = ENV_DEFAULT.matcher(option.defaultValue());
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      }
+      if (field.isAnnotationPresent(CommandLine.ArgGroup.class)) {
+        collectOptionDefaults(field.getType(), names);
+      }
+    }
+  }
+
+  private static boolean isBatchwise(JsonNode service) {
+    return service.has("build") || service.path("image").asText().startsWith("batchwise");
+  }
+
+  @Test
+  void everyVariableAServiceSetsIsOneTheAppReads() {
+    Set<String> read = variablesTheAppReads();
+    int checked = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = compose.get("services").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> service = it.next();
+      if (!isBatchwise(service.getValue())) {
+        continue;
+      }
+      for (Iterator<String> vars = service.getValue().path("environment").fieldNames(); vars.hasNext(); ) {
+        String name = vars.next();
+        assertTrue(read.contains(name), service.getKey() + " sets " + name + ", which the app never reads");
+        checked++;
+      }
+    }
+    assertTrue(checked >= 8, "the batchwise services are configured by environment");
+  }
+
+  @Test
+  void imagesAndCommandsExist() {
+    Set<String> subcommands = new CommandLine(new Main()).getSubcommands().keySet();
+    JsonNode services = compose.get("services");
+    assertTrue(services.get("kafka").get("image").asText().startsWith("apache/kafka:"));
+    for (String name : List.of("topics", "learner", "producer", "serve")) {
+      JsonNode service = services.get(name);
+      assertNotNull(service, name);
+      assertTrue(isBatchwise(service), name + " runs the batchwise image");
+      String command = service.get("command").get(0).asText();
+      assertTrue(subcommands.contains(command), name + " runs '" + command + "', not a batchwise subcommand");
+      assertEquals("service_healthy", service.get("depends_on").get("kafka").get("condition").asText(),
+          name + " waits for a healthy Kafka");
+    }
+    assertTrue(services.get("kafka").has("healthcheck"));
+    assertTrue(compose.get("volumes").has("kafka-data"));
+    assertTrue(services.get("kafka").get("volumes").get(0).asText().startsWith("kafka-data:"));
+  }
+
+  @Test
+  void portsAndAddressesLineUp() {
+    JsonNode services = compose.get("services");
+    String advertised = services.get("kafka").get("environment").get("KAFKA_ADVERTISED_LISTENERS").asText();
+    String bootstrap = advertised.substring(advertised.indexOf("//") + 2);
+    for (String name : List.of("topics", "learner", "producer", "serve")) {
+      assertEquals(bootstrap, services.get(name).get("environment").get(Settings.BOOTSTRAP_ENV).asText(), name);
+    }
+    JsonNode serve = services.get("serve");
+    String port = serve.get("environment").get("BATCHWISE_SERVE_PORT").asText();
+    String published = serve.get("ports").get(0).asText();
+    assertEquals(port, published.substring(published.lastIndexOf(':') + 1), "the published port is the one serve listens on");
+  }
+
+  @Test
+  void theImageStartsTheAppsMainClassAsANonRootUser() throws Exception {
+    Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]").matcher(dockerfile);
+    assertTrue(entry.find(), "an exec-form ENTRYPOINT");
+    List<String> args = List.of(entry.group(1).replace("\"", "").split(",\\s*"));
+    assertEquals("java", args.get(0));
+    String mainClass = args.get(args.size() - 1);
+    assertEquals(Main.class.getName(), mainClass);
+    assertNotNull(Class.forName(mainClass).getMethod("main", String[].class));
+    String classpath = args.get(args.indexOf("-cp") + 1);
+    assertTrue(dockerfile.contains("app/target/batchwise.jar") && classpath.contains("batchwise.jar")
+        && classpath.contains("lib/*"), "the jar and its lib folder are copied where the classpath says");
+    assertTrue(dockerfile.contains("OMP_NUM_THREADS=1"));
+    assertTrue(dockerfile.contains("SERIALIZABLE_PACKAGES"));
+    assertTrue(Pattern.compile("(?m)^USER (?!root)\\S+").matcher(dockerfile).find(), "runs as a non-root user");
+    assertTrue(Pattern.compile("(?m)^FROM \\S*eclipse-temurin:17-jre").matcher(dockerfile).find(), "a Java 17 runtime image");
+  }
+}

@@ -1,0 +1,206 @@
+package io.batchwise.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.learner.stream.LearnerConfig;
+import io.batchwise.schemas.DenseFeatures;
+import io.batchwise.schemas.LabelledEvent;
+import io.batchwise.schemas.ModelSnapshot;
+import io.batchwise.schemas.Serdes;
+
+/**
+ * Exactly-once across crashes: the learner runs in a child JVM that is killed with SIGKILL mid-stream,
+ * several times, and restarted. Every valid event must be learned exactly once, every invalid one
+ * dead-lettered exactly once, and no snapshot version may ever go back.
+ */
+class CrashRecoveryTest {
+  private static final int MODELS = 3;
+  private static TestKafkaCluster kafka;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = TestKafkaCluster.start();
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    kafka.close();
+  }
+
+  @Test
+  void everyEventCountsExactlyOnceAcrossSigkills() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    Path stateDir = Files.createDirectories(Path.of("target", "crash-test-state")).toAbsolutePath();
+    LearnerConfig config = new LearnerConfig(Map.of());
+    TopicSetup.ensureTopics(bootstrap, config, 2);
+
+    Map<String, Long> valid = new HashMap<>();
+    Random random = new Random(11);
+    long[] invalidCount = new long[2];  // [0]: decodable but invalid, [1]: undecodable
+    Thread producerThread = new Thread(() -> produce(bootstrap, config, random, valid, invalidCount), "producer");
+    producerThread.start();
+
+    for (int crash = 0; crash < 3; crash++) {
+      Process learner = startLearner(bootstrap, stateDir, crash);
+      Thread.sleep(2500 + random.nextInt(1500));
+      learner.destroyForcibly();  // SIGKILL: no shutdown hook, no commit, no flush
+      assertTrue(learner.waitFor(30, TimeUnit.SECONDS));
+    }
+    producerThread.join();
+    long invalidOfModels = invalidCount[0];
+    long undecodable = invalidCount[1];
+
+    Process learner = startLearner(bootstrap, stateDir, 99);
+    try {
+      Map<String, ModelSnapshot> latest = awaitLatest(bootstrap, config, valid, Duration.ofMinutes(3));
+      for (Map.Entry<String, Long> e : valid.entrySet()) {
+        assertEquals(e.getValue(), latest.get(e.getKey()).getExamplesSeen(), "examples seen of " + e.getKey());
+      }
+      long deadLettersOnModels = latest.values().stream().mapToLong(ModelSnapshot::getDeadLetters).sum();
+      assertEquals(invalidOfModels, deadLettersOnModels, "dead letters counted on their models");
+      assertEquals(invalidOfModels + undecodable, countCommitted(bootstrap, config.deadLetterTopic()),
+          "dead-letter records");
+      assertVersionsNeverGoBack(bootstrap, config);
+    } finally {
+      learner.destroy();
+      learner.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void produce(String bootstrap, LearnerConfig config, Random random, Map<String, Long> valid,
+      long[] invalid) {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+        new StringSerializer(), new ByteArraySerializer())) {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(9);
+      int i = 0;
+      while (System.nanoTime() < end) {
+        String model = "m" + (i % MODELS);
+        byte[] value;
+        if (i % 97 == 0) {
+          value = ("garbage " + i).getBytes(StandardCharsets.UTF_8);
+          invalid[1]++;
+        } else {
+          double x0 = random.nextGaussian();
+          double x1 = i % 89 == 0 ? Double.NaN : random.nextGaussian();
+          if (Double.isNaN(x1)) {
+            invalid[0]++;
+          } else {
+            valid.merge(model, 1L, Long::sum);
+          }
+          LabelledEvent event = LabelledEvent.newBuilder().setModelId(model).setEventId("e" + i)
+              .setEventTime(Instant.now()).setFeatures(new DenseFeatures(List.of(x0, x1, 1.0)))
+              .setLabel(x0 - x1 > 0 ? 1 : 0).build();
+          value = Serdes.labelledEvent().serialize("", event);
+        }
+        producer.send(new ProducerRecord<>(config.eventsTopic(), model, value));
+        i++;
+        if (i % 50 == 0) {
+          Thread.sleep(5);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Process startLearner(String bootstrap, Path stateDir, int run) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "io.batchwise.app.Main", "learn", "--bootstrap", bootstrap, "--application-id", "crash-test",
+        "--state-dir", stateDir.toString(), "--batch", "fixed:16", "--partitions", "2"));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    builder.environment().put("BATCHWISE_SNAPSHOT_INTERVAL_MS", "200");
+    File log = Path.of("target", "crash-test-learner-" + run + ".log").toFile();
+    builder.redirectErrorStream(true).redirectOutput(log);
+    return builder.start();
+  }
+
+  private static Map<String, ModelSnapshot> awaitLatest(String bootstrap, LearnerConfig config, Map<String, Long> valid,
+      Duration timeout) throws InterruptedException {
+    Map<String, ModelSnapshot> latest = Map.of();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      latest = readLatest(bootstrap, config);
+      Map<String, ModelSnapshot> current = latest;
+      if (valid.entrySet().stream().allMatch(e -> current.containsKey(e.getKey())
+          && current.get(e.getKey()).getExamplesSeen() >= e.getValue())) {
+        Thread.sleep(1500);  // give a wrongly repeated update the time to show up, were there one
+        return readLatest(bootstrap, config);
+      }
+      Thread.sleep(500);
+    }
+    return latest;
+  }
+
+  private static Map<String, ModelSnapshot> readLatest(String bootstrap, LearnerConfig config) {
+    return new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), config.snapshotsTopic())
+        .readToEnd(Duration.ofSeconds(30));
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  private static long countCommitted(String bootstrap, String topic) {
+    return readCommitted(bootstrap, topic).size();
+  }
+
+  private static void assertVersionsNeverGoBack(String bootstrap, LearnerConfig config) {
+    Map<String, Long> lastVersion = new HashMap<>();
+    Map<String, Long> lastExamples = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : readCommitted(bootstrap, config.snapshotsTopic())) {
+      ModelSnapshot s = Serdes.modelSnapshot().deserialize(record.topic(), record.value());
+      Long previous = lastVersion.put(s.getModelId(), s.getVersion());
+      assertTrue(previous == null || s.getVersion() > previous,
+          "version of " + s.getModelId() + " went from " + previous + " to " + s.getVersion());
+      Long previousExamples = lastExamples.put(s.getModelId(), s.getExamplesSeen());
+      assertTrue(previousExamples == null || s.getExamplesSeen() >= previousExamples, "examples seen never go back");
+    }
+  }
+}

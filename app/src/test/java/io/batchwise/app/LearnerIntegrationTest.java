@@ -1,0 +1,67 @@
+package io.batchwise.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.batchwise.ingest.EventPublisher;
+import io.batchwise.ingest.EventSources;
+import io.batchwise.ingest.IngestReport;
+import io.batchwise.ingest.PublishOptions;
+import io.batchwise.ingest.SourceOptions;
+import io.batchwise.learner.stream.LearnerConfig;
+
+/** The learner end to end against a real in-process KRaft broker (Kafka's KafkaClusterTestKit). */
+class LearnerIntegrationTest {
+  private static TestKafkaCluster kafka;
+
+  @TempDir
+  Path stateDir;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = TestKafkaCluster.start();
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    kafka.close();
+  }
+
+  @Test
+  void learnsEverySyntheticEvent() throws Exception {
+    assertEquals(3000, PipelineRun.learnSyntheticEvents(kafka.bootstrapServers(), stateDir, 3000, Duration.ofMinutes(2)));
+  }
+
+  /** The elec stream (45,312 rows) through the real ingest path and the learner. */
+  @Test
+  void learnsEveryRowOfElec() throws Exception {
+    Path elec = SharedData.file("elec.csv").orElse(null);
+    Assumptions.assumeTrue(elec != null, "shared/data/elec.csv is not here");
+    Map<String, Object> settings = PipelineRun.learnerSettings(kafka.bootstrapServers(), stateDir, "goodput");
+    settings.put(LearnerConfig.EVENTS_TOPIC, "elec-events");
+    settings.put(LearnerConfig.SNAPSHOTS_TOPIC, "elec-snapshots");
+    LearnerConfig config = new LearnerConfig(settings);
+    TopicSetup.ensureTopics(kafka.bootstrapServers(), config, 1);
+    IngestReport report;
+    try (EventPublisher publisher = new EventPublisher(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), config.eventsTopic(), config.deadLetterTopic())) {
+      report = publisher.publish(() -> EventSources.open(elec, SourceOptions.builder().labelColumn("target")
+          .modelId("elec").build()), PublishOptions.defaults(), null);
+    }
+    assertEquals(45312, report.published());
+    assertEquals(0, report.rejected());
+    assertEquals(45312, PipelineRun.awaitExamples(settings, config, kafka.bootstrapServers(), "elec", 45312,
+        Duration.ofMinutes(3)));
+  }
+}

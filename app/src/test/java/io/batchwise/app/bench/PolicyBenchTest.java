@@ -1,0 +1,67 @@
+package io.batchwise.app.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.policy.BatchingPolicies;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyBenchTest {
+
+  @Test
+  void replacesOnlyItsOwnSection(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("BENCHMARKS.md");
+    Files.writeString(file, "# Benchmarks\n\n## Learner\n\nlearner numbers\n\n## Batching policies\n\nold\n\n## Ingest\n\ningest numbers\n");
+    BenchmarksSection.replace(file, "## Batching policies", "## Batching policies\n\nnew\n");
+    assertEquals("# Benchmarks\n\n## Learner\n\nlearner numbers\n\n## Batching policies\n\nnew\n\n## Ingest\n\ningest numbers\n",
+        Files.readString(file));
+    BenchmarksSection.replace(file, "## Batching policies", "## Batching policies\n\nnewer\n");
+    assertTrue(Files.readString(file).contains("newer") && !Files.readString(file).contains("\nnew\n"));
+    Path fresh = dir.resolve("sub/NEW.md");
+    BenchmarksSection.replace(fresh, "## Batching policies", "## Batching policies\n\nx\n");
+    assertEquals("# Benchmarks\n\n## Batching policies\n\nx\n", Files.readString(fresh));
+  }
+
+  @Test
+  void arrivalPatternsKeepTheMeanRate() {
+    int n = 10_000;
+    double rate = 1_000;
+    for (ArrivalPattern p : ArrivalPattern.values()) {
+      double[] t = p.arrivalTimes(n, rate);
+      for (int i = 1; i < n; i++) {
+        assertTrue(t[i] >= t[i - 1], p + " is ordered");
+      }
+      assertEquals(n / rate, t[n - 1] - t[0], 0.1 * n / rate, p + " spans n / rate");
+    }
+    assertEquals(n / 4, java.util.Arrays.stream(ArrivalPattern.BACKLOG.arrivalTimes(n, rate)).filter(x -> x <= 0).count() - 1);
+  }
+
+  @Test
+  void virtualClockAccountsEveryEventOnce() {
+    DenseStream stream = SyntheticStreams.drifting(5_000, 4, 1_000, 3);
+    double rate = 1_000; // one event per ms: a logistic step is far shorter, so every batch waits to fill
+    double[] arrivals = ArrivalPattern.STEADY.arrivalTimes(stream.size(), rate);
+    VirtualClockRun run = new VirtualClockRun(500, 0.5);
+    PolicyRunResult one = run.run("t", stream, arrivals, "steady", ModelFactory.create("logistic", 4),
+        BatchingPolicies.parse("fixed:1", 500), "fixed:1", 10);
+    assertEquals(5_000, one.updates());
+    assertEquals(1.0, one.meanBatchSize());
+    assertTrue(one.meanStalenessMillis() < 1, "a batch of one is learned right after it arrives");
+    PolicyRunResult fifty = run.run("t", stream, arrivals, "steady", ModelFactory.create("logistic", 4),
+        BatchingPolicies.parse("fixed:50", 500), "fixed:50", 10);
+    assertEquals(100, fifty.updates());
+    // the i-th event of a batch of 50 waits for the 49 - i after it: 24.5 ms on average
+    assertEquals(24.5, fifty.meanStalenessMillis(), 1.0);
+    assertEquals(5.0 - 0.001, fifty.virtualSeconds(), 0.01);
+    // a target loss of 10 is met as soon as the loss average spans its 500 examples
+    assertEquals(500, one.examplesToTarget());
+    assertEquals(0.499, one.secondsToTarget(), 0.01);
+    PolicyRunResult waits = run.run("t", stream, arrivals, "steady", ModelFactory.create("logistic", 4),
+        BatchingPolicies.parse("fixed:2048", 20), "fixed:2048", 10);
+    assertTrue(waits.meanBatchSize() <= 21.5, "the max wait of 20 ms flushes batches of about 20: " + waits.meanBatchSize());
+  }
+}

@@ -1,0 +1,39 @@
+package io.batchwise.policy.estimate;
+
+/**
+ * Exponential moving average with Adam's bias correction (Kingma and Ba 2015): m_t = d_t m_{t-1} + (1-d_t) x_t,
+ * reported as m_t / (1 - d_1 d_2 ... d_t), so the first values are not pulled towards the zero it starts
+ * from. The decay may change from value to value (a value that stands for more data decays the past more).
+ */
+public final class BiasCorrectedAverage {
+  private double moment;
+  private double decayPower = 1.0;
+
+  /** @param decay weight of the past, in [0, 1) */
+  public void add(double value, double decay) {
+    if (!(decay >= 0 && decay < 1)) {
+      throw new IllegalArgumentException("decay must be in [0, 1), got " + decay);
+    }
+    moment = decay * moment + (1 - decay) * value;
+    decayPower *= decay;
+  }
+
+  /** The corrected average, NaN before the first value. */
+  public double value() {
+    double weight = 1 - decayPower;
+    return weight > 0 ? moment / weight : Double.NaN;
+  }
+
+  public boolean isEmpty() {
+    return decayPower == 1.0;
+  }
+
+  double[] exportState() {
+    return new double[] {moment, decayPower};
+  }
+
+  void restoreState(double[] state, int offset) {
+    moment = state[offset];
+    decayPower = state[offset + 1];
+  }
+}

@@ -1,0 +1,130 @@
+package io.batchwise.policy.estimate;
+
+import io.batchwise.policy.goodput.StepTime;
+
+/**
+ * Fits T(B) = alpha + beta B online by exponentially weighted least squares with Huber weights
+ * (iteratively reweighted least squares, one reweighting per observation): a step whose residual
+ * exceeds k robust scales gets weight k s / |r|, so a garbage-collection pause of 100x the usual step
+ * time moves the fit by about k s, not by the pause. Forgetting keeps it tracking a drifting machine.
+ *
+ * <p>While the remembered steps all had (nearly) the same batch size, alpha and beta cannot be told
+ * apart. The model then keeps the proportions of its last identifiable fit, rescaled to the mean time
+ * now measured; before any identifiable fit it splits the mean time evenly between them, which makes
+ * larger batches look cheaper per example than they may be, so the policy tries one and the fit becomes
+ * identifiable.
+ */
+public final class StepTimeModel {
+  /** Slots {@link #exportState()} fills. */
+  public static final int STATE_SIZE = 9;
+  private static final double HUBER_K = 1.5;
+
+  private final double decay;
+  private double weight;
+  private double sumB;
+  private double sumBB;
+  private double sumT;
+  private double sumBT;
+  private double scale = Double.NaN;
+  private double count;
+  private double lastAlpha = Double.NaN;
+  private double lastBeta = Double.NaN;
+
+  /** @param decay weight of the past per observation, in (0, 1); about 1/(1-decay) steps are remembered */
+  public StepTimeModel(double decay) {
+    if (!(decay > 0 && decay < 1)) {
+      throw new IllegalArgumentException("decay must be in (0, 1), got " + decay);
+    }
+    this.decay = decay;
+  }
+
+  /** Folds in one step; ignores non-positive batch sizes and negative or non-finite times. */
+  public void observe(int batchSize, double stepSeconds) {
+    if (batchSize < 1 || !(stepSeconds >= 0) || Double.isInfinite(stepSeconds)) {
+      return;
+    }
+    double w = 1.0;
+    if (count >= 2) {
+      double residual = stepSeconds - current().seconds(batchSize);
+      double floor = 1e-3 * (sumT / weight) + 1e-12;
+      double s = Math.max(scale, floor);
+      double magnitude = Math.abs(residual);
+      w = magnitude <= HUBER_K * s ? 1.0 : HUBER_K * s / magnitude;
+      // the scale itself is an average of clipped residuals, so outliers cannot inflate it
+      scale = 0.95 * scale + 0.05 * Math.min(magnitude, 3 * s);
+    } else if (count >= 1) {
+      scale = Math.abs(stepSeconds - sumT / weight) + 1e-3 * stepSeconds;
+    }
+    weight = decay * weight + w;
+    sumB = decay * sumB + w * batchSize;
+    sumBB = decay * sumBB + w * batchSize * (double) batchSize;
+    sumT = decay * sumT + w * stepSeconds;
+    sumBT = decay * sumBT + w * batchSize * stepSeconds;
+    count++;
+    // proportions worth keeping come from a clear spread of sizes and an interior fit
+    double meanB = sumB / weight;
+    StepTime fit = identifiedFit();
+    if (fit != null && sumBB / weight - meanB * meanB >= 0.01 * meanB * meanB && fit.alpha() > 0 && fit.beta() > 0) {
+      lastAlpha = fit.alpha();
+      lastBeta = fit.beta();
+    }
+  }
+
+  /** The current fit; alpha = beta = 0 before any observation. */
+  public StepTime current() {
+    if (weight <= 0) {
+      return new StepTime(0, 0);
+    }
+    StepTime fit = identifiedFit();
+    if (fit != null) {
+      return fit;
+    }
+    double meanB = sumB / weight;
+    double meanT = sumT / weight;
+    double lastAtMean = lastAlpha + lastBeta * meanB;
+    if (lastAtMean > 0) {
+      double scale = meanT / lastAtMean;
+      return new StepTime(lastAlpha * scale, lastBeta * scale);
+    }
+    return new StepTime(meanT / 2, meanT / (2 * meanB));
+  }
+
+  /** The weighted least-squares fit, or null while the batch sizes seen do not spread enough to identify it. */
+  private StepTime identifiedFit() {
+    if (weight <= 0) {
+      return null;
+    }
+    double meanB = sumB / weight;
+    double meanT = sumT / weight;
+    double varianceB = sumBB / weight - meanB * meanB;
+    if (varianceB <= 1e-4 * meanB * meanB) {
+      return null;
+    }
+    double beta = (sumBT / weight - meanB * meanT) / varianceB;
+    double alpha = meanT - beta * meanB;
+    if (beta < 0) {
+      return new StepTime(meanT, 0);
+    }
+    if (alpha < 0) {
+      // through the origin: the least-squares slope of T = beta B
+      return new StepTime(0, sumBT / sumBB);
+    }
+    return new StepTime(alpha, beta);
+  }
+
+  public double[] exportState() {
+    return new double[] {weight, sumB, sumBB, sumT, sumBT, scale, count, lastAlpha, lastBeta};
+  }
+
+  public void restoreState(double[] state, int offset) {
+    weight = state[offset];
+    sumB = state[offset + 1];
+    sumBB = state[offset + 2];
+    sumT = state[offset + 3];
+    sumBT = state[offset + 4];
+    scale = state[offset + 5];
+    count = state[offset + 6];
+    lastAlpha = state[offset + 7];
+    lastBeta = state[offset + 8];
+  }
+}

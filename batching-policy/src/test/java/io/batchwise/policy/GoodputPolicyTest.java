@@ -1,0 +1,229 @@
+package io.batchwise.policy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchwise.policy.goodput.GradientNoise;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GoodputPolicyTest {
+  private static final double ALPHA = 1e-3;
+  private static final double BETA = 1e-5;
+
+  /** What a learner with T(B) = ALPHA + BETA B would report for gradients with the given tr(Sigma), |G|^2. */
+  private static BatchObservation observe(int b, double trace, double signal, double rate, long backlog) {
+    return new BatchObservation(b, ALPHA + BETA * b, b / Math.max(rate, 1), rate, backlog, signal + trace, signal + trace / b);
+  }
+
+  private static GoodputPolicy policy(String args) {
+    return (GoodputPolicy) BatchingPolicies.parse(args.isEmpty() ? "goodput" : "goodput:" + args, 500);
+  }
+
+  /** Runs the policy in closed loop for {@code steps} batches and returns the last decision. */
+  private static BatchDecision run(BatchingPolicy p, int steps, double trace, double signal, double rate, long backlog) {
+    BatchDecision d = p.initial();
+    for (int i = 0; i < steps; i++) {
+      d = p.next(observe(d.batchSize(), trace, signal, rate, backlog));
+    }
+    return d;
+  }
+
+  @Test
+  void computeBoundItGrowsUnderHighNoiseAndShrinksUnderLowNoise() {
+    double rate = 1e6; // beta lambda = 10: no batch keeps up, so B = max(B*, the batch near peak throughput)
+    double peak = 4096 / (ALPHA + BETA * 4096);
+    double nearPeak = Math.ceil(ALPHA * 0.9 * peak / (1 - BETA * 0.9 * peak)); // 724
+    GoodputPolicy p = policy("maxLr=1e6"); // a learning rate free to follow the AdaScale gain
+    BatchDecision noisy = run(p, 300, 1e5, 1, rate, 0);
+    assertEquals(Math.sqrt(ALPHA * 1e5 / BETA), noisy.batchSize(), 2); // B* = sqrt(alpha B_noise / beta) = 3162
+    assertEquals(1e5, noisy.noiseScale(), 1e-3);
+    BatchDecision clean = run(p, 300, 1, 1, rate, 0); // the same policy, now low noise: it shrinks
+    assertEquals(nearPeak, clean.batchSize(), 1); // B* = 10 is below what keeps the lag from growing fast
+    assertTrue(clean.batchSize() < noisy.batchSize() / 4);
+    // by default the rate never exceeds the tuned one, so B* is at most b0 = 32, and the floor decides
+    assertEquals(nearPeak, run(policy("b0=32"), 300, 1e5, 1, rate, 0).batchSize(), 1);
+  }
+
+  @Test
+  void growsWhenArrivalsExceedCapacityAndKeepsUp() {
+    GoodputPolicy p = policy("");
+    int previous = 0;
+    for (double rate : new double[] {100, 5_000, 20_000, 50_000}) {
+      BatchDecision d = run(p, 200, 1e5, 1, rate, 0);
+      int b = d.batchSize();
+      assertTrue(b >= previous, "B grows with the arrival rate: " + b + " after " + previous);
+      double capacity = b / (ALPHA + BETA * b);
+      assertTrue(capacity >= 1.25 * rate * (1 - 1e-9), "keeps up with headroom at rate " + rate + ": B=" + b);
+      double smaller = (b - 1) / (ALPHA + BETA * (b - 1));
+      assertTrue(b == p.config().minBatch() || smaller < 1.25 * rate, "and is the smallest that does at rate " + rate);
+      previous = b;
+    }
+    assertTrue(previous > 100);
+  }
+
+  @Test
+  void keepingUpItTakesTheSmallestBatchUnlessSlackBuysCompute() {
+    double rate = 500; // capacity at B = 1 is ~990/s, enough with 25% headroom
+    assertEquals(1, run(policy(""), 300, 1e4, 1, rate, 0).batchSize());
+    assertEquals(2, run(policy("b0=32"), 300, 1e4, 1, rate, 0).batchSize()); // min 2, to keep measuring the noise
+    // with 10% slack the batch grows with the noise scale: B_k + 0.1 (B_noise + B_k) / 0.9
+    assertEquals(Math.floor(2 + 0.1 * (1e4 + 2) / 0.9), run(policy("b0=32,slack=0.1,latency=100s"), 300, 1e4, 1, rate, 0).batchSize(), 1);
+    assertEquals(Math.floor(2 + 0.1 * (10 + 2) / 0.9), run(policy("b0=32,slack=0.1,latency=100s"), 300, 10, 1, rate, 0).batchSize(), 1);
+  }
+
+  @Test
+  void drainsABacklogWithLargerBatchesThenReturnsToSmallOnes() {
+    GoodputPolicy p = policy("");
+    int steady = run(p, 200, 1e5, 1, 1_000, 0).batchSize();
+    int draining = run(p, 5, 1e5, 1, 1_000, 200_000).batchSize();
+    int after = run(p, 5, 1e5, 1, 1_000, 0).batchSize();
+    assertTrue(draining > 10 * steady, "drains with larger batches: " + draining + " vs " + steady);
+    assertEquals(steady, after);
+  }
+
+  @Test
+  void respectsEveryBound() {
+    SplittableRandom random = new SplittableRandom(3);
+    String[] configs = {"min=4,max=64", "max=4096,latency=20ms", "memory=1MiB,bytesPerExample=8KiB", "min=300,latency=1ms",
+        "min=1,max=1", "lr=linear,maxLr=3", "slack=0.5,latency=50ms", "b0=inf"};
+    for (String args : configs) {
+      GoodputPolicy p = policy(args);
+      GoodputConfig c = p.config();
+      BatchDecision d = p.initial();
+      for (int i = 0; i < 3000; i++) {
+        double rate = Math.pow(10, random.nextDouble(0, 7));
+        long backlog = random.nextDouble() < 0.3 ? (long) Math.pow(10, random.nextDouble(0, 6)) : 0;
+        double trace = Math.pow(10, random.nextDouble(-3, 5));
+        d = p.next(observe(d.batchSize(), trace, 1, rate, backlog));
+        int b = d.batchSize();
+        assertTrue(b >= c.minBatch() && b <= c.maxBatch(), args + ": B=" + b);
+        assertTrue(b == c.minBatch() || b <= c.memoryBatchLimit(), args + ": memory, B=" + b);
+        assertTrue(b == c.minBatch() || b <= backlog + rate * c.latencyMillis() / 1000.0 + 1e-9,
+            args + ": B=" + b + " cannot fill within the latency at " + rate + "/s with backlog " + backlog);
+        assertTrue(d.learningRateMultiplier() > 0 && d.learningRateMultiplier() <= c.maxLrMultiplier(), args);
+        assertEquals(c.latencyMillis(), d.maxWaitMillis());
+      }
+    }
+    assertEquals(128, policy("memory=1MiB,bytesPerExample=8KiB").config().memoryBatchLimit());
+  }
+
+  @Test
+  void degenerateInputsNeverYieldNanOrOutOfRangeDecisions() {
+    double nan = Double.NaN;
+    double inf = Double.POSITIVE_INFINITY;
+    BatchObservation[] cases = {
+        new BatchObservation(64, 1e-3, 0.1, 1000, 0, 0, 0), // zero gradient
+        new BatchObservation(64, nan, nan, nan, 0, nan, nan),
+        new BatchObservation(1, 1e-4, 0.001, 1000, 0, 2.0, 2.0), // B = 1
+        new BatchObservation(64, 0, 0, 1e9, 0, 5, 1), // zero step time
+        new BatchObservation(64, 1e-3, 0, 0, 0, 5, 1), // no arrivals
+        new BatchObservation(0, -1, -1, -5, -10, -1, -1),
+        new BatchObservation(64, inf, inf, inf, Long.MAX_VALUE, inf, inf),
+        new BatchObservation(Integer.MAX_VALUE, 1e-3, 1, 1e12, Long.MAX_VALUE, 1e300, 1e-300),
+        new BatchObservation(64, 1e-3, 0.1, 1000, 0, 1.0, 5.0), // |gbar|^2 > mean |g_i|^2
+    };
+    for (String args : new String[] {"", "b0=1", "b0=inf", "lr=linear", "lr=sqrt", "lr=none", "warmup=1000", "min=8,max=16",
+        "slack=0.9"}) {
+      for (BatchObservation o : cases) {
+        GoodputPolicy p = policy(args);
+        GoodputConfig c = p.config();
+        for (int repeat = 0; repeat < 50; repeat++) {
+          BatchDecision d = p.next(o);
+          assertTrue(d.batchSize() >= c.minBatch() && d.batchSize() <= c.maxBatch(), args + " " + o + " -> " + d);
+          assertTrue(Double.isFinite(d.learningRateMultiplier()) && d.learningRateMultiplier() > 0, args + " " + o + " -> " + d);
+          assertTrue(Double.isNaN(d.noiseScale()) || (d.noiseScale() >= 0 && Double.isFinite(d.noiseScale())), o + " -> " + d);
+        }
+      }
+    }
+  }
+
+  @Test
+  void whenTheBacklogCannotDrainInTimeItStillKeepsUpWithTheArrivals() {
+    // capacity tops out near 1 / BETA = 100,000/s; arrivals at 60,000/s plus 10^6 waiting cannot drain in 5 s
+    GoodputPolicy p = policy("latency=100s");
+    int b = run(p, 300, 10, 1, 60_000, 1_000_000).batchSize();
+    double keepUp = ALPHA * 1.25 * 60_000 / (1 - BETA * 1.25 * 60_000); // 300
+    assertTrue(b >= keepUp, "B=" + b + " keeps up with the arrivals (" + keepUp + ")");
+    assertTrue(b <= 4096);
+  }
+
+  @Test
+  void growsAtMostByTheGrowthFactorPerBatch() {
+    GoodputPolicy p = policy("growth=4,maxLr=1e6");
+    BatchDecision d = p.initial();
+    int previous = d.batchSize();
+    for (int i = 0; i < 20; i++) {
+      d = p.next(observe(d.batchSize(), 1e5, 1, 1e6, 1_000_000));
+      assertTrue(d.batchSize() <= 4 * previous, d.batchSize() + " after " + previous);
+      previous = d.batchSize();
+    }
+    assertEquals(Math.round(Math.sqrt(ALPHA * 1e5 / BETA)), previous, 1); // B*, reached in a few steps
+    assertEquals(p.config().minBatch(), p.next(observe(previous, 1e5, 1, 10, 0)).batchSize()); // shrinking is immediate
+  }
+
+  @Test
+  void noArrivalsAndNoBacklogKeepTheMinimumBatch() {
+    BatchDecision d = run(policy("min=3"), 50, 1e4, 1, 0, 0);
+    assertEquals(3, d.batchSize());
+  }
+
+  @Test
+  void learningRateFollowsTheSelectedCoupling() {
+    double rate = 1e6;
+    GradientNoise noise = new GradientNoise(1000, 1);
+    BatchDecision ada = run(policy("b0=4,maxLr=1000"), 300, 1000, 1, rate, 0);
+    assertEquals(noise.adaScaleGain(ada.batchSize(), 4), ada.learningRateMultiplier(), 1e-6);
+    BatchDecision linear = run(policy("lr=linear,b0=4,maxLr=1000"), 300, 1000, 1, rate, 0);
+    assertEquals(linear.batchSize() / 4.0, linear.learningRateMultiplier(), 1e-12);
+    BatchDecision sqrt = run(policy("lr=sqrt,b0=4,maxLr=1000"), 300, 1000, 1, rate, 0);
+    assertEquals(Math.sqrt(sqrt.batchSize() / 4.0), sqrt.learningRateMultiplier(), 1e-12);
+    assertEquals(1.0, run(policy("lr=none"), 300, 1000, 1, rate, 0).learningRateMultiplier());
+    assertEquals(3.0, run(policy("lr=linear,maxLr=3"), 300, 1000, 1, rate, 0).learningRateMultiplier());
+    BatchingPolicy adam = BatchingPolicies.parse("goodput:b0=4,maxLr=1000", 500, "adam:0.001");
+    BatchDecision d = run(adam, 300, 1000, 1, rate, 0);
+    assertEquals(Math.sqrt(d.batchSize() / 4.0), d.learningRateMultiplier(), 1e-12);
+  }
+
+  @Test
+  void warmUpRampsTheLearningRateAndHoldsTheKeepUpBatch() {
+    GoodputPolicy p = policy("warmup=10000,lr=none");
+    BatchDecision first = p.initial();
+    assertEquals(1, first.batchSize());
+    assertEquals(1.0 / 10000, first.learningRateMultiplier(), 1e-12);
+    BatchDecision d = first;
+    long seen = 0;
+    double last = 0;
+    while (seen < 10000) {
+      seen += d.batchSize();
+      d = p.next(observe(d.batchSize(), 1e5, 1, 1e6, 0));
+      assertTrue(d.learningRateMultiplier() >= last);
+      last = d.learningRateMultiplier();
+    }
+    assertEquals(1.0, d.learningRateMultiplier(), 1e-12);
+  }
+
+  @Test
+  void exportedStateRestoresTheSameDecisions() {
+    GoodputPolicy original = policy("");
+    SplittableRandom random = new SplittableRandom(11);
+    BatchDecision d = original.initial();
+    for (int i = 0; i < 200; i++) {
+      d = original.next(observe(d.batchSize(), random.nextDouble(1, 1e4), 1, random.nextDouble(1, 1e6), 0));
+    }
+    GoodputPolicy restored = policy("");
+    restored.restoreState(original.exportState());
+    assertArrayEquals(original.exportState(), restored.exportState());
+    for (int i = 0; i < 100; i++) {
+      BatchObservation o = observe(d.batchSize(), random.nextDouble(1, 1e4), 1, random.nextDouble(1, 1e6), i % 7 == 0 ? 5000 : 0);
+      d = original.next(o);
+      assertEquals(d, restored.next(o));
+    }
+    GoodputPolicy fresh = policy("");
+    fresh.restoreState(new double[0]);
+    assertEquals(policy("").initial(), fresh.initial());
+    assertThrows(IllegalArgumentException.class, () -> fresh.restoreState(new double[] {1, 2, 3}));
+  }
+}

@@ -1,0 +1,152 @@
+package io.batchwise.policy.estimate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchwise.policy.goodput.GradientNoise;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NoiseScaleEstimatorTest {
+  private static final int D = 20;
+
+  /** Per-example gradients g_i = G + A z_i with z_i standard normal: Sigma = A A^T, tr(Sigma) = |A|_F^2. */
+  private record SyntheticGradients(double[] g, double[][] a, SplittableRandom random) {
+    static SyntheticGradients create(long seed, double signalNorm, double noiseScale) {
+      SplittableRandom r = new SplittableRandom(seed);
+      double[] g = new double[D];
+      double norm = 0;
+      for (int j = 0; j < D; j++) {
+        g[j] = r.nextDouble(-1, 1);
+        norm += g[j] * g[j];
+      }
+      for (int j = 0; j < D; j++) {
+        g[j] *= signalNorm / Math.sqrt(norm);
+      }
+      double[][] a = new double[D][D];
+      for (int i = 0; i < D; i++) {
+        for (int j = 0; j < D; j++) {
+          a[i][j] = noiseScale * r.nextDouble(-1, 1);
+        }
+      }
+      return new SyntheticGradients(g, a, r);
+    }
+
+    double trace() {
+      double t = 0;
+      for (double[] row : a) {
+        for (double v : row) {
+          t += v * v;
+        }
+      }
+      return t;
+    }
+
+    double signal() {
+      double s = 0;
+      for (double v : g) {
+        s += v * v;
+      }
+      return s;
+    }
+
+    /** {mean_i |g_i|^2, |gbar|^2} of one batch. */
+    double[] batch(int size) {
+      double[] sum = new double[D];
+      double exampleSq = 0;
+      double[] z = new double[D];
+      for (int i = 0; i < size; i++) {
+        for (int k = 0; k < D; k++) {
+          z[k] = gaussian();
+        }
+        for (int j = 0; j < D; j++) {
+          double gj = g[j];
+          for (int k = 0; k < D; k++) {
+            gj += a[j][k] * z[k];
+          }
+          sum[j] += gj;
+          exampleSq += gj * gj;
+        }
+      }
+      double meanSq = 0;
+      for (int j = 0; j < D; j++) {
+        meanSq += (sum[j] / size) * (sum[j] / size);
+      }
+      return new double[] {exampleSq / size, meanSq};
+    }
+
+    private double gaussian() {
+      double u = 1 - random.nextDouble();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+    }
+  }
+
+  @Test
+  void recoversKnownTraceAndSignalFromSyntheticGradients() {
+    SyntheticGradients source = SyntheticGradients.create(42, 2.0, 0.5);
+    double trace = source.trace();
+    double signal = source.signal();
+    for (int b : new int[] {2, 16, 128}) {
+      NoiseScaleEstimator estimator = new NoiseScaleEstimator(1000.0 * b); // ~1000 batches whatever their size
+      for (int step = 0; step < 6000; step++) {
+        double[] stats = source.batch(b);
+        assertTrue(estimator.observe(b, stats[0], stats[1]));
+      }
+      GradientNoise g = estimator.current();
+      // ~1000 effective batches: the trace estimate has a relative sd of about 1.5% at B = 2, the signal
+      // estimate an sd of about tr/(B sqrt(1000)), so 5% and 0.1 + 10% are several sd wide
+      assertEquals(trace, g.traceCovariance(), 0.05 * trace, "tr(Sigma) at B=" + b);
+      assertEquals(signal, g.gradientSquaredNorm(), 0.1 * signal + 0.1, "|G|^2 at B=" + b);
+      assertEquals(trace / signal, g.noiseScale(), 0.2 * trace / signal, "B_noise at B=" + b);
+    }
+  }
+
+  @Test
+  void singleBatchFormulasAreExactForTheirExpectations() {
+    // E[mean |g_i|^2] = |G|^2 + tr(Sigma), E[|gbar|^2] = |G|^2 + tr(Sigma)/B: the estimator inverts them
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(1e-3); // forgets everything before the last batch
+    estimator.observe(3, 1e3, 1);
+    estimator.observe(10, 4.0 + 30.0, 4.0 + 30.0 / 10);
+    assertEquals(30.0, estimator.current().traceCovariance(), 1e-12);
+    assertEquals(4.0, estimator.current().gradientSquaredNorm(), 1e-12);
+  }
+
+  @Test
+  void biasCorrectionMakesTheFirstEstimateTheObservation() {
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(1e6);
+    estimator.observe(4, 9.0, 3.0);
+    assertEquals(4.0 / 3 * 6.0, estimator.current().traceCovariance(), 1e-12);
+    assertEquals(3.0 - 2.0, estimator.current().gradientSquaredNorm(), 1e-12);
+  }
+
+  @Test
+  void forgetsPerExampleNotPerBatch() {
+    // one batch of 100 must weigh what 50 batches of 2 weigh: both decay the past by exp(-100 / window)
+    NoiseScaleEstimator big = new NoiseScaleEstimator(500);
+    NoiseScaleEstimator small = new NoiseScaleEstimator(500);
+    big.observe(2, 2 + 10, 2 + 5);
+    small.observe(2, 2 + 10, 2 + 5);
+    big.observe(100, 1 + 40, 1 + 0.4);
+    for (int i = 0; i < 50; i++) {
+      small.observe(2, 1 + 40, 1 + 20);
+    }
+    assertEquals(big.current().traceCovariance(), small.current().traceCovariance(), 1e-9);
+    assertEquals(big.current().gradientSquaredNorm(), small.current().gradientSquaredNorm(), 1e-9);
+  }
+
+  @Test
+  void skipsUninformativeInputs() {
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(100);
+    assertFalse(estimator.observe(1, 5, 5));
+    assertFalse(estimator.observe(0, 5, 5));
+    assertFalse(estimator.observe(8, Double.NaN, 1));
+    assertFalse(estimator.observe(8, 1, Double.POSITIVE_INFINITY));
+    assertFalse(estimator.observe(8, -1, 1));
+    assertSame(GradientNoise.UNKNOWN, estimator.current());
+    assertTrue(estimator.observe(8, 0, 0));
+    assertFalse(estimator.current().known()); // a zero gradient says nothing about the noise
+    assertEquals(Double.NaN, estimator.current().noiseScale());
+  }
+}

@@ -1,0 +1,159 @@
+package io.batchwise.policy.goodput;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class GoodputFunctionTest {
+
+  @Test
+  void efficiencyIsTheNoiseScaleFormulaAndOneAtTheBaseBatch() {
+    GradientNoise g = new GradientNoise(300, 3); // B_noise = 100
+    assertEquals(100, g.noiseScale(), 1e-12);
+    assertEquals(1.0, g.efficiency(8, 8), 1e-12);
+    assertEquals((100.0 + 8) / (100 + 64), g.efficiency(64, 8), 1e-12);
+  }
+
+  @Test
+  void adaScaleGainMatchesJohnsonEtAlAndLiesBetweenOneAndTheScale() {
+    GradientNoise g = new GradientNoise(300, 3);
+    double b0 = 4;
+    for (int b = 4; b <= 4096; b *= 2) {
+      double expected = (300 / b0 + 3) / (300.0 / b + 3);
+      double r = g.adaScaleGain(b, b0);
+      assertEquals(expected, r, 1e-12);
+      assertTrue(r >= 1 - 1e-12 && r <= b / b0 + 1e-12);
+    }
+    assertEquals(1.0, GradientNoise.UNKNOWN.adaScaleGain(64, 4), 0);
+    // B0 = infinity: B / (B + B_noise), McCandlish et al.'s optimal step relative to the noise-free one
+    assertEquals(50.0 / (50 + 100), g.adaScaleGain(50, Double.POSITIVE_INFINITY), 1e-12);
+    assertEquals(0.25, GradientNoise.UNKNOWN.adaScaleGain(1, 4), 0);
+  }
+
+  @Test
+  void batchWithinSlackKeepsTheEfficiencyRatio() {
+    GradientNoise g = new GradientNoise(300, 3); // B_noise = 100
+    double b = g.batchWithinSlack(10, 0.1);
+    assertEquals(0.9, g.efficiency(b, 1) / g.efficiency(10, 1), 1e-12);
+    assertEquals(10, g.batchWithinSlack(10, 0), 0);
+    assertEquals(10, GradientNoise.UNKNOWN.batchWithinSlack(10, 0.1), 0);
+  }
+
+  @Test
+  void pureNoiseAndNoNoiseLimits() {
+    assertEquals(Double.POSITIVE_INFINITY, new GradientNoise(5, 0).noiseScale());
+    assertEquals(1.0, new GradientNoise(5, 0).efficiency(1000, 1), 0);
+    assertEquals(1.0 / 1000, new GradientNoise(0, 5).efficiency(1000, 1), 1e-15);
+    assertEquals(Double.NaN, new GradientNoise(0, 0).noiseScale());
+  }
+
+  @Test
+  void keepUpBatchMakesThroughputEqualTheRate() {
+    StepTime t = new StepTime(2e-3, 5e-6);
+    double rate = 100_000;
+    double b = t.keepUpBatch(rate);
+    assertEquals(2e-3 * rate / (1 - 5e-6 * rate), b, 1e-9);
+    assertEquals(rate, t.throughput(b), 1e-6 * rate);
+    assertEquals(Double.POSITIVE_INFINITY, t.keepUpBatch(200_000)); // beta lambda = 1
+    assertEquals(0, t.keepUpBatch(0));
+  }
+
+  @Test
+  void offlineOptimumMatchesNumericMaximization() {
+    GoodputFunction f = new GoodputFunction(new GradientNoise(2000, 0.5), new StepTime(1e-3, 4e-6), 1);
+    double closedForm = f.offlineOptimum();
+    assertEquals(Math.sqrt(1e-3 * 4000 / 4e-6), closedForm, 1e-9);
+    double best = 1;
+    for (double b = 1; b <= 1e6; b *= 1.0001) {
+      if (f.goodput(b) > f.goodput(best)) {
+        best = b;
+      }
+    }
+    assertEquals(closedForm, best, 1e-3 * closedForm);
+  }
+
+  @Test
+  void streamOptimumMatchesBruteForceOverIntegers() {
+    double[][] cases = {
+        {2000, 0.5, 1e-3, 4e-6, 1_000}, {2000, 0.5, 1e-3, 4e-6, 100_000}, {2000, 0.5, 1e-3, 4e-6, 240_000},
+        {10, 5, 1e-4, 1e-6, 50_000}, {10, 5, 1e-4, 1e-6, 500_000}, {1e5, 1e-3, 5e-4, 1e-7, 3e6}, {1, 1, 0, 1e-6, 10}, {1, 1, 1e-3, 0, 1e6}};
+    for (double[] c : cases) {
+      GoodputFunction f = new GoodputFunction(new GradientNoise(c[0], c[1]), new StepTime(c[2], c[3]), 1);
+      double rate = c[4];
+      for (int[] bounds : new int[][] {{1, 4096}, {16, 64}, {1, 1}, {100, 4096}}) {
+        int chosen = f.streamOptimum(rate, bounds[0], bounds[1]);
+        assertEquals(bruteForce(f, rate, bounds[0], bounds[1]), chosen,
+            () -> "case " + java.util.Arrays.toString(c) + " bounds " + java.util.Arrays.toString(bounds));
+      }
+    }
+  }
+
+  @Test
+  void offlineOptimumClampsAndRoundsByGoodput() {
+    GoodputFunction f = new GoodputFunction(new GradientNoise(2000, 0.5), new StepTime(1e-3, 4e-6), 1);
+    assertEquals(1000, f.offlineOptimum(1, 4096)); // sqrt(1e-3 * 4000 / 4e-6)
+    assertEquals(512, f.offlineOptimum(1, 512));
+    assertEquals(2000, f.offlineOptimum(2000, 4096));
+    assertEquals(4096, new GoodputFunction(new GradientNoise(1, 0), new StepTime(1e-3, 4e-6), 1).offlineOptimum(1, 4096));
+  }
+
+  @Test
+  void aCappedGainCapsTheEfficiencyAndTheOptimum() {
+    GradientNoise g = new GradientNoise(2000, 0.5); // B_noise = 4000
+    double b0 = 32;
+    double atTwo = g.batchAtGain(2, b0);
+    assertEquals(2, g.adaScaleGain(atTwo, b0), 1e-9);
+    assertEquals(b0, g.batchAtGain(1, b0), 1e-9); // the gain is 1 exactly at b0
+    assertEquals(Double.POSITIVE_INFINITY, g.batchAtGain(1000, b0)); // at most 1 + B_noise / b0 = 126
+    assertEquals(64, GradientNoise.UNKNOWN.batchAtGain(2, b0)); // unknown: as if only noise, gain B / b0
+    assertEquals(64, new GoodputFunction(GradientNoise.UNKNOWN, new StepTime(1e-3, 4e-6), b0, 2).offlineOptimum());
+    GoodputFunction capped = new GoodputFunction(g, new StepTime(1e-3, 4e-6), b0, 2);
+    assertEquals(g.efficiency(atTwo / 2, b0), capped.efficiency(atTwo / 2), 1e-12); // below the cap: E(B)
+    assertEquals(2 * b0 / 1000, capped.efficiency(1000), 1e-12); // above it: maxGain B0 / B
+    assertEquals(atTwo, capped.offlineOptimum(), 1e-9); // sqrt(alpha B_noise / beta) = 1000 is beyond the cap
+    assertEquals(1000, new GoodputFunction(g, new StepTime(1e-3, 4e-6), b0).offlineOptimum(), 1e-9);
+  }
+
+  @Test
+  void waitingEventsAreTakenUpToTheOfflineOptimumNeverBelowKeepingUp() {
+    GoodputFunction f = new GoodputFunction(new GradientNoise(2000, 0.5), new StepTime(1e-3, 4e-6), 1);
+    assertEquals(2, f.streamOptimum(1_000, 1, 4096)); // B_k = 1e-3 * 1000 / (1 - 4e-3) = 1.004
+    assertEquals(2, f.streamOptimum(1_000, 0, 1, 4096));
+    assertEquals(300, f.streamOptimum(1_000, 300, 1, 4096));
+    assertEquals(1000, f.streamOptimum(1_000, 50_000, 1, 4096)); // B* = 1000
+    assertEquals(512, f.streamOptimum(1_000, 50_000, 1, 512));
+    // 1e-3 * 2.4e5 / (1 - 0.96) = 6000 > 4096: none keeps up; B* = 1000, but 90% of the throughput at
+    // 4096 needs 1e-3 * 0.9 T / (1 - 4e-6 * 0.9 T) with T = 4096 / (1e-3 + 4e-6 * 4096) = 236,900/s
+    double peak = 4096 / (1e-3 + 4e-6 * 4096);
+    assertEquals(Math.ceil(1e-3 * 0.9 * peak / (1 - 4e-6 * 0.9 * peak)), f.streamOptimum(240_000, 1, 4096));
+  }
+
+  /** The batch that keeps up and maximizes stream goodput; when none keeps up, the offline goodput maximum. */
+  private static int bruteForce(GoodputFunction f, double rate, int lo, int hi) {
+    int best = -1;
+    for (int b = lo; b <= hi; b++) {
+      if (f.stepTime().throughput(b) >= rate * (1 - 1e-12)
+          && (best < 0 || f.streamGoodput(b, rate) > f.streamGoodput(best, rate))) {
+        best = b;
+      }
+    }
+    if (best >= 0) {
+      return best;
+    }
+    best = lo;
+    for (int b = lo; b <= hi; b++) {
+      if (f.goodput(b) > f.goodput(best)) {
+        best = b;
+      }
+    }
+    int nearPeak = hi;
+    for (int b = hi; b >= lo; b--) {
+      if (f.stepTime().throughput(b) >= 0.9 * f.stepTime().throughput(hi) * (1 - 1e-12)) {
+        nearPeak = b;
+      }
+    }
+    best = Math.max(best, nearPeak);
+    return best;
+  }
+}

@@ -1,0 +1,182 @@
+package io.batchwise.learner.snapshot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.batchwise.schemas.ModelSnapshot;
+import io.batchwise.schemas.Serdes;
+
+/**
+ * Follows the compacted snapshots topic and keeps the latest snapshot of every model. Reads every
+ * partition from the beginning without a consumer group, so any number of followers can run. A listener
+ * is told of each snapshot newer than the one it replaces.
+ */
+public final class SnapshotFollower implements AutoCloseable {
+  private final Map<String, Object> consumerSettings;
+  private final String topic;
+  private final Map<String, ModelSnapshot> latest = new ConcurrentHashMap<>();
+  private final List<Consumer<ModelSnapshot>> listeners = new CopyOnWriteArrayList<>();
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile Thread thread;
+  private volatile Throwable failure;
+  private volatile boolean running;
+
+  /**
+   * @param consumerSettings consumer settings, at least bootstrap.servers
+   * @param topic            the snapshots topic
+   */
+  public SnapshotFollower(Map<String, Object> consumerSettings, String topic) {
+    this.consumerSettings = new HashMap<>(consumerSettings);
+    this.topic = topic;
+  }
+
+  public SnapshotFollower onSnapshot(Consumer<ModelSnapshot> listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  /** Reads the topic once up to its current end and returns the latest snapshot per model. */
+  public Map<String, ModelSnapshot> readToEnd(Duration timeout) {
+    try (KafkaConsumer<String, byte[]> c = newConsumer()) {
+      List<TopicPartition> partitions = partitions(c, timeout);
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!caughtUp(c, end)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Timed out reading " + topic + " to its end");
+        }
+        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(200))) {
+          accept(record);
+        }
+      }
+    }
+    return Map.copyOf(latest);
+  }
+
+  /** Starts following in a background thread. */
+  public SnapshotFollower start() {
+    running = true;
+    thread = new Thread(this::follow, "snapshot-follower-" + topic);
+    thread.setDaemon(true);
+    thread.start();
+    return this;
+  }
+
+  private void follow() {
+    try (KafkaConsumer<String, byte[]> c = newConsumer()) {
+      consumer = c;
+      List<TopicPartition> partitions = partitions(c, Duration.ofSeconds(30));
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
+          accept(record);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() woke us
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      latest.remove(record.key());
+      return;
+    }
+    ModelSnapshot snapshot;
+    try {
+      snapshot = Serdes.modelSnapshot().deserialize(record.topic(), record.value());
+    } catch (SerializationException e) {
+      return; // not a snapshot we can read: skip it rather than stop following the others
+    }
+    ModelSnapshot previous = latest.get(snapshot.getModelId());
+    if (previous == null || snapshot.getVersion() > previous.getVersion()) {
+      latest.put(snapshot.getModelId(), snapshot);
+      for (Consumer<ModelSnapshot> listener : listeners) {
+        listener.accept(snapshot);
+      }
+    }
+  }
+
+  private boolean caughtUp(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (c.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, Duration timeout) {
+    List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException("Topic " + topic + " does not exist");
+    }
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (PartitionInfo info : infos) {
+      partitions.add(new TopicPartition(topic, info.partition()));
+    }
+    return partitions;
+  }
+
+  private KafkaConsumer<String, byte[]> newConsumer() {
+    Map<String, Object> settings = new HashMap<>(consumerSettings);
+    settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    settings.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    settings.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
+    settings.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+    settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return new KafkaConsumer<>(settings, new StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+  }
+
+  public Optional<ModelSnapshot> latest(String modelId) {
+    return Optional.ofNullable(latest.get(modelId));
+  }
+
+  public Map<String, ModelSnapshot> latest() {
+    return Map.copyOf(latest);
+  }
+
+  /** The error that stopped the background thread, if any. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    Thread t = thread;
+    if (t != null) {
+      try {
+        t.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.batchwise.learner.stream;
+
+import java.util.Map;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.OnlineModel;
+import io.batchwise.policy.BatchingPolicies;
+import io.batchwise.policy.BatchingPolicy;
+import io.batchwise.schemas.Serdes;
+
+/**
+ * Configuration of the learner topology, defined like Kafka's own configs: every key typed, documented
+ * and defaulted. Kafka Streams settings (bootstrap.servers, application.id, processing.guarantee, ...)
+ * are passed beside these keys and go to Kafka Streams unchanged.
+ */
+public final class LearnerConfig extends AbstractConfig {
+  public static final String EVENTS_TOPIC = "events.topic";
+  public static final String SNAPSHOTS_TOPIC = "snapshots.topic";
+  public static final String METRICS_TOPIC = "metrics.topic";
+  public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
+  public static final String MODEL_KIND = "model.kind";
+  public static final String OPTIMIZER = "model.optimizer";
+  public static final String FEATURE_COUNT = "model.feature.count";
+  public static final String BATCH_POLICY = "batch.policy";
+  public static final String BATCH_MAX_LATENCY_MS = "batch.max.latency.ms";
+  public static final String SNAPSHOT_INTERVAL_MS = "snapshot.interval.ms";
+  public static final String SNAPSHOT_EVERY_UPDATES = "snapshot.every.updates";
+  public static final String SNAPSHOT_MAX_BYTES = "snapshot.max.bytes";
+  public static final String PUNCTUATE_INTERVAL_MS = "punctuate.interval.ms";
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(EVENTS_TOPIC, Type.STRING, "events", Importance.HIGH,
+          "Topic of LabelledEvent records, keyed by model id.")
+      .define(SNAPSHOTS_TOPIC, Type.STRING, "model-snapshots", Importance.HIGH,
+          "Compacted topic the learner publishes versioned ModelSnapshot records to, keyed by model id.")
+      .define(METRICS_TOPIC, Type.STRING, "training-metrics", Importance.MEDIUM,
+          "Topic of one TrainingMetrics record per update.")
+      .define(DEAD_LETTER_TOPIC, Type.STRING, "events-dlq", Importance.MEDIUM,
+          "Topic of DeadLetter records: every input that cannot be learned from, with the reason and its bytes.")
+      .define(MODEL_KIND, Type.STRING, "logistic", Importance.HIGH,
+          "Model spec for every model id, e.g. logistic, linear, softmax:3, mlp:128,64.")
+      .define(OPTIMIZER, Type.STRING, "", Importance.MEDIUM,
+          "Optimizer spec, e.g. sgd:0.1 or adam:0.001; empty picks the model kind's default.")
+      .define(FEATURE_COUNT, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+          "Features per event; 0 takes the count of each model's first event.")
+      .define(BATCH_POLICY, Type.STRING, "goodput", Importance.HIGH,
+          "Batching policy: goodput (adaptive) or fixed:N.")
+      .define(BATCH_MAX_LATENCY_MS, Type.LONG, 500L, Range.atLeast(1), Importance.MEDIUM,
+          "Flush a micro-batch once its oldest event has waited this long, full or not.")
+      .define(SNAPSHOT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(0), Importance.MEDIUM,
+          "Publish a model's snapshot at most this often while it learns, and once when its input goes idle.")
+      .define(SNAPSHOT_EVERY_UPDATES, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+          "Also publish after this many updates since the last snapshot; 0 turns this off.")
+      .define(SNAPSHOT_MAX_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
+          "Largest snapshot record; the snapshots topic's max.message.bytes and the producer's max.request.size.")
+      .define(PUNCTUATE_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(1), Importance.LOW,
+          "How often wall-clock checks for max latency and snapshot cadence run.");
+
+  public LearnerConfig(Map<?, ?> props) {
+    super(DEFINITION, props, false);
+  }
+
+  public String eventsTopic() {
+    return getString(EVENTS_TOPIC);
+  }
+
+  public String snapshotsTopic() {
+    return getString(SNAPSHOTS_TOPIC);
+  }
+
+  public String metricsTopic() {
+    return getString(METRICS_TOPIC);
+  }
+
+  public String deadLetterTopic() {
+    return getString(DEAD_LETTER_TOPIC);
+  }
+
+  public String modelKind() {
+    return getString(MODEL_KIND);
+  }
+
+  public String optimizer() {
+    return getString(OPTIMIZER);
+  }
+
+  public int featureCount() {
+    return getInt(FEATURE_COUNT);
+  }
+
+  public String batchPolicy() {
+    return getString(BATCH_POLICY);
+  }
+
+  public long maxLatencyMillis() {
+    return getLong(BATCH_MAX_LATENCY_MS);
+  }
+
+  public long snapshotIntervalMillis() {
+    return getLong(SNAPSHOT_INTERVAL_MS);
+  }
+
+  public long snapshotEveryUpdates() {
+    return getLong(SNAPSHOT_EVERY_UPDATES);
+  }
+
+  public int snapshotMaxBytes() {
+    return getInt(SNAPSHOT_MAX_BYTES);
+  }
+
+  public long punctuateIntervalMillis() {
+    return getLong(PUNCTUATE_INTERVAL_MS);
+  }
+
+  /**
+   * Fails fast, with a one-line message, on a model or policy spec that cannot be built, and on a model
+   * whose snapshot would not fit {@value #SNAPSHOT_MAX_BYTES} (checked when the feature count is known).
+   */
+  public void validateSpecs() {
+    OnlineModel model = ModelFactory.create(modelKind(), optimizer(), Math.max(1, featureCount()));
+    BatchingPolicy policy = BatchingPolicies.parse(batchPolicy(), maxLatencyMillis(),
+        model.exportState().optimizerSpec());
+    if (featureCount() > 0) {
+      int bytes = Serdes.modelSnapshot().serialize(snapshotsTopic(),
+          new LearningLoop("size-check", model, policy).state(0)).length;
+      if (bytes > snapshotMaxBytes()) {
+        throw new IllegalArgumentException("a " + modelKind() + " snapshot with " + featureCount()
+            + " features takes " + bytes + " bytes, more than " + SNAPSHOT_MAX_BYTES + "=" + snapshotMaxBytes());
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.batchwise.learner.stream;
+
+import java.util.Map;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+
+/**
+ * events -> learner -> {model-snapshots, training-metrics, events-dlq}. The learner keeps each model's
+ * state and its pending micro-batch in changelogged stores (see {@link LearnerProcessor}).
+ */
+public final class LearnerTopology {
+  public static final String SOURCE = "events-source";
+  public static final String PROCESSOR = "learner";
+  public static final String MODELS_STORE = "models";
+  public static final String PENDING_STORE = "pending-events";
+  public static final String DEAD_LETTER_COUNTS_STORE = "dead-letter-counts";
+  public static final String SNAPSHOTS_SINK = "snapshots-sink";
+  public static final String METRICS_SINK = "metrics-sink";
+  public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+  private LearnerTopology() {
+  }
+
+  public static Topology build(LearnerConfig config) {
+    Topology topology = new Topology();
+    topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        config.eventsTopic());
+    topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config), SOURCE);
+    // caching collapses a model's many puts between two commits into one changelog write
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE),
+            Serdes.String(), io.batchwise.schemas.Serdes.modelSnapshot())
+        .withCachingEnabled()
+        .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()))),
+        PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+            Serdes.String(), Serdes.ByteArray())
+        .withCachingEnabled()
+        .withLoggingEnabled(Map.of()),
+        PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DEAD_LETTER_COUNTS_STORE),
+            Serdes.String(), Serdes.Long())
+        .withCachingEnabled()
+        .withLoggingEnabled(Map.of()),
+        PROCESSOR);
+    topology.addSink(SNAPSHOTS_SINK, config.snapshotsTopic(), Serdes.String().serializer(),
+        io.batchwise.schemas.Serdes.modelSnapshot().serializer(), PROCESSOR);
+    topology.addSink(METRICS_SINK, config.metricsTopic(), Serdes.String().serializer(),
+        io.batchwise.schemas.Serdes.trainingMetrics().serializer(), PROCESSOR);
+    topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), Serdes.String().serializer(),
+        io.batchwise.schemas.Serdes.deadLetter().serializer(), PROCESSOR);
+    return topology;
+  }
+
+  /** Kafka Streams settings the learner needs on top of the user's: exactly-once and room for snapshots. */
+  public static Map<String, Object> requiredStreamsSettings(LearnerConfig config) {
+    return Map.of(
+        "producer." + org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.snapshotMaxBytes(),
+        "producer." + org.apache.kafka.clients.producer.ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+  }
+}

@@ -1,0 +1,173 @@
+package io.batchwise.learner.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.batchwise.schemas.DeadLetter;
+import io.batchwise.schemas.DenseFeatures;
+import io.batchwise.schemas.LabelledEvent;
+import io.batchwise.schemas.ModelSnapshot;
+import io.batchwise.schemas.Serdes;
+import io.batchwise.schemas.TrainingMetrics;
+
+class LearnerTopologyTest {
+  @TempDir
+  Path stateDir;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> events;
+  private TestOutputTopic<String, ModelSnapshot> snapshots;
+  private TestOutputTopic<String, TrainingMetrics> metrics;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  @BeforeEach
+  void start() {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(LearnerConfig.BATCH_POLICY, "fixed:4");
+    settings.put(LearnerConfig.BATCH_MAX_LATENCY_MS, 500L);
+    settings.put(LearnerConfig.SNAPSHOT_INTERVAL_MS, 1000L);
+    LearnerConfig config = new LearnerConfig(settings);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(LearnerTopology.build(config), props, Instant.ofEpochMilli(1_000_000));
+    events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
+    snapshots = driver.createOutputTopic("model-snapshots", new StringDeserializer(),
+        Serdes.modelSnapshot().deserializer());
+    metrics = driver.createOutputTopic("training-metrics", new StringDeserializer(),
+        Serdes.trainingMetrics().deserializer());
+    deadLetters = driver.createOutputTopic("events-dlq", new StringDeserializer(), Serdes.deadLetter().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private void send(String modelId, double label, Double... features) {
+    LabelledEvent event = LabelledEvent.newBuilder()
+        .setModelId(modelId)
+        .setEventId(modelId + "-" + System.nanoTime())
+        .setEventTime(Instant.ofEpochMilli(1_000_000))
+        .setFeatures(new DenseFeatures(List.of(features)))
+        .setLabel(label)
+        .build();
+    events.pipeInput(modelId, Serdes.labelledEvent().serialize("events", event));
+  }
+
+  @Test
+  void learnsInMicroBatchesAndPublishesVersionedSnapshots() {
+    for (int i = 0; i < 10; i++) {
+      send("m", i % 2, 1.0 * i, -0.5 * i, 2.0);
+    }
+    assertTrue(metrics.isEmpty(), "metrics go out with the checkpoint, at the next punctuation");
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    List<TrainingMetrics> updates = metrics.readValuesToList();
+    assertEquals(2, updates.size(), "two full batches of 4");
+    assertEquals(4, updates.get(0).getBatchSize());
+    assertEquals(8, updates.get(1).getExamplesSeen());
+
+    driver.advanceWallClockTime(Duration.ofMillis(600));
+    updates = metrics.readValuesToList();
+    assertEquals(1, updates.size(), "the last 2 events flush after max latency");
+    assertEquals(2, updates.get(0).getBatchSize());
+
+    driver.advanceWallClockTime(Duration.ofMillis(1200));
+    List<ModelSnapshot> published = snapshots.readValuesToList();
+    assertTrue(published.size() >= 2, "a snapshot while learning and one when idle");
+    for (int i = 1; i < published.size(); i++) {
+      assertTrue(published.get(i).getVersion() > published.get(i - 1).getVersion(), "versions increase");
+    }
+    ModelSnapshot last = published.get(published.size() - 1);
+    assertEquals(10, last.getExamplesSeen());
+    assertEquals(3, last.getUpdates());
+    assertEquals("fixed:4", last.getBatchingPolicy());
+    assertEquals(10.0, last.getMetrics().getExamples(), 1e-9);
+  }
+
+  @Test
+  void badInputGoesToTheDeadLetterTopicAndNeverReachesTheWeights() {
+    send("m", 1, 1.0, 2.0, 3.0);
+    events.pipeInput("m", "not avro at all".getBytes(StandardCharsets.UTF_8));
+    send("m", 1, 1.0, Double.NaN, 3.0);
+    send("m", 0, 1.0, 2.0);
+    send("m", 2, 1.0, 2.0, 3.0);
+    send("m", 1, 1.0, Double.POSITIVE_INFINITY, 3.0);
+    for (int i = 0; i < 3; i++) {
+      send("m", i % 2, 0.5, 0.25, -1.0);
+    }
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(5, letters.size());
+    assertTrue(letters.get(0).getReason().startsWith("undecodable"), letters.get(0).getReason());
+    assertTrue(letters.get(1).getReason().contains("NaN"), letters.get(1).getReason());
+    assertTrue(letters.get(2).getReason().contains("feature count 2"), letters.get(2).getReason());
+    assertTrue(letters.get(3).getReason().contains("not 0 or 1"), letters.get(3).getReason());
+    assertTrue(letters.get(4).getReason().contains("Infinity"), letters.get(4).getReason());
+    assertEquals(3L, letters.get(2).getOffset(), "the offset of the fourth input");
+    assertTrue(letters.get(0).getOriginalValue().remaining() > 0, "original bytes kept");
+
+    driver.advanceWallClockTime(Duration.ofMillis(2000));
+    List<ModelSnapshot> published = snapshots.readValuesToList();
+    ModelSnapshot last = published.get(published.size() - 1);
+    assertEquals(4, last.getExamplesSeen());
+    assertEquals(4, last.getDeadLetters(), "dead letters that belong to the model are counted on it");
+    for (double p : last.getParameters()) {
+      assertTrue(Double.isFinite(p), "weights stay finite");
+    }
+  }
+
+  @Test
+  void registersItsMetricsWithKafkaStreams() {
+    for (int i = 0; i < 8; i++) {
+      send("m", i % 2, 1.0, 2.0);
+    }
+    send("m", 1, Double.NaN, 2.0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    Map<String, Object> values = new HashMap<>();
+    driver.metrics().forEach((name, metric) -> {
+      if (name.group().equals(LearnerMetrics.GROUP)) {
+        values.put(name.name(), metric.metricValue());
+      }
+    });
+    assertEquals(4.0, values.get("batch-size"));
+    assertEquals(8.0, values.get("examples-total"));
+    assertEquals(1.0, values.get("dead-letters-total"));
+    assertTrue(values.containsKey("learning-rate") && values.containsKey("noise-scale") && values.containsKey("examples-rate"));
+  }
+
+  @Test
+  void modelsAreIndependent() {
+    for (int i = 0; i < 8; i++) {
+      send("a", i % 2, 1.0, 2.0);
+      send("b", i % 2, 1.0, 2.0, 3.0, 4.0);
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(1500));
+    Map<String, ModelSnapshot> latest = new HashMap<>();
+    snapshots.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
+    assertEquals(8, latest.get("a").getExamplesSeen());
+    assertEquals(2, latest.get("a").getArchitecture().getFeatureCount());
+    assertEquals(4, latest.get("b").getArchitecture().getFeatureCount());
+  }
+}
