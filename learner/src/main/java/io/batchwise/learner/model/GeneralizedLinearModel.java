@@ -129,16 +129,14 @@ public class GeneralizedLinearModel implements DifferentiableModel {
     for (int i = 0; i < n; i++) {
       int off = i * d;
       double wi = sw[i];
-      double[] r = x;
-      int ro = off;
-      if (standardizer != null) {
-        if (observe) {
-          standardizer.standardizeAndObserve(x, off, wi, row, 0);
-        } else {
-          standardizer.standardize(x, off, row, 0);
-        }
-        r = row;
-        ro = 0;
+      // the row at offset 0 of its own buffer keeps the loops below vectorizable (see Standardizer)
+      double[] r = row;
+      if (standardizer == null) {
+        System.arraycopy(x, off, row, 0, d);
+      } else if (observe) {
+        standardizer.standardizeAndObserve(x, off, wi, row, 0);
+      } else {
+        standardizer.standardize(x, off, row, 0);
       }
       // z and |s(x)|^2 with four accumulators each, so the adds do not wait on one another
       double z0 = 0;
@@ -151,10 +149,10 @@ public class GeneralizedLinearModel implements DifferentiableModel {
       double q3 = 0;
       int j = 0;
       for (; j + 3 < d; j += 4) {
-        double a0 = r[ro + j];
-        double a1 = r[ro + j + 1];
-        double a2 = r[ro + j + 2];
-        double a3 = r[ro + j + 3];
+        double a0 = r[j];
+        double a1 = r[j + 1];
+        double a2 = r[j + 2];
+        double a3 = r[j + 3];
         z0 += w[j] * a0;
         z1 += w[j + 1] * a1;
         z2 += w[j + 2] * a2;
@@ -165,7 +163,7 @@ public class GeneralizedLinearModel implements DifferentiableModel {
         q3 += a3 * a3;
       }
       for (; j < d; j++) {
-        double a = r[ro + j];
+        double a = r[j];
         z0 += w[j] * a;
         q0 += a * a;
       }
@@ -180,7 +178,7 @@ public class GeneralizedLinearModel implements DifferentiableModel {
         correct += wi;
       }
       exampleSq += we * we * (sq + 1);
-      DenseKernels.axpy(we, r, ro, g, 0, d);
+      DenseKernels.axpy(we, r, g, d);
       biasGrad += we;
     }
     g[d] = biasGrad;

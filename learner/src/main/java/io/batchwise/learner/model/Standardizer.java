@@ -23,6 +23,10 @@ public final class Standardizer {
   private double batchWeight;
   private final double[] batchShiftedSum;
   private final double[] batchShiftedSquares;
+  /** The row being standardized and its result, at offset 0: HotSpot C2 (JDK 17) vectorizes loops
+   *  over several double[] only when their indices agree, not with a row offset into the batch. */
+  private final double[] rowIn;
+  private final double[] rowOut;
 
   public Standardizer(int featureCount) {
     this.d = featureCount;
@@ -31,6 +35,8 @@ public final class Standardizer {
     this.inverseStd = new double[d];
     this.batchShiftedSum = new double[d];
     this.batchShiftedSquares = new double[d];
+    this.rowIn = new double[d];
+    this.rowOut = new double[d];
   }
 
   /** Restores exported statistics. */
@@ -62,8 +68,16 @@ public final class Standardizer {
 
   /** Standardizes {@code x[off .. off+d)} into {@code out[outOff ..)} with the current statistics. */
   public void standardize(double[] x, int off, double[] out, int outOff) {
+    double[] in = rowIn;
+    System.arraycopy(x, off, in, 0, d);
+    double[] o = outOff == 0 ? out : rowOut;
+    double[] mu = mean;
+    double[] inv = inverseStd;
     for (int j = 0; j < d; j++) {
-      out[outOff + j] = (x[off + j] - mean[j]) * inverseStd[j];
+      o[j] = (in[j] - mu[j]) * inv[j];
+    }
+    if (o != out) {
+      System.arraycopy(o, 0, out, outOff, d);
     }
   }
 
@@ -72,16 +86,22 @@ public final class Standardizer {
    * {@link #commitBatch()}. Element-wise only, so the JIT can vectorize it.
    */
   public void standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
+    double[] in = rowIn;
+    System.arraycopy(x, off, in, 0, d);
+    double[] o = outOff == 0 ? out : rowOut;
     double[] mu = mean;
     double[] inv = inverseStd;
     double[] s1 = batchShiftedSum;
     double[] s2 = batchShiftedSquares;
     for (int j = 0; j < d; j++) {
-      double c = x[off + j] - mu[j];
-      out[outOff + j] = c * inv[j];
+      double c = in[j] - mu[j];
+      o[j] = c * inv[j];
       double wc = w * c;
       s1[j] += wc;
       s2[j] += wc * c;
+    }
+    if (o != out) {
+      System.arraycopy(o, 0, out, outOff, d);
     }
     batchWeight += w;
   }
