@@ -46,7 +46,7 @@ class RebalanceTest {
       Thread.sleep(2000);
       a.close();  // the other instance must take over a's partitions and their pending batches
       producer.join();
-      assertEquals(0, events.failed());
+      assertEquals(0, events.failed(), events.firstFailure());
       Map<String, Long> expected = events.acknowledged();
       Map<String, Long> learned = awaitLearned(bootstrap, config, expected, Duration.ofMinutes(2));
       assertEquals(expected, learned);
