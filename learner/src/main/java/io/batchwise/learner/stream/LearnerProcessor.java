@@ -50,7 +50,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   private final LearnerConfig config;
   private final AvroSerde<LabelledEvent> eventSerde = Serdes.labelledEvent();
   private final Map<String, LearningLoop> loops = new HashMap<>();
-  private final Map<String, PendingRange> pendingRanges = new HashMap<>();
+  private final Map<String, PendingEvents> pendingEvents = new HashMap<>();
   private final Set<String> uncheckpointed = new LinkedHashSet<>();
   private final List<TrainingMetrics> unforwardedMetrics = new ArrayList<>();
   /** Per feature count: why such a model cannot be learned (its snapshots would be too large to publish). */
@@ -66,16 +66,6 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   LearnerProcessor(LearnerConfig config) {
     this.config = config;
-  }
-
-  /**
-   * Sequence numbers of a model's pending events: [checkpointed, learned) are in the model but still in
-   * the store until the next checkpoint; [learned, next) are buffered and not learned yet.
-   */
-  private static final class PendingRange {
-    long checkpointed;
-    long learned;
-    long next;
   }
 
   @Override
@@ -99,30 +89,26 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
         ModelSnapshot stored = entry.value;
         loops.put(entry.key, LearningLoop.restore(stored, SnapshotCodec.model(stored), BatchingPolicies.parse(
             stored.getBatchingPolicy(), config.maxLatencyMillis(), stored.getOptimizer().getSpec())));
-        PendingRange range = range(entry.key);
-        range.checkpointed = range.learned = range.next = Math.max(0, stored.getLearnedThrough());
+        events(entry.key).restoreWatermark(stored.getLearnedThrough());
       }
     }
-    List<String> alreadyLearned = new ArrayList<>();
+    List<String> obsolete = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> entry = it.next();
-        PendingKey key = PendingKey.parse(entry.key);
-        PendingRange range = range(key.modelId());
-        if (key.seq() < range.checkpointed) {
-          alreadyLearned.add(entry.key);
+        String modelId = PendingEvents.modelIdOf(entry.key);
+        List<byte[]> unlearned = events(modelId).restoreChunk(entry.key, entry.value);
+        if (unlearned == null) {
+          obsolete.add(entry.key);
           continue;
         }
-        LabelledEvent event = eventSerde.deserialize(config.eventsTopic(), entry.value);
-        LearningLoop loop = loops.computeIfAbsent(key.modelId(), id -> newLoop(id, dimension(event)));
-        loop.add(event, now, now);
-        if (range.next == range.checkpointed && key.seq() > range.next) {
-          range.checkpointed = range.learned = key.seq();
+        for (byte[] bytes : unlearned) {
+          LabelledEvent event = eventSerde.deserialize(config.eventsTopic(), bytes);
+          loops.computeIfAbsent(modelId, id -> newLoop(id, dimension(event))).add(event, now, now);
         }
-        range.next = key.seq() + 1;
       }
     }
-    alreadyLearned.forEach(pending::delete);
+    obsolete.forEach(pending::delete);
     try (KeyValueIterator<String, Long> it = deadLetterCounts.all()) {
       while (it.hasNext()) {
         KeyValue<String, Long> entry = it.next();
@@ -134,8 +120,8 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     }
   }
 
-  private PendingRange range(String modelId) {
-    return pendingRanges.computeIfAbsent(modelId, id -> new PendingRange());
+  private PendingEvents events(String modelId) {
+    return pendingEvents.computeIfAbsent(modelId, PendingEvents::new);
   }
 
   @Override
@@ -173,9 +159,8 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
       deadLetter(record, modelId, reason, now);
       return;
     }
-    PendingRange range = range(modelId);
-    pending.put(new PendingKey(modelId, range.next).toString(), record.value());
-    range.next++;
+    KeyValue<String, byte[]> chunk = events(modelId).append(record.value());
+    pending.put(chunk.key, chunk.value);
     loop.add(event, record.timestamp(), now);
     loop.addEventCost(System.nanoTime() - started);
     if (loop.batchFull()) {
@@ -202,7 +187,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   private void learn(LearningLoop loop, long now) {
     TrainingMetrics update = loop.step(now, estimatedLag(loop, now), metricsForwardSeconds);
-    range(loop.modelId()).learned = range(loop.modelId()).next;
+    events(loop.modelId()).markAllLearned();
     uncheckpointed.add(loop.modelId());
     metrics.update(update);
     unforwardedMetrics.add(update);
@@ -210,12 +195,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   /** Makes the model's state durable: the state with its watermark, and the learned events out of the store. */
   private void checkpoint(LearningLoop loop, long now) {
-    PendingRange range = range(loop.modelId());
-    models.put(loop.modelId(), loop.state(now, range.learned));
-    for (long s = range.checkpointed; s < range.learned; s++) {
-      pending.delete(new PendingKey(loop.modelId(), s).toString());
-    }
-    range.checkpointed = range.learned;
+    PendingEvents events = events(loop.modelId());
+    models.put(loop.modelId(), loop.state(now, events.learned()));
+    events.checkpoint().forEach(pending::delete);
     uncheckpointed.remove(loop.modelId());
   }
 
@@ -294,20 +276,6 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   public void close() {
     if (metrics != null) {
       metrics.close();
-    }
-  }
-
-  /** Key of a pending event: model id and a zero-padded sequence number, so keys sort in arrival order. */
-  record PendingKey(String modelId, long seq) {
-    static PendingKey parse(String key) {
-      int cut = key.lastIndexOf('/');
-      return new PendingKey(key.substring(0, cut), Long.parseLong(key.substring(cut + 1)));
-    }
-
-    @Override
-    public String toString() {
-      String digits = Long.toString(seq);  // zero-padded by hand: String.format costs ~1 us per event
-      return modelId + "/" + "0".repeat(19 - digits.length()) + digits;
     }
   }
 }
