@@ -38,9 +38,10 @@ import io.batchwise.schemas.TrainingMetrics;
  * Runs the learning loops of the models whose events land on this task's partition.
  *
  * <p>Exactly-once without writing a model per update: every valid event is numbered and kept in the
- * changelogged {@code pending} store as it arrives. Updates change only the in-memory model. A
- * checkpoint, every punctuation and before each snapshot, writes the model state with the number of the
- * first event it does not include ({@code learnedThrough}), deletes the pending events below it, and
+ * changelogged {@code pending} store as it arrives (in chunks, see {@link PendingEvents}). Updates change
+ * only the in-memory model. A checkpoint, every punctuation and before each snapshot, writes the model
+ * state with the number of the first event it does not include ({@code learnedThrough}), deletes the
+ * chunks wholly below it, and
  * forwards the updates' metrics, all in the same transaction. Whenever Kafka Streams commits, the stores
  * therefore hold a state and exactly the events after it; after a crash the learner replays those from
  * the store, and nothing from the lost updates was ever visible. Dead-letter counts are written at once,
