@@ -3,7 +3,6 @@ package io.batchwise.learner.model;
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.optim.Optimizer;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A linear model {@code z = w . s(x) + b} under a {@link ScalarLoss}, where {@code s} is the online
@@ -16,23 +15,9 @@ import java.util.List;
  *
  * <p>Parameters: d weights then the bias (one dense layer of {@link LayerShape}).
  */
-public class GeneralizedLinearModel implements DifferentiableModel {
-  private final String spec;
+public class GeneralizedLinearModel extends FusedLinearModel {
   private final String kind;
   private final ScalarLoss loss;
-  private final Optimizer optimizer;
-  private final Standardizer standardizer;
-  private final double l2;
-  private final int d;
-  private final double[] theta;
-  private final double[] gradient;
-  private final double[] row;
-
-  // results of the last pass
-  private double weightSum;
-  private double lossSum;
-  private double correctSum;
-  private double weightedExampleGradientSquares;
 
   /**
    * @param standardizer null for raw features
@@ -40,22 +25,20 @@ public class GeneralizedLinearModel implements DifferentiableModel {
    */
   public GeneralizedLinearModel(String spec, String kind, int featureCount, ScalarLoss loss, Optimizer optimizer,
       Standardizer standardizer, double l2) {
+    super(spec, checkedFeatureCount(featureCount, standardizer), featureCount, featureCount + 1, optimizer,
+        standardizer, l2);
+    this.kind = kind;
+    this.loss = loss;
+  }
+
+  private static int checkedFeatureCount(int featureCount, Standardizer standardizer) {
     if (featureCount < 1) {
       throw new IllegalArgumentException("feature count must be at least 1, got " + featureCount);
     }
     if (standardizer != null && standardizer.featureCount() != featureCount) {
       throw new IllegalArgumentException("standardizer has " + standardizer.featureCount() + " features, model " + featureCount);
     }
-    this.spec = spec;
-    this.kind = kind;
-    this.d = featureCount;
-    this.loss = loss;
-    this.optimizer = optimizer;
-    this.standardizer = standardizer;
-    this.l2 = l2;
-    this.theta = new double[d + 1];
-    this.gradient = new double[d + 1];
-    this.row = new double[d];
+    return featureCount;
   }
 
   public ScalarLoss loss() {
@@ -67,53 +50,16 @@ public class GeneralizedLinearModel implements DifferentiableModel {
   }
 
   @Override
-  public int featureCount() {
-    return d;
-  }
-
-  @Override
-  public double baseLearningRate() {
-    return optimizer.baseLearningRate();
-  }
-
-  @Override
-  public StepResult learn(MicroBatch batch, double learningRateMultiplier) {
-    checkBatch(batch);
-    int n = batch.size();
-    double rate = optimizer.baseLearningRate() * learningRateMultiplier;
-    pass(batch, true);
-    if (n == 0 || !(weightSum > 0)) {
-      if (standardizer != null) {
-        standardizer.discardBatch();
-      }
-      return new StepResult(n, weightSum, lossSum, loss.classifies() ? correctSum : Double.NaN, 0.0, 0.0, rate);
-    }
-    double meanGradSq = finishGradient();
-    // per-example gradients h_i = (n w_i / W) g_i + l2 w, so that mean_i h_i is the gradient stepped on
-    double scale = n / weightSum;
-    double dataGradDotReg = 0;
-    double regSq = 0;
-    if (l2 > 0) {
-      for (int j = 0; j < d; j++) {
-        double r = l2 * theta[j];
-        dataGradDotReg += (gradient[j] - r) * r;
-        regSq += r * r;
-      }
-    }
-    double meanExampleSq = scale * scale * weightedExampleGradientSquares / n + 2 * dataGradDotReg + regSq;
-    optimizer.step(theta, gradient, rate);
-    if (standardizer != null) {
-      standardizer.commitBatch();
-    }
-    return new StepResult(n, weightSum, lossSum, loss.classifies() ? correctSum : Double.NaN,
-        meanExampleSq, meanGradSq, rate);
+  protected boolean classifies() {
+    return loss.classifies();
   }
 
   /**
    * The fused pass: scores each example with the current weights and accumulates the weighted
    * gradient sum into {@link #gradient} (not yet divided by the weight sum).
    */
-  private void pass(MicroBatch batch, boolean observe) {
+  @Override
+  protected void pass(MicroBatch batch, boolean observe) {
     int n = batch.size();
     double[] x = batch.features();
     double[] y = batch.labels();
@@ -132,13 +78,7 @@ public class GeneralizedLinearModel implements DifferentiableModel {
       double wi = sw[i];
       // the row at offset 0 of its own buffer keeps the loops below vectorizable (see Standardizer)
       double[] r = row;
-      if (standardizer == null) {
-        System.arraycopy(x, off, row, 0, d);
-      } else if (observe) {
-        standardizer.standardizeAndObserve(x, off, wi, row, 0);
-      } else {
-        standardizer.standardize(x, off, row, 0);
-      }
+      loadRow(x, off, wi, observe);
       // z and |s(x)|^2 with four accumulators each, so the adds do not wait on one another
       double z0 = 0;
       double z1 = 0;
@@ -183,35 +123,15 @@ public class GeneralizedLinearModel implements DifferentiableModel {
       biasGrad += we;
     }
     g[d] = biasGrad;
-    weightSum = wSum;
-    lossSum = lSum;
-    correctSum = correct;
-    weightedExampleGradientSquares = exampleSq;
+    passResult(wSum, lSum, correct, exampleSq);
   }
 
   private static double dot(double[] a, double[] b, int bOff, int n) {
     return DenseKernels.dot(a, 0, b, bOff, n);
   }
 
-  /** Turns the summed gradient into the objective's gradient; returns its squared norm. */
-  private double finishGradient() {
-    double inv = 1.0 / weightSum;
-    double sq = 0;
-    for (int j = 0; j <= d; j++) {
-      double gj = gradient[j] * inv + (j < d ? l2 * theta[j] : 0.0);
-      gradient[j] = gj;
-      sq += gj * gj;
-    }
-    return sq;
-  }
-
-  private void checkBatch(MicroBatch batch) {
-    if (batch.featureCount() != d) {
-      throw new IllegalArgumentException("batch has " + batch.featureCount() + " features, model " + d);
-    }
-  }
-
-  private double penalty() {
+  @Override
+  protected double penalty() {
     if (l2 == 0) {
       return 0;
     }
@@ -224,62 +144,12 @@ public class GeneralizedLinearModel implements DifferentiableModel {
 
   @Override
   public double[] predict(double[] features) {
-    if (features.length != d) {
-      throw new IllegalArgumentException("expected " + d + " features, got " + features.length);
-    }
-    double[] s = features;
-    if (standardizer != null) {
-      s = new double[d];
-      standardizer.standardize(features, 0, s, 0);
-    }
+    double[] s = standardized(features);
     return new double[] {loss.output(theta[d] + dot(theta, s, 0, d))};
   }
 
   @Override
-  public int parameterCount() {
-    return d + 1;
-  }
-
-  @Override
-  public double[] parameters() {
-    return theta.clone();
-  }
-
-  @Override
-  public void setParameters(double[] parameters) {
-    if (parameters.length != d + 1) {
-      throw new IllegalArgumentException("expected " + (d + 1) + " parameters, got " + parameters.length);
-    }
-    System.arraycopy(parameters, 0, theta, 0, d + 1);
-  }
-
-  @Override
-  public double objective(MicroBatch batch) {
-    checkBatch(batch);
-    pass(batch, false);
-    return lossSum / weightSum + penalty();
-  }
-
-  @Override
-  public double gradient(MicroBatch batch, double[] out) {
-    checkBatch(batch);
-    pass(batch, false);
-    finishGradient();
-    System.arraycopy(gradient, 0, out, 0, d + 1);
-    return lossSum / weightSum + penalty();
-  }
-
-  @Override
   public ModelState exportState() {
-    String activation = loss.classifies() ? "sigmoid" : "identity";
-    return new ModelState(spec, kind, d, 1, List.of(new LayerShape(d, 1, activation)), loss.name(),
-        theta.clone(), optimizer.spec(), optimizer.steps(), optimizer.exportState(),
-        standardizer == null ? null : standardizer.exportState());
-  }
-
-  /** Loads exported parameters and optimizer slots into this freshly built model. */
-  void importState(ModelState state) {
-    setParameters(state.parameters());
-    optimizer.importState(state.optimizerSteps(), state.optimizerState());
+    return exportState(kind, new LayerShape(d, 1, loss.classifies() ? "sigmoid" : "identity"), loss.name());
   }
 }

@@ -1,0 +1,201 @@
+package io.batchwise.learner.model;
+
+import io.batchwise.learner.optim.Optimizer;
+import java.util.List;
+
+/**
+ * A linear model trained by one fused plain-Java pass per batch: the pass scores each example with the
+ * parameters from before the step, accumulates the weighted gradient sum and the per-example gradient
+ * norms, and collects the standardizer's batch sums; then the optimizer takes one step and the
+ * standardizer folds the batch in. Subclasses supply the pass over their own parameter layout; the
+ * learn flow, the L2 terms and the parameter vector are the same for all of them.
+ *
+ * <p>Parameters: the weights first ({@code weightCount} of them, L2-penalized), then the biases.
+ */
+public abstract class FusedLinearModel implements DifferentiableModel {
+  private final String spec;
+  protected final int d;
+  protected final Optimizer optimizer;
+  /** null for raw features. */
+  protected final Standardizer standardizer;
+  protected final double l2;
+  private final int weightCount;
+  protected final double[] theta;
+  protected final double[] gradient;
+  /** One standardized example, at offset 0 of its own buffer so the pass's loops vectorize. */
+  protected final double[] row;
+
+  // results of the last pass
+  private double weightSum;
+  private double lossSum;
+  private double correctSum;
+  private double weightedExampleGradientSquares;
+
+  FusedLinearModel(String spec, int featureCount, int weightCount, int parameterCount, Optimizer optimizer,
+      Standardizer standardizer, double l2) {
+    this.spec = spec;
+    this.d = featureCount;
+    this.weightCount = weightCount;
+    this.optimizer = optimizer;
+    this.standardizer = standardizer;
+    this.l2 = l2;
+    this.theta = new double[parameterCount];
+    this.gradient = new double[parameterCount];
+    this.row = new double[featureCount];
+  }
+
+  /**
+   * Scores the batch with the current parameters, writes the weighted gradient sum (not yet divided
+   * by the weight sum, no penalty) into {@link #gradient} and ends with {@link #passResult}.
+   *
+   * @param observe whether the standardizer collects the batch's sums (learning) or not (evaluating)
+   */
+  protected abstract void pass(MicroBatch batch, boolean observe);
+
+  /** {@code l2/2 |W|^2} over the weights. */
+  protected abstract double penalty();
+
+  /** Whether the model counts correct predictions; else the step reports NaN for them. */
+  protected abstract boolean classifies();
+
+  /** Records the sums of the pass just run. */
+  protected final void passResult(double weightSum, double lossSum, double correctSum,
+      double weightedExampleGradientSquares) {
+    this.weightSum = weightSum;
+    this.lossSum = lossSum;
+    this.correctSum = correctSum;
+    this.weightedExampleGradientSquares = weightedExampleGradientSquares;
+  }
+
+  /** Copies example {@code off / d} of {@code x} into {@link #row}, standardized if the model standardizes. */
+  protected final void loadRow(double[] x, int off, double weight, boolean observe) {
+    if (standardizer == null) {
+      System.arraycopy(x, off, row, 0, d);
+    } else if (observe) {
+      standardizer.standardizeAndObserve(x, off, weight, row, 0);
+    } else {
+      standardizer.standardize(x, off, row, 0);
+    }
+  }
+
+  /** The raw features of one prediction, checked and standardized if the model standardizes. */
+  protected final double[] standardized(double[] features) {
+    if (features.length != d) {
+      throw new IllegalArgumentException("expected " + d + " features, got " + features.length);
+    }
+    double[] s = features;
+    if (standardizer != null) {
+      s = new double[d];
+      standardizer.standardize(features, 0, s, 0);
+    }
+    return s;
+  }
+
+  @Override
+  public int featureCount() {
+    return d;
+  }
+
+  @Override
+  public double baseLearningRate() {
+    return optimizer.baseLearningRate();
+  }
+
+  @Override
+  public StepResult learn(MicroBatch batch, double learningRateMultiplier) {
+    checkBatch(batch);
+    int n = batch.size();
+    double rate = optimizer.baseLearningRate() * learningRateMultiplier;
+    pass(batch, true);
+    double correct = classifies() ? correctSum : Double.NaN;
+    if (n == 0 || !(weightSum > 0)) {
+      if (standardizer != null) {
+        standardizer.discardBatch();
+      }
+      return new StepResult(n, weightSum, lossSum, correct, 0.0, 0.0, rate);
+    }
+    double meanGradSq = finishGradient();
+    // per-example gradients h_i = (n w_i / W) g_i + l2 w, so that mean_i h_i is the gradient stepped on
+    double scale = n / weightSum;
+    double dataGradDotReg = 0;
+    double regSq = 0;
+    if (l2 > 0) {
+      for (int j = 0; j < weightCount; j++) {
+        double r = l2 * theta[j];
+        dataGradDotReg += (gradient[j] - r) * r;
+        regSq += r * r;
+      }
+    }
+    double meanExampleSq = scale * scale * weightedExampleGradientSquares / n + 2 * dataGradDotReg + regSq;
+    optimizer.step(theta, gradient, rate);
+    if (standardizer != null) {
+      standardizer.commitBatch();
+    }
+    return new StepResult(n, weightSum, lossSum, correct, meanExampleSq, meanGradSq, rate);
+  }
+
+  /** Turns the summed gradient into the objective's gradient; returns its squared norm. */
+  private double finishGradient() {
+    double inv = 1.0 / weightSum;
+    double sq = 0;
+    for (int j = 0; j < theta.length; j++) {
+      double gj = gradient[j] * inv + (j < weightCount ? l2 * theta[j] : 0.0);
+      gradient[j] = gj;
+      sq += gj * gj;
+    }
+    return sq;
+  }
+
+  private void checkBatch(MicroBatch batch) {
+    if (batch.featureCount() != d) {
+      throw new IllegalArgumentException("batch has " + batch.featureCount() + " features, model " + d);
+    }
+  }
+
+  @Override
+  public int parameterCount() {
+    return theta.length;
+  }
+
+  @Override
+  public double[] parameters() {
+    return theta.clone();
+  }
+
+  @Override
+  public void setParameters(double[] parameters) {
+    if (parameters.length != theta.length) {
+      throw new IllegalArgumentException("expected " + theta.length + " parameters, got " + parameters.length);
+    }
+    System.arraycopy(parameters, 0, theta, 0, theta.length);
+  }
+
+  @Override
+  public double objective(MicroBatch batch) {
+    checkBatch(batch);
+    pass(batch, false);
+    return lossSum / weightSum + penalty();
+  }
+
+  @Override
+  public double gradient(MicroBatch batch, double[] out) {
+    checkBatch(batch);
+    pass(batch, false);
+    finishGradient();
+    System.arraycopy(gradient, 0, out, 0, theta.length);
+    return lossSum / weightSum + penalty();
+  }
+
+  /** The snapshot of this model: its one dense layer, parameters, optimizer slots and feature statistics. */
+  protected final ModelState exportState(String kind, LayerShape layer, String lossName) {
+    return new ModelState(spec, kind, d, layer.outputs(), List.of(layer), lossName,
+        theta.clone(), optimizer.spec(), optimizer.steps(), optimizer.exportState(),
+        standardizer == null ? null : standardizer.exportState());
+  }
+
+  /** Loads exported parameters and optimizer slots into this freshly built model. */
+  void importState(ModelState state) {
+    setParameters(state.parameters());
+    optimizer.importState(state.optimizerSteps(), state.optimizerState());
+  }
+}
