@@ -100,9 +100,11 @@ public final class VirtualClockRun {
       double batchLoss = step.lossSum() / Math.max(step.weightSum(), 1e-300);
       totalLoss += step.lossSum();
       totalWeight += step.weightSum();
-      if (next >= tailStart) {
-        tailLoss += step.lossSum();
-        tailWeight += step.weightSum();
+      if (end > tailStart) {
+        // the share of this batch that lies in the tail (a large batch can straddle its start)
+        double share = (end - Math.max(next, tailStart)) / (end - next);
+        tailLoss += share * step.lossSum();
+        tailWeight += share * step.weightSum();
       }
       double keep = Math.pow(decay, batch.size());
       lossMoment = keep * lossMoment + (1 - keep) * batchLoss;
