@@ -324,8 +324,11 @@ public final class PolicyBenchCommand implements Callable<Integer> {
         .append("log loss over the last ").append(lossWindow).append(" examples first reaches the scenario's target. *Final*: mean ")
         .append("prequential log loss over the last 10% of the stream. *Staleness*: mean time from an event's arrival to the end of ")
         .append("the step that learned it. Fixed policies use the learner's base learning rate; `goodput` scales it by its coupling ")
-        .append("(AdaScale capped at the tuned rate, with b0, the batch size the rate was tuned for, 1 for SGD and 32 for Adam; ")
-        .append("`goodput:b0=32` shows the same policy told that an SGD rate was tuned with batches of 32). ")
+        .append("(AdaScale for SGD with b0 = 1, the sqrt rule for the MLP's Adam with b0 = 32; b0 is the batch size the rate was ")
+        .append("tuned for, and the multiplier is capped at 1, the tuned rate; `goodput:b0=32` shows the same policy told that an SGD ")
+        .append("rate was tuned with batches of 32, and is the default goodput on the mlp scenario). ")
+        .append("Times are wall times on a shared machine: a run that another process preempts for a few milliseconds loses them, ")
+        .append("which matters most for the sub-millisecond backlog cells of the logistic scenarios. ")
         .append("What the numbers say about the policy's design: batching-policy/README.md.\n\n");
     for (String why : skipped) {
       md.append("- ").append(why).append("\n");
