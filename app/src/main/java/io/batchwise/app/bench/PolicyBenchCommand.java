@@ -1,7 +1,8 @@
 package io.batchwise.app.bench;
 
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.policy.BatchingPolicies;
@@ -178,7 +179,11 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     }
     if (json != null) {
       Files.createDirectories(json.toAbsolutePath().getParent());
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      // one line per array element (a median, a summary row), each object on its line: small and diffable
+      DefaultPrettyPrinter lines = new DefaultPrettyPrinter()
+          .withObjectIndenter(new DefaultIndenter("", ""))
+          .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+      new ObjectMapper().writer(lines).writeValue(json.toFile(), report);
     }
     if (!"none".equals(markdown)) {
       BenchmarksSection.replace(Path.of(markdown), HEADING, markdownSection(report, medians, skipped));
@@ -230,17 +235,25 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     m.put("arrivalRate", rate);
     m.put("targetLoss", first.targetLoss());
     double seconds = median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.secondsToTarget() : Double.POSITIVE_INFINITY).toArray());
-    m.put("secondsToTarget", Double.isFinite(seconds) ? seconds : null);
+    m.put("secondsToTarget", Double.isFinite(seconds) ? significant(seconds) : null);
     double examples = median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.examplesToTarget() : Double.POSITIVE_INFINITY).toArray());
     m.put("examplesToTarget", Double.isFinite(examples) ? (long) examples : null);
-    m.put("finalLoss", median(cell.stream().mapToDouble(PolicyRunResult::finalLoss).toArray()));
-    m.put("meanLoss", median(cell.stream().mapToDouble(PolicyRunResult::meanLoss).toArray()));
-    m.put("meanStalenessMillis", median(cell.stream().mapToDouble(PolicyRunResult::meanStalenessMillis).toArray()));
-    m.put("meanBatchSize", median(cell.stream().mapToDouble(PolicyRunResult::meanBatchSize).toArray()));
+    m.put("finalLoss", significant(median(cell.stream().mapToDouble(PolicyRunResult::finalLoss).toArray())));
+    m.put("meanLoss", significant(median(cell.stream().mapToDouble(PolicyRunResult::meanLoss).toArray())));
+    m.put("meanStalenessMillis", significant(median(cell.stream().mapToDouble(PolicyRunResult::meanStalenessMillis).toArray())));
+    m.put("meanBatchSize", significant(median(cell.stream().mapToDouble(PolicyRunResult::meanBatchSize).toArray())));
     m.put("updates", (long) median(cell.stream().mapToDouble(PolicyRunResult::updates).toArray()));
-    m.put("computeSeconds", median(cell.stream().mapToDouble(PolicyRunResult::computeSeconds).toArray()));
+    m.put("computeSeconds", significant(median(cell.stream().mapToDouble(PolicyRunResult::computeSeconds).toArray())));
     m.put("repeats", cell.size());
     return m;
+  }
+
+  /** Four significant digits: more than the run-to-run spread, and it keeps the JSON small. */
+  static double significant(double value) {
+    if (value == 0 || !Double.isFinite(value)) {
+      return value;
+    }
+    return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).doubleValue();
   }
 
   static double median(double[] values) {
@@ -305,7 +318,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
   /** a / b, or null when either never reached the target. */
   private static Double ratio(double a, double b) {
     double r = a / b;
-    return Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(r) ? r : null;
+    return Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(r) ? significant(r) : null;
   }
 
   private String markdownSection(Map<String, Object> report, List<Map<String, Object>> medians, List<String> skipped) {
