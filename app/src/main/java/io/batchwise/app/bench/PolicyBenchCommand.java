@@ -389,7 +389,52 @@ public final class PolicyBenchCommand implements Callable<Integer> {
         others.forEach(o -> md.append(" ").append(format(ratios.get(o), 1, "%.2f")).append(" |"));
         md.append("\n");
       }
+      md.append(targets(summary));
     }
+    return md.toString();
+  }
+
+  /**
+   * Issue 4's targets, cell by cell from the summary: goodput no slower than the best fixed size in
+   * hindsight, never slower than 1.25x of it, and at least 1.5x faster than fixed:32 with a backlog.
+   */
+  static String targets(List<Map<String, Object>> summary) {
+    List<String> noSlower = new ArrayList<>();
+    List<String> slower = new ArrayList<>();
+    List<String> tooSlow = new ArrayList<>();
+    List<String> backlogMet = new ArrayList<>();
+    List<String> backlogMissed = new ArrayList<>();
+    Map<String, Boolean> scenarioNoSlower = new LinkedHashMap<>();
+    for (Map<String, Object> row : summary) {
+      String cell = row.get("scenario") + " " + row.get("pattern");
+      Double ratio = (Double) row.get("goodputOverBestFixed");
+      String shown = ratio == null ? (row.get("goodputSeconds") == null ? "never reached" : "best fixed never reached")
+          : String.format(Locale.ROOT, "%.2f", ratio);
+      boolean met = ratio != null ? ratio <= 1.0 : row.get("goodputSeconds") != null;
+      (met ? noSlower : slower).add(cell + " (" + shown + ")");
+      if (!(ratio != null ? ratio <= 1.25 : met)) {
+        tooSlow.add(cell + " (" + shown + ")");
+      }
+      scenarioNoSlower.merge((String) row.get("scenario"), met, Boolean::logicalAnd);
+      if ("backlog".equals(row.get("pattern"))) {
+        Double speedup = (Double) row.get("fixed32OverGoodput");
+        boolean fixed32Never = speedup == null && row.get("goodputSeconds") != null;
+        String text = row.get("scenario") + " (" + (speedup != null ? String.format(Locale.ROOT, "%.2fx", speedup)
+            : fixed32Never ? "fixed:32 never reaches the target" : "goodput never reaches the target") + ")";
+        (fixed32Never || (speedup != null && speedup >= 1.5) ? backlogMet : backlogMissed).add(text);
+      }
+    }
+    long scenariosMet = scenarioNoSlower.values().stream().filter(b -> b).count();
+    StringBuilder md = new StringBuilder("\n### Against the issue's targets (goodput with its defaults, medians above)\n\n");
+    md.append("- No slower than the best fixed size in hindsight (ratio <= 1.00): ").append(noSlower.size()).append(" of ")
+        .append(summary.size()).append(" cells: ").append(noSlower.isEmpty() ? "none" : String.join(", ", noSlower))
+        .append("; slower: ").append(slower.isEmpty() ? "none" : String.join(", ", slower)).append(". Scenarios met in every pattern: ")
+        .append(scenariosMet).append(" of ").append(scenarioNoSlower.size()).append(" (target: 3 of 4).\n");
+    md.append("- Never slower than 1.25x the best fixed size: ").append(tooSlow.isEmpty() ? "met in every cell"
+        : "missed in " + String.join(", ", tooSlow)).append(".\n");
+    md.append("- At least 1.5x faster than fixed:32 when the run starts with a backlog: met on ")
+        .append(backlogMet.isEmpty() ? "none" : String.join(", ", backlogMet)).append("; missed on ")
+        .append(backlogMissed.isEmpty() ? "none" : String.join(", ", backlogMissed)).append(".\n");
     return md.toString();
   }
 
