@@ -60,7 +60,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
   @Option(names = "--data", description = "elec.csv (default: shared/data/elec.csv found walking up from the working directory).")
   Path elecCsv;
 
-  @Option(names = "--trace", description = "Write one CSV per run (clock, examples, B, lr, B_noise, backlog, batch loss, loss EMA, step seconds) into this directory.")
+  @Option(names = "--trace", description = "Write one CSV per run (clock, examples, B, lr, B_noise, backlog, batch loss, loss EMA, step seconds, decision seconds) into this directory.")
   Path traceDir;
 
   @Option(names = "--json", description = "Write the medians and the summary as JSON to this file.")
@@ -148,7 +148,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
             // the optimizer family picks goodput's default learning-rate coupling (AdaScale for SGD, sqrt for Adam)
             BatchingPolicy policy = BatchingPolicies.parse(spec, maxWaitMillis, model.exportState().optimizerSpec());
             StringBuilder trace = traceDir == null ? null
-                : new StringBuilder("clock_s,examples,batch,lr,noise_scale,backlog,batch_loss,loss_ema,step_s\n");
+                : new StringBuilder("clock_s,examples,batch,lr,noise_scale,backlog,batch_loss,loss_ema,step_s,decide_s\n");
             cell.add(simulator.run(scenario.name(), stream, arrivals, pattern.label(), model, policy, spec,
                 scenario.targetLoss(), trace));
             if (trace != null) {
@@ -195,17 +195,29 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     return scenario.name().equals("mlp") ? Math.max(1, Math.min(mlpRepeats, repeats)) : repeats;
   }
 
-  /** Compiles the learner's and the policies' hot paths, for small and large batches, before anything is timed. */
+  /** Wall time the warm-up runs at least, so that the JIT compiler threads finish on a loaded machine. */
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
+
+  /**
+   * Compiles the learner's and the policies' hot paths, for small and large batches, before anything is
+   * timed. Repeats the warm-up runs for at least {@link #WARM_UP_NANOS}: on 2 shared cores the compiler
+   * threads lag, and a single pass over the elec prefix left `GoodputPolicy.next` at about 300 ns per
+   * decision through the whole elec scenario instead of the 40-80 ns it costs once compiled (measured with
+   * `--trace`, whose last column is the decision time).
+   */
   private void warmUp(VirtualClockRun simulator, PolicyScenario scenario, BenchStream stream, double mean) {
     BenchStream prefix = new PrefixStream(stream, Math.min(stream.size(), 10_000));
-    for (ArrivalPattern pattern : ArrivalPattern.values()) {
-      double[] arrivals = pattern.arrivalTimes(prefix.size(), mean);
-      for (String spec : List.of("fixed:1", "fixed:128", "goodput")) {
-        OnlineModel model = ModelFactory.create(scenario.modelSpec(), stream.featureCount());
-        simulator.run("warm-up", prefix, arrivals, pattern.label(), model,
-            BatchingPolicies.parse(spec, maxWaitMillis, model.exportState().optimizerSpec()), spec, 0);
+    long start = System.nanoTime();
+    do {
+      for (ArrivalPattern pattern : ArrivalPattern.values()) {
+        double[] arrivals = pattern.arrivalTimes(prefix.size(), mean);
+        for (String spec : List.of("fixed:1", "fixed:128", "goodput")) {
+          OnlineModel model = ModelFactory.create(scenario.modelSpec(), stream.featureCount());
+          simulator.run("warm-up", prefix, arrivals, pattern.label(), model,
+              BatchingPolicies.parse(spec, maxWaitMillis, model.exportState().optimizerSpec()), spec, 0);
+        }
       }
-    }
+    } while (System.nanoTime() - start < WARM_UP_NANOS);
   }
 
   private record PrefixStream(BenchStream stream, int size) implements BenchStream {

@@ -111,8 +111,8 @@ public final class VirtualClockRun {
       lossPower *= keep;
       double ema = lossMoment / (1 - lossPower);
       if (trace != null) {
-        trace.append(String.format(java.util.Locale.ROOT, "%.6f,%d,%d,%.6g,%.6g,%d,%.6g,%.6g,%.6g%n", clock, end, batch.size(),
-            step.learningRate(), decision.noiseScale(), backlog, batchLoss, ema, stepSeconds));
+        trace.append(String.format(java.util.Locale.ROOT, "%.6f,%d,%d,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g%n", clock, end, batch.size(),
+            step.learningRate(), decision.noiseScale(), backlog, batchLoss, ema, stepSeconds, decisionSeconds));
       }
       if (examplesToTarget < 0 && end >= lossWindow && ema <= targetLoss) {
         examplesToTarget = end;
