@@ -36,6 +36,7 @@ import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import io.batchwise.schemas.ModelSnapshot;
+import io.batchwise.schemas.TrainingMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -168,7 +169,9 @@ final class DemoCommand implements Callable<Integer> {
       ProgressLine progress = new ProgressLine(System.err);
       follower.onSnapshot(s -> {
         if (s.getModelId().equals(model)) {
-          progress.show(s, (System.nanoTime() - start) / 1e9);
+          TrainingMetrics latest = metrics.latest();
+          progress.show(s, (System.nanoTime() - start) / 1e9,
+              latest == null || latest.getNoiseScale() == null ? Double.NaN : latest.getNoiseScale());
         }
       }).start();
 

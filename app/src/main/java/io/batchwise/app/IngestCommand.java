@@ -1,82 +1,330 @@
 package io.batchwise.app;
 
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 
+import io.batchwise.ingest.CategoricalEncoding;
+import io.batchwise.ingest.ConsoleProgress;
 import io.batchwise.ingest.EventPublisher;
 import io.batchwise.ingest.EventSource;
 import io.batchwise.ingest.EventSources;
-import io.batchwise.ingest.IngestReport;
+import io.batchwise.ingest.Format;
+import io.batchwise.ingest.LabelMapping;
+import io.batchwise.ingest.MissingValuePolicy;
+import io.batchwise.ingest.PublishFailedException;
 import io.batchwise.ingest.PublishOptions;
 import io.batchwise.ingest.SourceOptions;
 import io.batchwise.ingest.SyntheticStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-    description = "Publishes a file's rows, or a synthetic stream, as LabelledEvents; rows that fail validation "
-        + "go to the dead-letter topic with the reason and their line number.")
+/**
+ * {@code batchwise ingest}: publishes a file's rows, or a synthetic stream, as LabelledEvents. Exit codes: 0 done
+ * (rejected rows do not fail it), 1 Kafka failed (unreachable broker, missing topic...), 2 wrong usage (missing
+ * file, bad spec, unknown flag, no bootstrap servers). Errors are one line on stderr.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Publishes a file's rows (CSV, LibSVM, JSON Lines), or a synthetic stream, as LabelledEvents to the events "
+            + "topic, keyed by model id. Rows that fail validation go to the dead-letter topic with the reason "
+            + "and their line number, and are counted.",
+        "Synthetic kinds: " + SyntheticStreams.KINDS + ", e.g. hyperplane:d=10,n=20000,drift=0.001.",
+        "Settings: --config FILE (producer keys), then environment: KAFKA_BOOTSTRAP_SERVERS, BATCHWISE_INGEST_DATA, BATCHWISE_INGEST_SYNTHETIC, "
+            + "BATCHWISE_INGEST_LABEL, BATCHWISE_INGEST_MODEL, BATCHWISE_INGEST_RATE, BATCHWISE_INGEST_LOOP, "
+            + "BATCHWISE_EVENTS_TOPIC, BATCHWISE_DEAD_LETTER_TOPIC; flags win."})
 final class IngestCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}", description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
+  static final String DATA_ENV = "BATCHWISE_INGEST_DATA";
+  static final String SYNTHETIC_ENV = "BATCHWISE_INGEST_SYNTHETIC";
+
+  @Spec
+  CommandSpec spec;
+
+  /** Where unset flags are looked up; tests replace it. */
+  Map<String, String> environment = System.getenv();
+
+  @Option(names = "--bootstrap", paramLabel = "SERVERS",
+      description = "Kafka bootstrap servers (default: env KAFKA_BOOTSTRAP_SERVERS).")
   String bootstrap;
 
-  @Option(names = "--data", description = "CSV file with a header.")
+  @Option(names = "--data", paramLabel = "FILE",
+      description = "File to publish: .csv, .svm/.libsvm/.txt, .jsonl/.ndjson (optionally .gz). Env BATCHWISE_INGEST_DATA.")
   Path data;
 
-  @Option(names = "--synthetic", defaultValue = "${env:BATCHWISE_INGEST_SYNTHETIC}",
-      description = "Synthetic stream spec instead of --data, e.g. hyperplane:d=10,n=0 (n=0: endless) (env BATCHWISE_INGEST_SYNTHETIC).")
+  @Option(names = "--synthetic", paramLabel = "SPEC",
+      description = "Synthetic stream instead of a file, kind[:key=value,...], e.g. hyperplane:d=10,n=20000. "
+          + "Env BATCHWISE_INGEST_SYNTHETIC.")
   String synthetic;
 
-  @Option(names = "--label", defaultValue = "label", description = "Label column of --data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--label", paramLabel = "COLUMN", defaultValue = "${env:BATCHWISE_INGEST_LABEL:-label}",
+      description = "Label column (CSV) or field (JSON Lines) (default: ${DEFAULT-VALUE}).")
   String label;
 
-  @Option(names = "--model", defaultValue = "${env:BATCHWISE_INGEST_MODEL:-default}", description = "Model id of every event (env BATCHWISE_INGEST_MODEL; default: default).")
+  @Option(names = "--model", paramLabel = "ID", defaultValue = "${env:BATCHWISE_INGEST_MODEL:-default}",
+      description = "Model id: the key of every event (default: ${DEFAULT-VALUE}).")
   String modelId;
 
-  @Option(names = "--rate", defaultValue = "${env:BATCHWISE_INGEST_RATE:-0}", description = "Events per second; 0 is as fast as possible (env BATCHWISE_INGEST_RATE; default: 0).")
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+      description = "csv, libsvm, jsonl, or auto = by file extension (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "${env:BATCHWISE_INGEST_RATE:-0}",
+      description = "Publish at this many events/s; 0 = as fast as possible, or the arrival pattern of a bursts "
+          + "stream (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--loop", defaultValue = "${env:BATCHWISE_INGEST_LOOP:-false}", description = "Replay the source forever (env BATCHWISE_INGEST_LOOP).")
-  boolean loop;
+  @Option(names = "--speedup", paramLabel = "FACTOR", defaultValue = "1",
+      description = "Replay a bursts stream's event times this much faster than real time (default: ${DEFAULT-VALUE}).")
+  double speedup;
 
-  @Option(names = "--limit", defaultValue = "0", description = "Stop after this many events; 0: no limit.")
+  @Option(names = "--loop", paramLabel = "N", arity = "0..1", fallbackValue = "forever",
+      defaultValue = "${env:BATCHWISE_INGEST_LOOP:-1}",
+      description = "Replay the source: --loop alone forever (until Ctrl-C), --loop N for N passes (default: 1 pass).")
+  String loop;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+      description = "Stop after N published events; 0 = no limit (default: ${DEFAULT-VALUE}).")
   long limit;
 
-  @Option(names = "--events-topic", defaultValue = "${env:BATCHWISE_EVENTS_TOPIC:-events}", description = "Events topic (default: events).")
+  @Option(names = "--events-topic", paramLabel = "TOPIC", defaultValue = "${env:BATCHWISE_EVENTS_TOPIC:-events}",
+      description = "Events topic (default: ${DEFAULT-VALUE}).")
   String eventsTopic;
 
-  @Option(names = "--dlq-topic", defaultValue = "${env:BATCHWISE_DEAD_LETTER_TOPIC:-events-dlq}", description = "Dead-letter topic (default: events-dlq).")
+  @Option(names = "--dlq-topic", paramLabel = "TOPIC", defaultValue = "${env:BATCHWISE_DEAD_LETTER_TOPIC:-events-dlq}",
+      description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
   String deadLetterTopic;
+
+  @Option(names = "--categorical", paramLabel = "COLUMNS", split = ",",
+      description = "CSV columns to treat as categorical (default: inferred, a column whose values are mostly not numbers).")
+  List<String> categorical;
+
+  @Option(names = "--categorical-encoding", paramLabel = "ENCODING", defaultValue = "one-hot",
+      description = "one-hot or hashed (default: ${DEFAULT-VALUE}).")
+  String categoricalEncoding;
+
+  @Option(names = "--hash-dimension", paramLabel = "N", defaultValue = "1024",
+      description = "Buckets of --categorical-encoding hashed (default: ${DEFAULT-VALUE}).")
+  int hashDimension;
+
+  @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "reject",
+      description = "Missing feature values: reject (the row), zero, or mean (of the column) (default: ${DEFAULT-VALUE}).")
+  String missing;
+
+  @Option(names = "--label-mapping", paramLabel = "MAPPING", defaultValue = "auto",
+      description = "auto (labels exactly -1/+1 become 0/1), as-is, or sign (>0 is 1) (default: ${DEFAULT-VALUE}).")
+  String labelMapping;
+
+  @Option(names = "--positive-label", paramLabel = "TEXT",
+      description = "Binary labels from text: this value is 1, any other 0 (e.g. UP).")
+  String positiveLabel;
+
+  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", description = "CSV field separator (default: ${DEFAULT-VALUE}).")
+  char delimiter;
+
+  @Option(names = "--feature-count", paramLabel = "N", defaultValue = "0",
+      description = "LibSVM vector size / JSON array length; 0 = from the file (default: ${DEFAULT-VALUE}).")
+  int featureCount;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file; its Kafka producer keys (bootstrap.servers, security...) are used, others "
+          + "(learner keys of a shared file) ignored. Env and flags override it.")
+  Path configFile;
+
+  @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
+      description = "Extra Kafka producer setting (repeatable), e.g. compression.type=zstd or security settings.")
+  Map<String, String> producerProperties = new HashMap<>();
 
   @Override
   public Integer call() {
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException("no Kafka given: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
+    PrintWriter err = spec.commandLine().getErr();
+    String name = spec.qualifiedName();
+    Map<String, Object> settings;
+    try {
+      settings = producerSettings();
+    } catch (IllegalArgumentException e) {
+      err.println(name + ": " + Main.oneLine(e));
+      return 2;
     }
-    if (data == null && (synthetic == null || synthetic.isBlank())) {
-      throw new IllegalArgumentException("nothing to ingest: pass --data FILE or --synthetic SPEC");
+    Object servers = settings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    if (servers == null || servers.toString().isBlank()) {
+      err.println(name + ": no Kafka bootstrap servers: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
+      return 2;
     }
-    // a file given on the command line wins over a synthetic stream configured in the environment
-    Supplier<EventSource> sources = data != null
-        ? () -> EventSources.open(data, SourceOptions.builder().labelColumn(label).modelId(modelId).build())
-        : () -> SyntheticStreams.create(synthetic, modelId, 42);
-    sources.get().close();  // a wrong file or spec fails here, before any connection
-    KafkaConnection.requireReachable(bootstrap);
-    ProgressLine progress = new ProgressLine(System.err);
-    IngestReport report;
-    try (EventPublisher publisher = new EventPublisher(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-        eventsTopic, deadLetterTopic)) {
-      report = publisher.publish(sources, new PublishOptions(rate, loop ? 0 : 1, limit),
-          (published, rejected, seconds) -> progress.show(String.format("%d events, %d rejected, %.0f events/s",
-              published, rejected, published / Math.max(seconds, 1e-9))));
+    Supplier<EventSource> sources;
+    EventSource first;
+    PublishOptions publishOptions;
+    try {
+      sources = sources();
+      publishOptions = PublishOptions.builder().rate(rate).loops(loops(loop)).limit(limit).eventTimeSpeedup(speedup)
+          .build();
+      first = sources.get();
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      err.println(name + ": " + Main.oneLine(e));
+      return 2;
     }
-    progress.finish();
-    System.out.printf("published %d events, rejected %d rows, %.1f s, %.0f events/s%n", report.published(),
-        report.rejected(), report.seconds(), report.eventsPerSecond());
-    return 0;
+    EventPublisher publisher;
+    try {
+      publisher = new EventPublisher(settings, eventsTopic, deadLetterTopic);
+    } catch (KafkaException e) {
+      first.close();
+      err.println(name + ": cannot create a Kafka producer for " + servers + ": " + Main.oneLine(rootCause(e)));
+      return 2;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("ingest: " + first.description() + " -> " + eventsTopic + " at " + servers);
+    out.flush();
+    boolean[] handedOut = {false};
+    Supplier<EventSource> passes = () -> {
+      if (!handedOut[0]) {
+        handedOut[0] = true;
+        return first;
+      }
+      return sources.get();
+    };
+    CountDownLatch finished = new CountDownLatch(1);
+    // Ctrl-C: stop after the current row, flush what was sent, print the summary, then let the JVM exit
+    Thread onInterrupt = new Thread(() -> {
+      publisher.stop();
+      try {
+        finished.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "ingest-shutdown");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    try (publisher) {
+      publisher.publish(passes, publishOptions, new ConsoleProgress(out, System.console() != null, 5.0));
+      return 0;
+    } catch (PublishFailedException e) {
+      err.println(name + ": cannot publish to Kafka at " + servers + ": " + Main.oneLine(e));
+      return 1;
+    } catch (UncheckedIOException e) {
+      err.println(name + ": " + Main.oneLine(e));
+      return 1;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it is waiting for the latch released above
+      }
+    }
+  }
+
+  /** Producer keys of the --config file, then env KAFKA_BOOTSTRAP_SERVERS, then --bootstrap, then --producer-property. */
+  private Map<String, Object> producerSettings() {
+    Map<String, Object> settings = new HashMap<>();
+    if (configFile != null) {
+      Settings.readProperties(configFile).forEach((key, value) -> {
+        if (ProducerConfig.configNames().contains(key)) {
+          settings.put(key, value);
+        }
+      });
+    }
+    String fromEnvironment = environment.get(Settings.BOOTSTRAP_ENV);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fromEnvironment);
+    }
+    if (bootstrap != null) {
+      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    }
+    settings.putAll(producerProperties);
+    return settings;
+  }
+
+  private Supplier<EventSource> sources() {
+    Path file = data;
+    String spec = synthetic;
+    if (file == null && spec == null) {
+      String envData = environment.get(DATA_ENV);
+      String envSynthetic = environment.get(SYNTHETIC_ENV);
+      file = envData == null || envData.isBlank() ? null : Path.of(envData);
+      spec = envSynthetic == null || envSynthetic.isBlank() ? null : envSynthetic;
+    }
+    if (file != null && spec != null) {
+      throw new IllegalArgumentException("give either --data or --synthetic, not both");
+    }
+    if (file == null && spec == null) {
+      throw new IllegalArgumentException("nothing to publish: give --data FILE or --synthetic SPEC");
+    }
+    if (spec != null) {
+      String chosen = spec;
+      return () -> SyntheticStreams.create(chosen, modelId, seed);
+    }
+    SourceOptions options = SourceOptions.builder()
+        .format(Format.parse(format))
+        .modelId(modelId)
+        .labelColumn(label)
+        .delimiter(delimiter)
+        .categorical(choice(CategoricalEncoding.class, "--categorical-encoding", categoricalEncoding))
+        .categoricalColumns(categorical == null ? java.util.Set.of() : new LinkedHashSet<>(categorical))
+        .hashDimension(hashDimension)
+        .missingValues(choice(MissingValuePolicy.class, "--missing", missing))
+        .labelMapping(choice(LabelMapping.class, "--label-mapping", labelMapping))
+        .positiveLabel(positiveLabel)
+        .featureCount(featureCount)
+        .build();
+    Path chosen = file;
+    return () -> EventSources.open(chosen, options);
+  }
+
+  /** Passes: "forever", "true" or 0 = endless; "false" = 1; else the number. */
+  static int loops(String text) {
+    String value = text == null ? "1" : text.trim().toLowerCase(Locale.ROOT);
+    switch (value) {
+      case "forever":
+      case "true":
+        return 0;
+      case "false":
+        return 1;
+      default:
+        try {
+          int n = Integer.parseInt(value);
+          if (n < 0) {
+            throw new NumberFormatException();
+          }
+          return n;
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--loop takes a number of passes (0 or nothing = forever), got '" + text + "'");
+        }
+    }
+  }
+
+  /** An enum constant from a flag value like {@code one-hot} or {@code as-is}, any case. */
+  static <E extends Enum<E>> E choice(Class<E> type, String flag, String text) {
+    String constant = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (E value : type.getEnumConstants()) {
+      if (value.name().equals(constant)) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(flag + " must be one of " + Arrays.stream(type.getEnumConstants())
+        .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ", got '" + text + "'");
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 }

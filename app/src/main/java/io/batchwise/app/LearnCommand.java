@@ -12,16 +12,14 @@ import org.apache.kafka.streams.StreamsConfig;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "learn", mixinStandardHelpOptions = true,
     description = "Runs the Kafka Streams learner until stopped: events -> micro-batches -> model updates -> snapshots.")
 final class LearnCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (or env KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
-
-  @Option(names = "--config", description = "Properties file: learner keys (see README) and Kafka Streams keys.")
-  Path configFile;
+  @Mixin
+  KafkaOptions kafka;
 
   @Option(names = "--model-kind", description = "Model spec, e.g. logistic, linear, softmax:3, mlp:128,64 (default: logistic).")
   String modelKind;
@@ -47,22 +45,17 @@ final class LearnCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Map<String, Object> flags = new LinkedHashMap<>();
-    flags.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     flags.put(LearnerConfig.MODEL_KIND, modelKind);
     flags.put(LearnerConfig.OPTIMIZER, optimizer);
     flags.put(LearnerConfig.BATCH_POLICY, batchPolicy);
     flags.put(LearnerConfig.BATCH_MAX_LATENCY_MS, maxLatencyMillis);
     flags.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     flags.put(StreamsConfig.STATE_DIR_CONFIG, stateDir == null ? null : stateDir.toString());
-    Map<String, Object> settings = Settings.layered(configFile, System.getenv(), LearnerConfig.DEFINITION, flags);
-    Object servers = settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-    if (servers == null) {
-      throw new IllegalArgumentException("no Kafka given: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
-    }
+    Map<String, Object> settings = kafka.settings(flags);
     LearnerConfig config = new LearnerConfig(settings);
     config.validateSpecs();
-    KafkaConnection.requireReachable(servers.toString());
-    TopicSetup.ensureTopics(servers.toString(), config, partitions);
+    String servers = KafkaOptions.reachableServers(settings);
+    TopicSetup.ensureTopics(servers, config, partitions);
 
     CountDownLatch stopped = new CountDownLatch(1);
     StreamingLearner learner = StreamingLearner.start(settings, (newState, oldState) -> {

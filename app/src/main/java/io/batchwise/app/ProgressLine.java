@@ -15,13 +15,15 @@ final class ProgressLine {
     this.out = out;
   }
 
-  synchronized void show(ModelSnapshot s, double seconds) {
+  /** @param noiseScale the policy's latest B_noise estimate, NaN when unknown */
+  synchronized void show(ModelSnapshot s, double seconds, double noiseScale) {
     show(String.format("v%-5d %9d examples %9.0f ev/s  batch %-5d lr %.3g  loss %.4f (recent %.4f)  acc %.3f",
         s.getVersion(), s.getExamplesSeen(), s.getExamplesSeen() / Math.max(seconds, 1e-9), s.getBatchSize(),
-        s.getLearningRate(), s.getMetrics().getLogLoss(), s.getMetrics().getRecentLogLoss(), s.getMetrics().getAccuracy()));
+        s.getLearningRate(), s.getMetrics().getLogLoss(), s.getMetrics().getRecentLogLoss(), s.getMetrics().getAccuracy())
+        + (Double.isFinite(noiseScale) ? String.format("  B_noise %.3g", noiseScale) : ""));
   }
 
-  synchronized void show(String line) {
+  private synchronized void show(String line) {
     long now = System.nanoTime();
     if (!terminal && now - lastPrintNanos < 1_000_000_000L) {
       return;

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwise.learner.snapshot.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -26,11 +26,8 @@ import picocli.CommandLine.Option;
 final class ScoreCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (or env KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
-
-  @Option(names = "--config", description = "Properties file (snapshots.topic, bootstrap.servers, ...).")
-  Path configFile;
+  @Mixin
+  KafkaOptions kafka;
 
   @Option(names = "--model", required = true, description = "Model id.")
   String modelId;
@@ -43,14 +40,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> flags = new LinkedHashMap<>();
-    flags.put("bootstrap.servers", bootstrap);
-    Map<String, Object> settings = Settings.layered(configFile, System.getenv(), LearnerConfig.DEFINITION, flags);
-    Object servers = settings.get("bootstrap.servers");
-    if (servers == null) {
-      throw new IllegalArgumentException("no Kafka given: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
-    }
-    KafkaConnection.requireReachable(servers.toString());
+    Map<String, Object> settings = kafka.settings(Map.of());
+    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
     try (SnapshotScorer scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
         config.snapshotsTopic())) {

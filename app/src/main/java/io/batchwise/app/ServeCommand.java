@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +23,7 @@ import io.batchwise.learner.snapshot.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.ModelSnapshot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -32,11 +32,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (or env KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
-
-  @Option(names = "--config", description = "Properties file (snapshots.topic, bootstrap.servers, ...).")
-  Path configFile;
+  @Mixin
+  KafkaOptions kafka;
 
   @Option(names = "--port", defaultValue = "${env:BATCHWISE_SERVE_PORT:-8080}", description = "HTTP port; 0 picks a free one (env BATCHWISE_SERVE_PORT; default: 8080).")
   int port;
@@ -48,16 +45,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> flags = new LinkedHashMap<>();
-    flags.put("bootstrap.servers", bootstrap);
-    Map<String, Object> settings = Settings.layered(configFile, System.getenv(), LearnerConfig.DEFINITION, flags);
-    Object servers = settings.get("bootstrap.servers");
-    if (servers == null) {
-      throw new IllegalArgumentException("no Kafka given: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
-    }
-    KafkaConnection.requireReachable(servers.toString());
+    Map<String, Object> settings = kafka.settings(Map.of());
+    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
-    TopicSetup.ensureTopics(servers.toString(), config, 1);
+    TopicSetup.ensureTopics(servers, config, 1);
     scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), config.snapshotsTopic());
     HttpServer server = start(new InetSocketAddress(host, port));
     System.out.println("serving http://" + host + ":" + server.getAddress().getPort() + "/models");

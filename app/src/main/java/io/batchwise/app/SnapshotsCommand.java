@@ -1,6 +1,5 @@
 package io.batchwise.app;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +16,14 @@ import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.schemas.ModelSnapshot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
     description = "Prints the latest snapshot of each model (version, examples seen, metrics) and exits.")
 final class SnapshotsCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (or env KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
-
-  @Option(names = "--config", description = "Properties file (snapshots.topic, bootstrap.servers, ...).")
-  Path configFile;
+  @Mixin
+  KafkaOptions kafka;
 
   @Option(names = "--model", description = "Only this model id.")
   String modelId;
@@ -36,14 +33,8 @@ final class SnapshotsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> flags = new LinkedHashMap<>();
-    flags.put("bootstrap.servers", bootstrap);
-    Map<String, Object> settings = Settings.layered(configFile, System.getenv(), LearnerConfig.DEFINITION, flags);
-    Object servers = settings.get("bootstrap.servers");
-    if (servers == null) {
-      throw new IllegalArgumentException("no Kafka given: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
-    }
-    KafkaConnection.requireReachable(servers.toString());
+    Map<String, Object> settings = kafka.settings(Map.of());
+    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
     Map<String, ModelSnapshot> latest;
     try (SnapshotFollower follower = new SnapshotFollower(

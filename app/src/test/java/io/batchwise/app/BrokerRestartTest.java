@@ -41,7 +41,7 @@ class BrokerRestartTest {
         Thread.sleep(2000);
         broker = EmbeddedKafkaBroker.start(port, brokerDir);
         producer.join();
-        assertEquals(0, events.failed(), "the idempotent producer retried through the restart");
+        assertEquals(0, events.failed(), "the idempotent producer retries through the restart: " + events.firstFailure());
         Map<String, Long> expected = events.acknowledged();
         assertEquals(expected, RebalanceTest.awaitLearned(bootstrap, config, expected, Duration.ofMinutes(3)));
       }

@@ -66,9 +66,22 @@ class ComposeStackTest {
     command.getSubcommands().values().forEach(sub -> collectOptionDefaults(sub, names));
   }
 
-  /** The declared (not interpolated) defaults of a command's options, argument groups included. */
+  /**
+   * The variables a command reads: the declared (not interpolated) {@code ${env:...}} defaults of its options,
+   * argument groups included, and its {@code static final String ..._ENV} constants.
+   */
   private static void collectOptionDefaults(Class<?> type, Set<String> names) {
     for (Field field : type.getDeclaredFields()) {
+      int modifiers = field.getModifiers();
+      if (field.getName().endsWith("_ENV") && field.getType() == String.class
+          && java.lang.reflect.Modifier.isStatic(modifiers) && java.lang.reflect.Modifier.isFinal(modifiers)) {
+        try {
+          field.setAccessible(true);
+          names.add((String) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
       CommandLine.Option option = field.getAnnotation(CommandLine.Option.class);
       if (option != null) {
         Matcher m = ENV_DEFAULT.matcher(option.defaultValue());

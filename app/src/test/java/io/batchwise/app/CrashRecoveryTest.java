@@ -27,9 +27,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
@@ -45,17 +44,8 @@ import io.batchwise.schemas.Serdes;
  */
 class CrashRecoveryTest {
   private static final int MODELS = 3;
-  private static TestKafkaCluster kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = TestKafkaCluster.start();
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final TestKafkaCluster kafka = new TestKafkaCluster();
 
   @Test
   void everyEventCountsExactlyOnceAcrossSigkills() throws Exception {

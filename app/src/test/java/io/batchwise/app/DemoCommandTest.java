@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,14 +27,28 @@ class DemoCommandTest {
   @Test
   void demoLearnsEveryEventAndWritesItsSummary() throws Exception {
     Path summary = dir.resolve("s.json");
-    assertEquals(0, Main.run("demo", "--events", "3000", "--summary-json", summary.toString()));
-    JsonNode s = new ObjectMapper().readTree(summary.toFile());
+    Path report = dir.resolve("report");
+    assertEquals(0, Main.run("demo", "--events", "3000", "--summary-json", summary.toString(), "--report",
+        report.toString(), "--compare", "fixed:32"));
+    JsonNode runs = new ObjectMapper().readTree(summary.toFile());
+    assertEquals(2, runs.size(), "the run and its comparison");
+    assertEquals("fixed:32", runs.get(1).get("batchingPolicy").asText());
+    assertEquals(3000, runs.get(1).get("examplesSeen").asLong());
+    JsonNode s = runs.get(0);
     assertEquals(3000, s.get("events").asLong());
     assertEquals(3000, s.get("examplesSeen").asLong());
     assertTrue(s.get("snapshotVersion").asLong() >= 1);
     assertTrue(s.get("prequentialLogLoss").asDouble() < 0.69, "better than chance on a learnable stream");
     for (String field : new String[] {"accuracy", "wallSeconds", "eventsPerSecond"}) {
       assertTrue(s.get(field).isNumber(), field);
+    }
+    String html = Files.readString(report.resolve("index.html"));
+    assertTrue(html.startsWith("<!DOCTYPE html>") && html.strip().endsWith("</html>"));
+    assertTrue(html.contains("<th>goodput</th>") && html.contains("<th>fixed:32</th>"), "both runs side by side");
+    for (String chart : List.of("loss.png", "batch-size.png", "learning-rate.png", "throughput.png", "noise-scale.png")) {
+      assertTrue(html.contains("src=\"" + chart + "\""), chart);
+      BufferedImage image = ImageIO.read(report.resolve(chart).toFile());
+      assertTrue(image != null && image.getWidth() > 100 && image.getHeight() > 100, chart + " is a PNG image");
     }
   }
 

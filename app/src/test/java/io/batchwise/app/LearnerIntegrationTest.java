@@ -8,10 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.batchwise.ingest.EventPublisher;
@@ -23,20 +22,11 @@ import io.batchwise.learner.stream.LearnerConfig;
 
 /** The learner end to end against a real in-process KRaft broker (Kafka's KafkaClusterTestKit). */
 class LearnerIntegrationTest {
-  private static TestKafkaCluster kafka;
+  @RegisterExtension
+  static final TestKafkaCluster kafka = new TestKafkaCluster();
 
   @TempDir
   Path stateDir;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = TestKafkaCluster.start();
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    kafka.close();
-  }
 
   @Test
   void learnsEverySyntheticEvent() throws Exception {

@@ -12,9 +12,8 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
@@ -23,17 +22,8 @@ import io.batchwise.schemas.ModelSnapshot;
 
 /** Two learner instances with one application id split the models; the survivor takes over. */
 class RebalanceTest {
-  private static TestKafkaCluster kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = TestKafkaCluster.start();
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final TestKafkaCluster kafka = new TestKafkaCluster();
 
   @Test
   void twoInstancesShareTheWorkAndTheSurvivorTakesOver() throws Exception {
@@ -56,7 +46,7 @@ class RebalanceTest {
       Thread.sleep(2000);
       a.close();  // the other instance must take over a's partitions and their pending batches
       producer.join();
-      assertEquals(0, events.failed());
+      assertEquals(0, events.failed(), events.firstFailure());
       Map<String, Long> expected = events.acknowledged();
       Map<String, Long> learned = awaitLearned(bootstrap, config, expected, Duration.ofMinutes(2));
       assertEquals(expected, learned);

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,8 @@ import io.batchwise.schemas.ModelSnapshot;
 
 /** score and serve against a real broker, with snapshots the real learner published. */
 class ScoringIntegrationTest {
-  private static TestKafkaCluster kafka;
+  @RegisterExtension
+  static final TestKafkaCluster kafka = new TestKafkaCluster();
   private static SnapshotScorer scorer;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,7 +45,6 @@ class ScoringIntegrationTest {
 
   @BeforeAll
   static void learnAModel() throws Exception {
-    kafka = TestKafkaCluster.start();
     assertEquals(1000, PipelineRun.learnSyntheticEvents(kafka.bootstrapServers(), stateDir, 1000, Duration.ofMinutes(2)));
     scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
         "model-snapshots");
@@ -55,9 +56,8 @@ class ScoringIntegrationTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     scorer.close();
-    kafka.close();
   }
 
   @Test

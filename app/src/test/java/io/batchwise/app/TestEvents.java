@@ -26,6 +26,8 @@ final class TestEvents implements Runnable {
   private final long seconds;
   private final Map<String, AtomicLong> acknowledged = new ConcurrentHashMap<>();
   private final AtomicLong failed = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   TestEvents(String bootstrap, String topic, int models, long seconds) {
     this.bootstrap = bootstrap;
@@ -41,7 +43,10 @@ final class TestEvents implements Runnable {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5),
+        ProducerConfig.LINGER_MS_CONFIG, 5,
+        // a loaded CI machine or a restarting broker can stall sends for a while: retry, don't give up
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000),
         new StringSerializer(), new ByteArraySerializer())) {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       for (int i = 0; System.nanoTime() < end; i++) {
@@ -57,6 +62,7 @@ final class TestEvents implements Runnable {
                 acknowledged.computeIfAbsent(model, m -> new AtomicLong()).incrementAndGet();
               } else {
                 failed.incrementAndGet();
+                firstFailure.compareAndSet(null, error);
               }
             });
         if (i % 100 == 0) {
@@ -77,5 +83,10 @@ final class TestEvents implements Runnable {
 
   long failed() {
     return failed.get();
+  }
+
+  /** The first send error, for assertion messages. */
+  String firstFailure() {
+    return String.valueOf(firstFailure.get());
   }
 }

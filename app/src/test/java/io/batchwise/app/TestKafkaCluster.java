@@ -6,16 +6,29 @@ import java.nio.file.Paths;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real single-node KRaft cluster for integration tests (Kafka's own test kit), its data under target/. */
-final class TestKafkaCluster implements AutoCloseable {
-  private final KafkaClusterTestKit cluster;
+/**
+ * A real single-node KRaft cluster for integration tests (Kafka's own test kit), its data under target/.
+ * Register it in a test class as {@code @RegisterExtension static final TestKafkaCluster KAFKA = new TestKafkaCluster();}
+ * to have one cluster for the class.
+ */
+final class TestKafkaCluster implements BeforeAllCallback, AfterAllCallback {
+  private KafkaClusterTestKit cluster;
 
-  private TestKafkaCluster(KafkaClusterTestKit cluster) {
-    this.cluster = cluster;
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    cluster = start();
   }
 
-  static TestKafkaCluster start() throws Exception {
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    cluster.close();
+  }
+
+  private static KafkaClusterTestKit start() throws Exception {
     Path base = Files.createDirectories(Paths.get("target", "kafka-test")).toAbsolutePath();
     KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
         .setCombined(true)
@@ -34,19 +47,11 @@ final class TestKafkaCluster implements AutoCloseable {
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();
-    return new TestKafkaCluster(cluster);
+    return cluster;
   }
 
   String bootstrapServers() {
     return cluster.bootstrapServers();
   }
 
-  KafkaClusterTestKit kit() {
-    return cluster;
-  }
-
-  @Override
-  public void close() throws Exception {
-    cluster.close();
-  }
 }

@@ -1,180 +1,288 @@
 package io.batchwise.ingest;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.HashMap;
+import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.batchwise.schemas.AvroSerde;
 import io.batchwise.schemas.DeadLetter;
 import io.batchwise.schemas.LabelledEvent;
 import io.batchwise.schemas.Serdes;
 
 /**
- * Publishes a source's events to the events topic (key = model id) and its rejected rows to the
- * dead-letter topic, with an idempotent, compressed, batching producer. A send that fails makes
- * {@link #publish} throw once the producer has given up (after {@value #DELIVERY_TIMEOUT_MS} ms).
+ * Publishes an {@link EventSource} to Kafka: valid events to the events topic (key = model id, value =
+ * {@code LabelledEvent} in Avro single-object encoding), rejected rows to the dead-letter topic (key = model id,
+ * value = {@code DeadLetter} with the file as source, partition -1, the line number as offset, the reason, and
+ * the raw line). One producer writes both, so the two topics see one idempotent session.
+ *
+ * <p>A send that fails (asynchronously, via its callback, or synchronously, e.g. no metadata within
+ * {@code max.block.ms}) ends the publish with a {@link PublishFailedException}; with the defaults of
+ * {@link #producerConfig} an unreachable broker fails within about 15 s instead of hanging.
+ * Not thread-safe: one publish at a time; {@link #stop()} may be called from any thread.
  */
 public final class EventPublisher implements AutoCloseable {
-  static final int DELIVERY_TIMEOUT_MS = 30_000;
-  private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
-  private final KafkaProducer<String, byte[]> producer;
+  private final Producer<String, byte[]> producer;
   private final String eventsTopic;
   private final String deadLetterTopic;
-  private final AvroSerde<LabelledEvent> events = Serdes.labelledEvent();
-  private final AvroSerde<DeadLetter> deadLetters = Serdes.deadLetter();
+  private final NanoClock clock;
+  private final Clock wallClock;
+  private final Serializer<LabelledEvent> eventSerializer = Serdes.labelledEvent();
+  private final Serializer<DeadLetter> deadLetterSerializer = Serdes.deadLetter();
+  private volatile boolean stopRequested;
 
   /**
-   * @param producerSettings producer settings, at least bootstrap.servers; batchwise's defaults fill the rest
+   * A publisher with its own {@link KafkaProducer}, configured by {@link #producerConfig(Map)}.
+   *
+   * @param producerSettings at least {@code bootstrap.servers}; any key here overrides the defaults
    */
-  public EventPublisher(Map<String, Object> producerSettings, String eventsTopic, String deadLetterTopic) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    settings.put(ProducerConfig.ACKS_CONFIG, "all");
-    settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    settings.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    settings.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-    settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
-    settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    settings.putAll(producerSettings);
-    this.producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+  public EventPublisher(Map<String, ?> producerSettings, String eventsTopic, String deadLetterTopic) {
+    this(new KafkaProducer<>(producerConfig(producerSettings), new StringSerializer(), new ByteArraySerializer()),
+        eventsTopic, deadLetterTopic, NanoClock.system(), Clock.systemUTC());
+  }
+
+  /** A publisher over a given producer (e.g. Kafka's {@code MockProducer}) and clocks; it closes the producer. */
+  public EventPublisher(Producer<String, byte[]> producer, String eventsTopic, String deadLetterTopic, NanoClock clock,
+      Clock wallClock) {
+    this.producer = producer;
     this.eventsTopic = eventsTopic;
     this.deadLetterTopic = deadLetterTopic;
+    this.clock = clock;
+    this.wallClock = wallClock;
   }
 
   /**
-   * Publishes the sources {@code sources} opens, once per pass, paced and limited by {@code options}.
-   *
-   * @param sources opens the source anew for each pass
+   * The producer configuration: these defaults, then every entry of {@code overrides}.
+   * <ul>
+   *   <li>{@code enable.idempotence=true}, {@code acks=all}: no duplicates or losses on retries</li>
+   *   <li>{@code compression.type=lz4}: cheap on CPU, shrinks repetitive Avro batches several-fold</li>
+   *   <li>{@code linger.ms=10}, {@code batch.size=262144}: fuller batches at high rates for little latency</li>
+   *   <li>{@code max.block.ms=15000}: an unreachable broker (no metadata) fails a send after 15 s</li>
+   *   <li>{@code request.timeout.ms=10000}, {@code delivery.timeout.ms=30000}: a record not acknowledged
+   *       within 30 s fails, so a broker that dies midway ends the publish</li>
+   *   <li>{@code client.id=batchwise-ingest}</li>
+   * </ul>
    */
-  public IngestReport publish(Supplier<EventSource> sources, PublishOptions options, ProgressListener listener) {
-    ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
-    AtomicLong acknowledged = new AtomicLong();
+  public static Map<String, Object> producerConfig(Map<String, ?> overrides) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "batchwise-ingest");
+    config.putAll(overrides);
+    return config;
+  }
+
+  /** Publishes one pass over {@code source} (the options must not ask for more than one loop), then closes it. */
+  public IngestReport publish(EventSource source, PublishOptions options, ProgressListener listener) {
+    if (options.loops() != 1) {
+      source.close();
+      throw new IllegalArgumentException("looping needs a re-openable source: publish a Supplier<EventSource>");
+    }
+    boolean[] given = {false};
+    return publish(() -> {
+      if (given[0]) {
+        throw new IllegalStateException("a single source cannot be reopened");
+      }
+      given[0] = true;
+      return source;
+    }, options, listener);
+  }
+
+  /**
+   * Publishes {@code options.loops()} passes, each over a fresh source from {@code sources}, flushes, and reports.
+   * Pass p > 1 appends {@code #p} to event ids, so they stay unique. Looping stops early when a pass yields
+   * no row at all (an empty source would otherwise spin forever).
+   *
+   * @param listener hears the progress; null for none
+   * @throws PublishFailedException when Kafka does not accept a record
+   */
+  public IngestReport publish(Supplier<? extends EventSource> sources, PublishOptions options,
+      ProgressListener listener) {
+    if (listener == null) {
+      listener = ProgressListener.NONE;
+    }
+    stopRequested = false;
     AtomicReference<Exception> failure = new AtomicReference<>();
-    long rejected = 0;
-    long sent = 0;
-    long start = System.nanoTime();
-    long lastProgress = start;
-    Pacer pacer = new Pacer(options.eventsPerSecond(), start);
-    try {
-      for (long pass = 0; options.passes() == 0 || pass < options.passes(); pass++) {
-        boolean any = false;
-        try (EventSource source = sources.get()) {
-          SourceRow row;
-          while ((row = source.next()) != null) {
-            any = true;
-            if (failure.get() != null) {
-              throw new IllegalStateException("cannot publish to " + eventsTopic + ": " + failure.get().getMessage());
+    Callback callback = (metadata, exception) -> {
+      if (exception != null) {
+        failure.compareAndSet(null, exception);
+      }
+    };
+    long intervalNanos = options.progressInterval().toNanos();
+    Pacer pacer = new Pacer(clock, intervalNanos);
+    Run run = new Run(clock.nanoTime(), listener, intervalNanos);
+    long limit = options.limit();
+    outer:
+    for (int pass = 1; options.loops() == 0 || pass <= options.loops(); pass++) {
+      run.pass = pass;
+      try (EventSource source = sources.get()) {
+        boolean byEventTime = options.rate() == 0 && options.followEventTime() && source.pacedByEventTime();
+        // schedules are anchored when the first event has gone out: the first send waits for metadata, and
+        // counting that wait would make the next events rush to catch up
+        long passAnchor = 0;
+        long firstEventMillis = 0;
+        long passEvents = 0;
+        boolean anyRow = false;
+        for (SourceRow row = source.next(); row != null; row = source.next()) {
+          if (stopRequested || Thread.currentThread().isInterrupted()) {
+            run.stopped = true;
+            break outer;
+          }
+          throwIfFailed(failure);
+          if (row instanceof SourceRow.Valid valid) {
+            LabelledEvent event = valid.event();
+            long millis = event.getEventTime().toEpochMilli();
+            long deadline = Long.MIN_VALUE;
+            if (options.rate() > 0 && run.published > 0) {
+              deadline = Pacer.dueAt(run.rateAnchor, run.published, options.rate());
+            } else if (byEventTime && passEvents > 0) {
+              deadline = passAnchor + (long) ((millis - firstEventMillis) * 1e6 / options.eventTimeSpeedup());
             }
-            if (row instanceof SourceRow.Valid valid) {
-              pacer.await(sent);
-              LabelledEvent event = valid.event();
-              producer.send(new ProducerRecord<>(eventsTopic, event.getModelId(), events.serialize(eventsTopic, event)),
-                  (metadata, error) -> {
-                    if (error == null) {
-                      acknowledged.incrementAndGet();
-                    } else {
-                      failure.compareAndSet(null, error);
-                    }
-                  });
-              sent++;
-              if (options.limit() > 0 && sent >= options.limit()) {
-                return finish(acknowledged, failure, rejected, start, progress);
-              }
-            } else {
-              SourceRow.Rejected bad = (SourceRow.Rejected) row;
-              producer.send(new ProducerRecord<>(deadLetterTopic, null, deadLetters.serialize(deadLetterTopic,
-                  deadLetter(source.description(), bad))), (metadata, error) -> {
-                    if (error != null) {
-                      failure.compareAndSet(null, error);
-                    }
-                  });
-              rejected++;
+            if (deadline != Long.MIN_VALUE && !await(pacer, deadline, run)) {
+              run.stopped = true;
+              break outer;
             }
-            long now = System.nanoTime();
-            if (now - lastProgress > PROGRESS_EVERY_NANOS) {
-              progress.progress(acknowledged.get(), rejected, (now - start) / 1e9);
-              lastProgress = now;
+            if (pass > 1) {
+              event.setEventId(event.getEventId() + "#" + pass);
             }
+            send(eventsTopic, source.modelId(), eventSerializer.serialize(eventsTopic, event), callback);
+            if (run.published == 0) {
+              run.rateAnchor = clock.nanoTime();
+            }
+            if (passEvents == 0) {
+              passAnchor = clock.nanoTime();
+              firstEventMillis = millis;
+            }
+            passEvents++;
+            run.published++;
+          } else {
+            SourceRow.Rejected rejected = (SourceRow.Rejected) row;
+            DeadLetter letter = deadLetter(source, rejected, wallClock);
+            send(deadLetterTopic, source.modelId(), deadLetterSerializer.serialize(deadLetterTopic, letter), callback);
+            run.rejected++;
+          }
+          anyRow = true;
+          run.maybeReport();
+          if (limit > 0 && run.published >= limit) {
+            break outer;
           }
         }
-        if (!any) {
-          break;  // an empty source would loop forever
+        if (!anyRow) {
+          break;
         }
       }
-      return finish(acknowledged, failure, rejected, start, progress);
-    } catch (KafkaException e) {
-      throw new IllegalStateException("cannot publish to " + eventsTopic + ": " + e.getMessage(), e);
+    }
+    try {
+      producer.flush();
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
+    throwIfFailed(failure);
+    IngestReport report = new IngestReport(run.published, run.rejected, (clock.nanoTime() - run.start) / 1e9,
+        run.pass, run.stopped);
+    listener.onFinish(report);
+    return report;
+  }
+
+  private boolean await(Pacer pacer, long deadline, Run run) {
+    try {
+      pacer.awaitUntil(deadline, () -> {
+        run.maybeReport();
+        return !stopRequested;
+      });
+      return !stopRequested;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing");
+      return false;
     }
   }
 
-  private IngestReport finish(AtomicLong acknowledged, AtomicReference<Exception> failure, long rejected, long start,
-      ProgressListener progress) {
-    producer.flush();
-    if (failure.get() != null) {
-      throw new IllegalStateException("cannot publish to " + eventsTopic + ": " + failure.get().getMessage());
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    progress.progress(acknowledged.get(), rejected, seconds);
-    return new IngestReport(acknowledged.get(), rejected, seconds);
+  /** The dead letter for a rejected row: the source's origin as topic, partition -1, the line as offset. */
+  static DeadLetter deadLetter(EventSource source, SourceRow.Rejected rejected, Clock wallClock) {
+    return new DeadLetter(source.origin(), -1, rejected.line(), wallClock.instant(), source.modelId(),
+        rejected.reason(), "ingest", null, ByteBuffer.wrap(rejected.original()));
   }
 
-  private static DeadLetter deadLetter(String source, SourceRow.Rejected bad) {
-    return DeadLetter.newBuilder()
-        .setSourceTopic(source)
-        .setPartition(-1)
-        .setOffset(bad.line())
-        .setTimestamp(Instant.now())
-        .setReason("line " + bad.line() + ": " + bad.reason())
-        .setDetectedBy("ingest")
-        .setOriginalValue(ByteBuffer.wrap(bad.original()))
-        .build();
+  private void send(String topic, String key, byte[] value, Callback callback) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value), callback);
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
   }
 
-  /** Paces sends to a rate by sleeping until each event's due time (no busy wait, no drift). */
-  static final class Pacer {
-    private final double rate;
-    private final long start;
-
-    Pacer(double eventsPerSecond, long startNanos) {
-      this.rate = eventsPerSecond;
-      this.start = startNanos;
+  private static void throwIfFailed(AtomicReference<Exception> failure) {
+    Exception e = failure.get();
+    if (e != null) {
+      throw failed(e);
     }
+  }
 
-    /** Nanoseconds from start at which event number {@code index} is due. */
-    long dueNanos(long index) {
-      return rate > 0 ? (long) (index * 1e9 / rate) : 0;
+  private static PublishFailedException failed(Exception e) {
+    String message = e.getMessage();
+    if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+      message = "Kafka did not answer in time (is the broker reachable, does the topic exist?): " + message;
     }
+    return new PublishFailedException(message == null ? e.getClass().getSimpleName() : message, e);
+  }
 
-    void await(long index) throws InterruptedException {
-      if (rate <= 0) {
-        return;
-      }
-      long wait = start + dueNanos(index) - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-    }
+  /** Asks a running {@link #publish} to end after the current row; it still flushes and reports. */
+  public void stop() {
+    stopRequested = true;
   }
 
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofSeconds(10));
+    // bounded: with an unreachable broker an unbounded close would wait for every pending record
+    producer.close(java.time.Duration.ofSeconds(5));
+  }
+
+  /** Counters of one publish, and the throttle on progress reports. */
+  private final class Run {
+    final long start;
+    final ProgressListener listener;
+    final long intervalNanos;
+    long published;
+    long rejected;
+    int pass;
+    boolean stopped;
+    long lastReport;
+    long publishedAtLastReport;
+    /** When the first event went out: event i of a fixed rate is due {@code i / rate} after it. */
+    long rateAnchor;
+
+    Run(long start, ProgressListener listener, long intervalNanos) {
+      this.start = start;
+      this.listener = listener;
+      this.intervalNanos = intervalNanos;
+      this.lastReport = start;
+    }
+
+    void maybeReport() {
+      long now = clock.nanoTime();
+      if (now - lastReport < intervalNanos) {
+        return;
+      }
+      double recent = (published - publishedAtLastReport) / ((now - lastReport) / 1e9);
+      listener.onProgress(new IngestProgress(published, rejected, (now - start) / 1e9, recent, pass));
+      lastReport = now;
+      publishedAtLastReport = published;
+    }
   }
 }

@@ -1,8 +1,15 @@
 package io.batchwise.ingest;
 
-/** Hears how a publish goes; called from the publishing thread. */
+/** Watches a publish: called from the publishing thread, so it must be quick. */
 public interface ProgressListener {
-  ProgressListener NONE = (published, rejected, seconds) -> { };
+  /** Listens to nothing. */
+  ProgressListener NONE = progress -> {
+  };
 
-  void progress(long published, long rejected, double seconds);
+  /** Called about every {@link PublishOptions#progressInterval()}. */
+  void onProgress(IngestProgress progress);
+
+  /** Called once when the publish completed (all records acknowledged); not called when it failed. */
+  default void onFinish(IngestReport report) {
+  }
 }

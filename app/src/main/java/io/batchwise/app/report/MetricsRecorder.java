@@ -62,6 +62,13 @@ public final class MetricsRecorder implements AutoCloseable {
     }
   }
 
+  /** The newest update recorded so far, or null. */
+  public TrainingMetrics latest() {
+    synchronized (updates) {
+      return updates.isEmpty() ? null : updates.get(updates.size() - 1);
+    }
+  }
+
   /** Waits until the recorded updates cover {@code examples} examples (or the timeout), then returns them in order. */
   public List<TrainingMetrics> awaitExamples(long examples, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

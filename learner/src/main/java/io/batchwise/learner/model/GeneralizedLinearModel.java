@@ -10,8 +10,9 @@ import java.util.List;
  * {@link Standardizer} (or the identity). One fused pass over the batch in plain double[] loops scores
  * each example with the weights from before the step, accumulates the gradient and the per-example
  * gradient norms {@code |g_i|^2 = l'(z_i)^2 (|s(x_i)|^2 + 1)}, and collects the standardizer's batch
- * sums; then the optimizer takes one step and the standardizer folds the batch in. At batch sizes of
- * 1 to 32, a handful of native ND4J calls per batch would cost more than the whole pass.
+ * sums; then the optimizer takes one step and the standardizer folds the batch in. The same model
+ * on ND4J measured 11x to 129x slower at batch sizes 1 to 8 (docs/BENCHMARKS.md, Learner throughput):
+ * a few native calls per batch cost more than the whole pass.
  *
  * <p>Parameters: d weights then the bias (one dense layer of {@link LayerShape}).
  */
@@ -129,39 +130,46 @@ public class GeneralizedLinearModel implements DifferentiableModel {
     for (int i = 0; i < n; i++) {
       int off = i * d;
       double wi = sw[i];
-      double[] r;
-      int ro;
-      double sq;
-      double z;
-      if (standardizer != null) {
-        sq = observe ? standardizer.standardizeAndObserve(x, off, wi, row, 0) : standardize(x, off);
-        r = row;
-        ro = 0;
-        z = bias + dot(w, r, 0, d);
+      // the row at offset 0 of its own buffer keeps the loops below vectorizable (see Standardizer)
+      double[] r = row;
+      if (standardizer == null) {
+        System.arraycopy(x, off, row, 0, d);
+      } else if (observe) {
+        standardizer.standardizeAndObserve(x, off, wi, row, 0);
       } else {
-        r = x;
-        ro = off;
-        double z0 = 0;
-        double z1 = 0;
-        double s0 = 0;
-        double s1 = 0;
-        int j = 0;
-        for (; j + 1 < d; j += 2) {
-          double a = x[off + j];
-          double b = x[off + j + 1];
-          z0 += w[j] * a;
-          z1 += w[j + 1] * b;
-          s0 += a * a;
-          s1 += b * b;
-        }
-        if (j < d) {
-          double a = x[off + j];
-          z0 += w[j] * a;
-          s0 += a * a;
-        }
-        z = bias + z0 + z1;
-        sq = s0 + s1;
+        standardizer.standardize(x, off, row, 0);
       }
+      // z and |s(x)|^2 with four accumulators each, so the adds do not wait on one another
+      double z0 = 0;
+      double z1 = 0;
+      double z2 = 0;
+      double z3 = 0;
+      double q0 = 0;
+      double q1 = 0;
+      double q2 = 0;
+      double q3 = 0;
+      int j = 0;
+      for (; j + 3 < d; j += 4) {
+        double a0 = r[j];
+        double a1 = r[j + 1];
+        double a2 = r[j + 2];
+        double a3 = r[j + 3];
+        z0 += w[j] * a0;
+        z1 += w[j + 1] * a1;
+        z2 += w[j + 2] * a2;
+        z3 += w[j + 3] * a3;
+        q0 += a0 * a0;
+        q1 += a1 * a1;
+        q2 += a2 * a2;
+        q3 += a3 * a3;
+      }
+      for (; j < d; j++) {
+        double a = r[j];
+        z0 += w[j] * a;
+        q0 += a * a;
+      }
+      double z = bias + ((z0 + z1) + (z2 + z3));
+      double sq = (q0 + q1) + (q2 + q3);
       double yi = y[i];
       double e = loss.derivative(z, yi);
       double we = wi * e;
@@ -171,9 +179,7 @@ public class GeneralizedLinearModel implements DifferentiableModel {
         correct += wi;
       }
       exampleSq += we * we * (sq + 1);
-      for (int j = 0; j < d; j++) {
-        g[j] += we * r[ro + j];
-      }
+      DenseKernels.axpy(we, r, g, d);
       biasGrad += we;
     }
     g[d] = biasGrad;
@@ -183,24 +189,8 @@ public class GeneralizedLinearModel implements DifferentiableModel {
     weightedExampleGradientSquares = exampleSq;
   }
 
-  private double standardize(double[] x, int off) {
-    standardizer.standardize(x, off, row, 0);
-    return dot(row, row, 0, d);
-  }
-
-  /** Dot product with two accumulators, so consecutive multiply-adds do not wait on each other. */
   private static double dot(double[] a, double[] b, int bOff, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    int j = 0;
-    for (; j + 1 < n; j += 2) {
-      s0 += a[j] * b[bOff + j];
-      s1 += a[j + 1] * b[bOff + j + 1];
-    }
-    if (j < n) {
-      s0 += a[j] * b[bOff + j];
-    }
-    return s0 + s1;
+    return DenseKernels.dot(a, 0, b, bOff, n);
   }
 
   /** Turns the summed gradient into the objective's gradient; returns its squared norm. */

@@ -30,6 +30,7 @@ public final class LinearRegression extends GeneralizedLinearModel {
       return ModelSpec.canonical("linear:huber", config,
           huber.delta() == ModelConfig.DEFAULTS.huberDelta() ? null : "delta=" + huber.delta());
     }
-    return ModelSpec.canonical("linear", config);
+    // a loss of the caller's own exports under its name; only squared and huber restore from a spec
+    return ModelSpec.canonical(loss instanceof SquaredLoss ? "linear" : "linear:" + loss.name(), config);
   }
 }

@@ -291,15 +291,13 @@ public final class MultilayerPerceptron implements DifferentiableModel {
           sq += v * v;
         }
         normSq[i] = sq;
-      } else if (observe) {
-        normSq[i] = standardizer.standardizeAndObserve(x, off, batch.weights()[i], in, off);
       } else {
-        standardizer.standardize(x, off, in, off);
-        double sq = 0;
-        for (int j = 0; j < d; j++) {
-          sq += in[off + j] * in[off + j];
+        if (observe) {
+          standardizer.standardizeAndObserve(x, off, batch.weights()[i], in, off);
+        } else {
+          standardizer.standardize(x, off, in, off);
         }
-        normSq[i] = sq;
+        normSq[i] = DenseKernels.dot(in, off, in, off, d);
       }
     }
     upload(in, 0, n * d, b.activations[0]);

@@ -1,6 +1,10 @@
 package io.batchwise.learner.model;
 
-/** A model that learns one micro-batch at a time. Not thread-safe: one instance per model id. */
+/**
+ * A model that learns one micro-batch at a time. Build one with {@link ModelFactory}; see
+ * docs/LEARNER.md for the specs, defaults and formulas. Not thread-safe (models keep scratch
+ * buffers, predict included): one instance per model id, or synchronize.
+ */
 public interface OnlineModel {
   int featureCount();
 
@@ -9,7 +13,12 @@ public interface OnlineModel {
 
   /**
    * Test-then-train: scores the batch with the current weights, takes one optimizer step with the
-   * learning rate {@code baseLearningRate() * learningRateMultiplier}, and reports what it measured.
+   * learning rate {@code baseLearningRate() * learningRateMultiplier}, and reports what it measured,
+   * gradient statistics included. Feature statistics are updated from the batch only after it was
+   * scored and learned. An empty batch or one of zero total weight takes no step.
+   *
+   * @throws IllegalArgumentException for a batch of another width or a label the model cannot take
+   *     (a class index out of range); the model is then unchanged
    */
   StepResult learn(MicroBatch batch, double learningRateMultiplier);
 

@@ -25,6 +25,8 @@ public final class SoftmaxRegression implements DifferentiableModel {
   private final double[] row;
   private final double[] logits;
   private final double[] delta;
+  /** Per-class weight gradients, each at offset 0 so the accumulation vectorizes (see DenseKernels). */
+  private final double[][] classGradient;
 
   private double weightSum;
   private double lossSum;
@@ -52,6 +54,7 @@ public final class SoftmaxRegression implements DifferentiableModel {
     this.row = new double[d];
     this.logits = new double[k];
     this.delta = new double[k];
+    this.classGradient = new double[k][d];
   }
 
   public int classes() {
@@ -108,6 +111,9 @@ public final class SoftmaxRegression implements DifferentiableModel {
     double[] g = gradient;
     int biasOff = k * d;
     Arrays.fill(g, 0.0);
+    for (double[] cg : classGradient) {
+      Arrays.fill(cg, 0.0);
+    }
     for (int i = 0; i < n; i++) {
       SoftmaxCrossEntropy.classOf(y[i], k); // reject a bad label before the standardizer sees the batch
     }
@@ -119,26 +125,19 @@ public final class SoftmaxRegression implements DifferentiableModel {
       int off = i * d;
       double wi = sw[i];
       int label = (int) y[i];
-      double[] r;
-      int ro;
-      double sq;
-      if (standardizer != null) {
-        if (observe) {
-          sq = standardizer.standardizeAndObserve(x, off, wi, row, 0);
-        } else {
-          standardizer.standardize(x, off, row, 0);
-          sq = dot(row, 0, row, 0, d);
-        }
-        r = row;
-        ro = 0;
+      // the row at offset 0 of its own buffer keeps the loops below vectorizable (see Standardizer)
+      double[] r = row;
+      if (standardizer == null) {
+        System.arraycopy(x, off, row, 0, d);
+      } else if (observe) {
+        standardizer.standardizeAndObserve(x, off, wi, row, 0);
       } else {
-        r = x;
-        ro = off;
-        sq = dot(x, off, x, off, d);
+        standardizer.standardize(x, off, row, 0);
       }
+      double sq = dot(row, 0, row, 0, d);
       int best = 0;
       for (int c = 0; c < k; c++) {
-        double z = w[biasOff + c] + dot(w, c * d, r, ro, d);
+        double z = w[biasOff + c] + dot(w, c * d, r, 0, d);
         logits[c] = z;
         if (z > logits[best]) {
           best = c;
@@ -154,13 +153,13 @@ public final class SoftmaxRegression implements DifferentiableModel {
       for (int c = 0; c < k; c++) {
         double e = wi * delta[c];
         deltaSq += e * e;
-        int wOff = c * d;
-        for (int j = 0; j < d; j++) {
-          g[wOff + j] += e * r[ro + j];
-        }
+        DenseKernels.axpy(e, r, classGradient[c], d);
         g[biasOff + c] += e;
       }
       exampleSq += deltaSq * (sq + 1);
+    }
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(classGradient[c], 0, g, c * d, d);
     }
     weightSum = wSum;
     lossSum = lSum;
@@ -169,17 +168,7 @@ public final class SoftmaxRegression implements DifferentiableModel {
   }
 
   private static double dot(double[] a, int aOff, double[] b, int bOff, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    int j = 0;
-    for (; j + 1 < n; j += 2) {
-      s0 += a[aOff + j] * b[bOff + j];
-      s1 += a[aOff + j + 1] * b[bOff + j + 1];
-    }
-    if (j < n) {
-      s0 += a[aOff + j] * b[bOff + j];
-    }
-    return s0 + s1;
+    return DenseKernels.dot(a, aOff, b, bOff, n);
   }
 
   private double finishGradient() {

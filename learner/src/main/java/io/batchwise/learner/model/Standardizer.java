@@ -14,6 +14,14 @@ import java.util.Arrays;
  * River's StandardScaler does; before any example every feature maps to 0.
  */
 public final class Standardizer {
+  /**
+   * Standardized values are clipped to [-CLIP, CLIP]. A feature that was nearly constant for a long
+   * stretch has a tiny variance, so its first real change standardizes to hundreds and saturates the
+   * model: on elec (a price constant for the first 17,000 rows) that made the prequential log loss at
+   * B = 8 swing from 0.44 to 0.85 with the batch boundaries. Clipped at 5, B = 1 / 8 / 32 give
+   * 0.319 / 0.424 / 0.469 whatever the boundaries (3 and 10 measured within 0.005 of that).
+   */
+  public static final double CLIP = 5.0;
   private final int d;
   private double count;
   private final double[] mean;
@@ -23,6 +31,10 @@ public final class Standardizer {
   private double batchWeight;
   private final double[] batchShiftedSum;
   private final double[] batchShiftedSquares;
+  /** The row being standardized and its result, at offset 0: HotSpot C2 (JDK 17) vectorizes loops
+   *  over several double[] only when their indices agree, not with a row offset into the batch. */
+  private final double[] rowIn;
+  private final double[] rowOut;
 
   public Standardizer(int featureCount) {
     this.d = featureCount;
@@ -31,6 +43,8 @@ public final class Standardizer {
     this.inverseStd = new double[d];
     this.batchShiftedSum = new double[d];
     this.batchShiftedSquares = new double[d];
+    this.rowIn = new double[d];
+    this.rowOut = new double[d];
   }
 
   /** Restores exported statistics. */
@@ -60,30 +74,49 @@ public final class Standardizer {
     return count;
   }
 
-  /** Standardizes {@code x[off .. off+d)} into {@code out[outOff ..)} with the current statistics. */
+  /**
+   * Standardizes {@code x[off .. off+d)} into {@code out[outOff ..)} with the current statistics,
+   * clipped to [-{@link #CLIP}, {@link #CLIP}].
+   */
   public void standardize(double[] x, int off, double[] out, int outOff) {
+    double[] in = rowIn;
+    System.arraycopy(x, off, in, 0, d);
+    double[] o = outOff == 0 ? out : rowOut;
+    double[] mu = mean;
+    double[] inv = inverseStd;
+    double clip = CLIP;
     for (int j = 0; j < d; j++) {
-      out[outOff + j] = (x[off + j] - mean[j]) * inverseStd[j];
+      o[j] = Math.max(-clip, Math.min(clip, (in[j] - mu[j]) * inv[j]));
+    }
+    if (o != out) {
+      System.arraycopy(o, 0, out, outOff, d);
     }
   }
 
   /**
    * As {@link #standardize}, and collects the row (with example weight {@code w}) for the next
-   * {@link #commitBatch()}. Returns the squared norm of the standardized row.
+   * {@link #commitBatch()}. Element-wise only, so the JIT can vectorize it.
    */
-  public double standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
-    double sq = 0;
+  public void standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
+    double[] in = rowIn;
+    System.arraycopy(x, off, in, 0, d);
+    double[] o = outOff == 0 ? out : rowOut;
+    double[] mu = mean;
+    double[] inv = inverseStd;
+    double[] s1 = batchShiftedSum;
+    double[] s2 = batchShiftedSquares;
+    double clip = CLIP;
     for (int j = 0; j < d; j++) {
-      double c = x[off + j] - mean[j];
-      double s = c * inverseStd[j];
-      out[outOff + j] = s;
-      sq += s * s;
+      double c = in[j] - mu[j];
+      o[j] = Math.max(-clip, Math.min(clip, c * inv[j]));
       double wc = w * c;
-      batchShiftedSum[j] += wc;
-      batchShiftedSquares[j] += wc * c;
+      s1[j] += wc;
+      s2[j] += wc * c;
+    }
+    if (o != out) {
+      System.arraycopy(o, 0, out, outOff, d);
     }
     batchWeight += w;
-    return sq;
   }
 
   /** Folds the rows observed since the last commit into the running statistics. */

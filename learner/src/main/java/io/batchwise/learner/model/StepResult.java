@@ -8,8 +8,10 @@ package io.batchwise.learner.model;
  * @param weightSum                      sum of example weights
  * @param lossSum                        weighted sum of per-example loss, scored before the step
  * @param correctSum                     weighted count of correct predictions before the step (NaN for regression)
- * @param meanExampleGradientSquaredNorm mean_i |g_i|^2 of the per-example loss gradients
- * @param meanGradientSquaredNorm        |gbar|^2, squared norm of the mean gradient
+ * @param meanExampleGradientSquaredNorm mean_i |h_i|^2 over the per-example gradients h_i = (n w_i / W) g_i + l2 W
+ *                                       (w_i example weights, W their sum, g_i the gradient of example i's loss),
+ *                                       whose mean is the gradient the step followed; 0 when no step was taken
+ * @param meanGradientSquaredNorm        |mean_i h_i|^2, squared norm of the gradient the step followed
  * @param learningRate                   the learning rate the step used
  */
 public record StepResult(

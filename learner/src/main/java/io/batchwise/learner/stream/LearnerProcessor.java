@@ -38,9 +38,10 @@ import io.batchwise.schemas.TrainingMetrics;
  * Runs the learning loops of the models whose events land on this task's partition.
  *
  * <p>Exactly-once without writing a model per update: every valid event is numbered and kept in the
- * changelogged {@code pending} store as it arrives. Updates change only the in-memory model. A
- * checkpoint, every punctuation and before each snapshot, writes the model state with the number of the
- * first event it does not include ({@code learnedThrough}), deletes the pending events below it, and
+ * changelogged {@code pending} store as it arrives (in chunks, see {@link PendingEvents}). Updates change
+ * only the in-memory model. A checkpoint, every punctuation and before each snapshot, writes the model
+ * state with the number of the first event it does not include ({@code learnedThrough}), deletes the
+ * chunks wholly below it, and
  * forwards the updates' metrics, all in the same transaction. Whenever Kafka Streams commits, the stores
  * therefore hold a state and exactly the events after it; after a crash the learner replays those from
  * the store, and nothing from the lost updates was ever visible. Dead-letter counts are written at once,
@@ -50,28 +51,22 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   private final LearnerConfig config;
   private final AvroSerde<LabelledEvent> eventSerde = Serdes.labelledEvent();
   private final Map<String, LearningLoop> loops = new HashMap<>();
-  private final Map<String, PendingRange> pendingRanges = new HashMap<>();
+  private final Map<String, PendingEvents> pendingEvents = new HashMap<>();
   private final Set<String> uncheckpointed = new LinkedHashSet<>();
   private final List<TrainingMetrics> unforwardedMetrics = new ArrayList<>();
+  /** Per feature count: why such a model cannot be learned (its snapshots would be too large to publish). */
+  private final Map<Integer, String> oversized = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ModelSnapshot> models;
   private KeyValueStore<String, byte[]> pending;
   private KeyValueStore<String, Long> deadLetterCounts;
   private LearnerMetrics metrics;
   private long lastRecordTimestamp = -1;
+  /** Smoothed cost of emitting one update's metrics record: part of every update's cost. */
+  private double metricsForwardSeconds;
 
   LearnerProcessor(LearnerConfig config) {
     this.config = config;
-  }
-
-  /**
-   * Sequence numbers of a model's pending events: [checkpointed, learned) are in the model but still in
-   * the store until the next checkpoint; [learned, next) are buffered and not learned yet.
-   */
-  private static final class PendingRange {
-    long checkpointed;
-    long learned;
-    long next;
   }
 
   @Override
@@ -95,30 +90,26 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
         ModelSnapshot stored = entry.value;
         loops.put(entry.key, LearningLoop.restore(stored, SnapshotCodec.model(stored), BatchingPolicies.parse(
             stored.getBatchingPolicy(), config.maxLatencyMillis(), stored.getOptimizer().getSpec())));
-        PendingRange range = range(entry.key);
-        range.checkpointed = range.learned = range.next = Math.max(0, stored.getLearnedThrough());
+        events(entry.key).restoreWatermark(stored.getLearnedThrough());
       }
     }
-    List<String> alreadyLearned = new ArrayList<>();
+    List<String> obsolete = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> entry = it.next();
-        PendingKey key = PendingKey.parse(entry.key);
-        PendingRange range = range(key.modelId());
-        if (key.seq() < range.checkpointed) {
-          alreadyLearned.add(entry.key);
+        String modelId = PendingEvents.modelIdOf(entry.key);
+        List<byte[]> unlearned = events(modelId).restoreChunk(entry.key, entry.value);
+        if (unlearned == null) {
+          obsolete.add(entry.key);
           continue;
         }
-        LabelledEvent event = eventSerde.deserialize(config.eventsTopic(), entry.value);
-        LearningLoop loop = loops.computeIfAbsent(key.modelId(), id -> newLoop(id, dimension(event)));
-        loop.add(event, now, now);
-        if (range.next == range.checkpointed && key.seq() > range.next) {
-          range.checkpointed = range.learned = key.seq();
+        for (byte[] bytes : unlearned) {
+          LabelledEvent event = eventSerde.deserialize(config.eventsTopic(), bytes);
+          loops.computeIfAbsent(modelId, id -> newLoop(id, dimension(event))).add(event, now, now);
         }
-        range.next = key.seq() + 1;
       }
     }
-    alreadyLearned.forEach(pending::delete);
+    obsolete.forEach(pending::delete);
     try (KeyValueIterator<String, Long> it = deadLetterCounts.all()) {
       while (it.hasNext()) {
         KeyValue<String, Long> entry = it.next();
@@ -130,12 +121,13 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     }
   }
 
-  private PendingRange range(String modelId) {
-    return pendingRanges.computeIfAbsent(modelId, id -> new PendingRange());
+  private PendingEvents events(String modelId) {
+    return pendingEvents.computeIfAbsent(modelId, PendingEvents::new);
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
+    long started = System.nanoTime();
     long now = context.currentSystemTimeMs();
     lastRecordTimestamp = record.timestamp();
     LabelledEvent event;
@@ -153,8 +145,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     LearningLoop loop = loops.get(modelId);
     if (loop == null) {
       int d = config.featureCount() > 0 ? config.featureCount() : dimension(event);
-      if (d < 1) {
-        deadLetter(record, modelId, "no features", now);
+      String unlearnable = d < 1 ? "no features" : oversized.computeIfAbsent(d, this::tooLarge);
+      if (unlearnable != null) {
+        deadLetter(record, modelId, unlearnable, now);
         return;
       }
       loop = newLoop(modelId, d);
@@ -167,10 +160,10 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
       deadLetter(record, modelId, reason, now);
       return;
     }
-    PendingRange range = range(modelId);
-    pending.put(new PendingKey(modelId, range.next).toString(), record.value());
-    range.next++;
+    KeyValue<String, byte[]> chunk = events(modelId).append(record.value());
+    pending.put(chunk.key, chunk.value);
     loop.add(event, record.timestamp(), now);
+    loop.addEventCost(System.nanoTime() - started);
     if (loop.batchFull()) {
       learn(loop, now);
     }
@@ -194,8 +187,8 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   }
 
   private void learn(LearningLoop loop, long now) {
-    TrainingMetrics update = loop.step(now, estimatedLag(loop, now));
-    range(loop.modelId()).learned = range(loop.modelId()).next;
+    TrainingMetrics update = loop.step(now, estimatedLag(loop, now), metricsForwardSeconds);
+    events(loop.modelId()).markAllLearned();
     uncheckpointed.add(loop.modelId());
     metrics.update(update);
     unforwardedMetrics.add(update);
@@ -203,12 +196,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   /** Makes the model's state durable: the state with its watermark, and the learned events out of the store. */
   private void checkpoint(LearningLoop loop, long now) {
-    PendingRange range = range(loop.modelId());
-    models.put(loop.modelId(), loop.state(now, range.learned));
-    for (long s = range.checkpointed; s < range.learned; s++) {
-      pending.delete(new PendingKey(loop.modelId(), s).toString());
-    }
-    range.checkpointed = range.learned;
+    PendingEvents events = events(loop.modelId());
+    models.put(loop.modelId(), loop.state(now, events.learned()));
+    events.checkpoint().forEach(pending::delete);
     uncheckpointed.remove(loop.modelId());
   }
 
@@ -221,9 +211,15 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   /** Metrics go out with (never before) the checkpoint of the updates they describe. */
   private void forwardMetrics(long now) {
+    if (unforwardedMetrics.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
     for (TrainingMetrics update : unforwardedMetrics) {
       context.forward(new Record<>(update.getModelId(), update, now), LearnerTopology.METRICS_SINK);
     }
+    double perUpdate = (System.nanoTime() - started) / 1e9 / unforwardedMetrics.size();
+    metricsForwardSeconds = metricsForwardSeconds == 0 ? perUpdate : 0.9 * metricsForwardSeconds + 0.1 * perUpdate;
     unforwardedMetrics.clear();
   }
 
@@ -234,6 +230,14 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
       return 0;
     }
     return Math.max(0, Math.round((now - lastRecordTimestamp) / 1000.0 * rate));
+  }
+
+  /** Why a model of this size cannot be published, or null when its snapshots fit snapshot.max.bytes. */
+  private String tooLarge(int featureCount) {
+    int bytes = Serdes.modelSnapshot().serialize(config.snapshotsTopic(), newLoop("size", featureCount).state(0)).length;
+    return bytes <= config.snapshotMaxBytes() ? null : "a " + config.modelKind() + " model of " + featureCount
+        + " features needs " + bytes + "-byte snapshots, more than " + LearnerConfig.SNAPSHOT_MAX_BYTES + "="
+        + config.snapshotMaxBytes();
   }
 
   private LearningLoop newLoop(String modelId, int featureCount) {
@@ -273,19 +277,6 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   public void close() {
     if (metrics != null) {
       metrics.close();
-    }
-  }
-
-  /** Key of a pending event: model id and a zero-padded sequence number, so keys sort in arrival order. */
-  record PendingKey(String modelId, long seq) {
-    static PendingKey parse(String key) {
-      int cut = key.lastIndexOf('/');
-      return new PendingKey(key.substring(0, cut), Long.parseLong(key.substring(cut + 1)));
-    }
-
-    @Override
-    public String toString() {
-      return modelId + "/" + String.format("%019d", seq);
     }
   }
 }

@@ -7,7 +7,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-import io.batchwise.schemas.ModelSnapshot;
 
 /**
  * events -> learner -> {model-snapshots, training-metrics, events-dlq}. The learner keeps each model's

@@ -24,6 +24,7 @@ import io.batchwise.schemas.TrainingMetrics;
  */
 public final class LearningLoop {
   private static final double RATE_SMOOTHING = 0.2;
+  private static final long RATE_WINDOW_MILLIS = 100;
 
   private final String modelId;
   private final OnlineModel model;
@@ -43,8 +44,10 @@ public final class LearningLoop {
   private long lastSnapshotMillis;
   private long firstPendingMillis = -1;
   private long lastEventTimestamp = -1;
-  private long previousBatchEndTimestamp = -1;
+  private long rateWindowStart = -1;
+  private long rateWindowEvents;
   private double arrivalRate = Double.NaN;
+  private long pendingEventNanos;
 
   public LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy) {
     this(modelId, model, policy, new PrequentialMetrics());
@@ -158,10 +161,15 @@ public final class LearningLoop {
     if (firstPendingMillis < 0) {
       firstPendingMillis = nowMillis;
     }
-    if (previousBatchEndTimestamp < 0) {
-      previousBatchEndTimestamp = recordTimestamp;
+    if (rateWindowStart < 0) {
+      rateWindowStart = recordTimestamp;
     }
     lastEventTimestamp = Math.max(lastEventTimestamp, recordTimestamp);
+  }
+
+  /** Adds the host's time spent handling one buffered event (decoding, storing) to the next update's cost. */
+  public void addEventCost(long nanos) {
+    pendingEventNanos += Math.max(0, nanos);
   }
 
   public void countDeadLetter() {
@@ -197,6 +205,16 @@ public final class LearningLoop {
    * @return the metrics record of this update
    */
   public TrainingMetrics step(long nowMillis, long lagEvents) {
+    return step(nowMillis, lagEvents, 0);
+  }
+
+  /**
+   * As {@link #step(long, long)}, telling the policy the whole cost of this update: the step itself, the
+   * host's time handling the batch's events (see {@link #addEventCost}) and {@code updateOverheadSeconds},
+   * the host's fixed cost per update (e.g. emitting its metrics record). The policy's step-time model
+   * T(B) = alpha + beta B then sees what a batch really costs the stream thread, not only the arithmetic.
+   */
+  public TrainingMetrics step(long nowMillis, long lagEvents, double updateOverheadSeconds) {
     int n = batch.size();
     double fillSeconds = Math.max(0, nowMillis - firstPendingMillis) / 1000.0;
     updateArrivalRate(n);
@@ -206,7 +224,9 @@ public final class LearningLoop {
     metrics.add(result);
     examplesSeen += n;
     updates++;
-    BatchObservation observation = new BatchObservation(n, stepSeconds, fillSeconds,
+    double updateCost = stepSeconds + pendingEventNanos / 1e9 + Math.max(0, updateOverheadSeconds);
+    pendingEventNanos = 0;
+    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds,
         Double.isNaN(arrivalRate) ? 0.0 : arrivalRate, lagEvents, result.meanExampleGradientSquaredNorm(),
         result.meanGradientSquaredNorm());
     decision = policy.next(observation);
@@ -233,14 +253,20 @@ public final class LearningLoop {
         .build();
   }
 
-  /** Events per second, from the record timestamps of the events each batch spans. */
+  /**
+   * Events per second from the record timestamps, counted over windows of at least
+   * {@value #RATE_WINDOW_MILLIS} ms of record time: timestamps have millisecond resolution, and many
+   * small batches share one millisecond when events arrive fast.
+   */
   private void updateArrivalRate(int n) {
-    long spanMillis = lastEventTimestamp - previousBatchEndTimestamp;
-    if (spanMillis > 0) {
-      double batchRate = n * 1000.0 / spanMillis;
-      arrivalRate = Double.isNaN(arrivalRate) ? batchRate : arrivalRate + RATE_SMOOTHING * (batchRate - arrivalRate);
+    rateWindowEvents += n;
+    long spanMillis = lastEventTimestamp - rateWindowStart;
+    if (spanMillis >= RATE_WINDOW_MILLIS) {
+      double windowRate = rateWindowEvents * 1000.0 / spanMillis;
+      arrivalRate = Double.isNaN(arrivalRate) ? windowRate : arrivalRate + RATE_SMOOTHING * (windowRate - arrivalRate);
+      rateWindowStart = lastEventTimestamp;
+      rateWindowEvents = 0;
     }
-    previousBatchEndTimestamp = lastEventTimestamp;
   }
 
   /** True when there are updates not yet published and the last snapshot is at least intervalMillis old. */

@@ -11,10 +11,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The issue's accuracy target: on elec in stream order, test-then-train with the default settings
  * ({@code ModelFactory.create("logistic", 6)}, learning-rate multiplier 1), prequential log loss
- * at most 0.40 one example at a time (scikit-learn's SGDClassifier gets 0.416 there). Larger
- * micro-batches score each example with weights up to B - 1 examples old and take one step per
- * batch, which on this drifting stream costs log loss (0.438 at B = 8, 0.485 at B = 32 measured;
- * no optimizer spec tried did better than 0.47 at B = 32); those are guarded against regressions.
+ * at most 0.40 one example at a time (scikit-learn's SGDClassifier gets 0.416 there; 0.319 measured,
+ * a tuned Vowpal Wabbit 0.321). Larger micro-batches score each example with weights up to B - 1
+ * examples old and take one step per batch, which on this drifting stream costs log loss (0.424 at
+ * B = 8, 0.469 at B = 32 measured); those are guarded against regressions.
  * Skipped without the file.
  */
 class ElecPrequentialTest {
@@ -41,7 +41,7 @@ class ElecPrequentialTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1, 0.40", "8, 0.45", "32, 0.50"})
+  @CsvSource({"1, 0.33", "8, 0.44", "32, 0.48"})
   void defaultLogisticReachesTheTargetLogLoss(int batchSize, double bound) throws Exception {
     Path file = TestBatches.elec().orElse(null);
     Assumptions.assumeTrue(file != null, "shared/data/elec.csv not found");

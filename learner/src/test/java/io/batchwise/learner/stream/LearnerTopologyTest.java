@@ -158,6 +158,28 @@ class LearnerTopologyTest {
   }
 
   @Test
+  void aModelTooLargeToPublishIsRefusedWithAReason() {
+    driver.close();
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(LearnerConfig.SNAPSHOT_MAX_BYTES, 4096);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-large");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(LearnerTopology.build(new LearnerConfig(settings)), props);
+    events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
+    deadLetters = driver.createOutputTopic("events-dlq", new StringDeserializer(), Serdes.deadLetter().deserializer());
+    Double[] wide = new Double[1000];
+    java.util.Arrays.fill(wide, 0.5);
+    send("wide", 1, wide);
+    send("small", 1, 1.0, 2.0);
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(1, letters.size());
+    assertEquals("wide", letters.get(0).getModelId());
+    assertTrue(letters.get(0).getReason().contains("snapshot.max.bytes=4096"), letters.get(0).getReason());
+  }
+
+  @Test
   void modelsAreIndependent() {
     for (int i = 0; i < 8; i++) {
       send("a", i % 2, 1.0, 2.0);
