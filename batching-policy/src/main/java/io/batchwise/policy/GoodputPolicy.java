@@ -21,8 +21,8 @@ import io.batchwise.policy.goodput.StepTime;
  * arrivals (compute-bound: a big model, a fast stream), B = B*: the lag grows whatever B is, so learn
  * as fast as possible. Noisy gradients (large B_noise) raise B*, clean ones lower it.
  *
- * <p>B* uses the efficiency the learning rate actually gets: with AdaScale capped at {@code maxLr}
- * (default 1, never above the tuned rate), a batch beyond the cap is worth maxLr steps at b0, so B* is at
+ * <p>B* uses the efficiency the learning rate actually gets: with the multiplier capped at {@code maxLr}
+ * (default 1, never above the tuned rate; any coupling), a batch beyond the cap is worth maxLr steps at b0, so B* is at
  * most the batch where the gain reaches the cap (b0 for maxLr = 1). Uncapped (maxLr 16), the backlog
  * batches grew to 100-300 with 3-6x the tuned rate, and 2 of 7 runs on the drifting benchmark stream
  * needed 7x more examples to reach the target loss (docs/BENCHMARKS.md, batching-policy/README.md).
@@ -84,10 +84,32 @@ public final class GoodputPolicy implements BatchingPolicy {
   public GoodputFunction goodputFunction() {
     // E(B) is only compared across B, and any finite reference gives the same comparisons
     double reference = Double.isFinite(config.baseBatch()) ? config.baseBatch() : config.minBatch();
-    // with AdaScale the multiplier is capped at maxLr, and the efficiency model has to know it
-    double maxGain = config.coupling() == LearningRateCoupling.ADASCALE && Double.isFinite(config.baseBatch())
-        ? config.maxLrMultiplier() : Double.POSITIVE_INFINITY;
-    return new GoodputFunction(noise.current(), stepTime.current(), reference, maxGain);
+    return new GoodputFunction(noise.current(), stepTime.current(), reference, maxGain(config), gainExponent(config));
+  }
+
+  /** p of the rule m(B) = (B/B0)^p the coupling follows; NaN for AdaScale, which follows the gain itself. */
+  static double gainExponent(GoodputConfig config) {
+    return switch (config.coupling()) {
+      case NONE -> 0;
+      case SQRT -> 0.5;
+      case LINEAR -> 1;
+      case ADASCALE -> Double.NaN;
+    };
+  }
+
+  /**
+   * The largest learning-rate gain a batch can get: maxLr for every coupling that scales the rate, 1 for
+   * none. A step whose rate is g times the tuned one makes at most the progress of g steps at b0 (AdaScale's
+   * accounting, Johnson et al. 2020), whatever the noise would allow, so the efficiency model has to know the
+   * cap for the sqrt and linear rules as much as for AdaScale: with Adam's sqrt rule uncapped in the model,
+   * waiting events on the 784-d MLP went into batches of 200-1000 at the tuned rate, and the examples to the
+   * target loss tripled (docs/BENCHMARKS.md). Infinite when b0 is (a noise-free base rate has no cap to reach).
+   */
+  static double maxGain(GoodputConfig config) {
+    if (!Double.isFinite(config.baseBatch())) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return config.coupling() == LearningRateCoupling.NONE ? Math.min(1.0, config.maxLrMultiplier()) : config.maxLrMultiplier();
   }
 
   private BatchDecision decide(long backlog) {

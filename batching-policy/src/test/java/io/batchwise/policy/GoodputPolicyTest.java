@@ -48,6 +48,29 @@ class GoodputPolicyTest {
   }
 
   @Test
+  void waitingEventsAreTakenUpToTheBatchWhereTheCappedGainEndsForEveryCoupling() {
+    // 1000 events/s keep up with B = 2 (headroom and the 5 s drain included); 50,000 are waiting, and
+    // B_noise = 1e5 puts B* = sqrt(alpha B_noise / beta) = 3162 far beyond b0
+    double rate = 1000;
+    long waiting = 50_000;
+    for (String coupling : new String[] {"adascale", "sqrt", "linear"}) {
+      BatchDecision capped = run(policy("lr=" + coupling + ",b0=32"), 300, 1e5, 1, rate, waiting);
+      // the multiplier may not pass 1, so a batch beyond b0 is worth one step at b0: B* = b0
+      assertEquals(32, capped.batchSize(), coupling);
+      assertEquals(1.0, capped.learningRateMultiplier(), 1e-9, coupling);
+    }
+    // uncapped, AdaScale and the linear rule (which never gives less than the gain) reach B*; the sqrt
+    // rule's step is worth sqrt(B/b0) steps at b0, so its goodput sqrt(B b0) / T(B) peaks at alpha / beta
+    for (String coupling : new String[] {"adascale", "linear"}) {
+      BatchDecision free = run(policy("lr=" + coupling + ",b0=32,maxLr=1e6"), 300, 1e5, 1, rate, waiting);
+      assertEquals(Math.sqrt(ALPHA * 1e5 / BETA), free.batchSize(), 2, coupling);
+    }
+    assertEquals(ALPHA / BETA, run(policy("lr=sqrt,b0=32,maxLr=1e6"), 300, 1e5, 1, rate, waiting).batchSize(), 1);
+    // a rate that never changes gets no gain at all: B* is b0
+    assertEquals(32, run(policy("lr=none,b0=32,maxLr=1e6"), 300, 1e5, 1, rate, waiting).batchSize());
+  }
+
+  @Test
   void growsWhenArrivalsExceedCapacityAndKeepsUp() {
     GoodputPolicy p = policy("");
     int previous = 0;

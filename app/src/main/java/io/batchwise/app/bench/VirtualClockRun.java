@@ -100,17 +100,19 @@ public final class VirtualClockRun {
       double batchLoss = step.lossSum() / Math.max(step.weightSum(), 1e-300);
       totalLoss += step.lossSum();
       totalWeight += step.weightSum();
-      if (next >= tailStart) {
-        tailLoss += step.lossSum();
-        tailWeight += step.weightSum();
+      if (end > tailStart) {
+        // the share of this batch that lies in the tail (a large batch can straddle its start)
+        double share = (end - Math.max(next, tailStart)) / (end - next);
+        tailLoss += share * step.lossSum();
+        tailWeight += share * step.weightSum();
       }
       double keep = Math.pow(decay, batch.size());
       lossMoment = keep * lossMoment + (1 - keep) * batchLoss;
       lossPower *= keep;
       double ema = lossMoment / (1 - lossPower);
       if (trace != null) {
-        trace.append(String.format(java.util.Locale.ROOT, "%.6f,%d,%d,%.6g,%.6g,%d,%.6g,%.6g,%.6g%n", clock, end, batch.size(),
-            step.learningRate(), decision.noiseScale(), backlog, batchLoss, ema, stepSeconds));
+        trace.append(String.format(java.util.Locale.ROOT, "%.6f,%d,%d,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g%n", clock, end, batch.size(),
+            step.learningRate(), decision.noiseScale(), backlog, batchLoss, ema, stepSeconds, decisionSeconds));
       }
       if (examplesToTarget < 0 && end >= lossWindow && ema <= targetLoss) {
         examplesToTarget = end;

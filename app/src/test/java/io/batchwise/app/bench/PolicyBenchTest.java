@@ -27,6 +27,34 @@ class PolicyBenchTest {
   }
 
   @Test
+  void summaryAndTargetsComeFromTheMedians() {
+    java.util.List<java.util.Map<String, Object>> medians = new java.util.ArrayList<>();
+    // a: goodput ties fixed:1, fixed:32 never reaches; b: goodput 1.2x the best and 2x faster than fixed:32
+    Object[][] cells = {{"a", "backlog", "fixed:1", 1.0}, {"a", "backlog", "fixed:32", null}, {"a", "backlog", "goodput", 1.0},
+        {"b", "backlog", "fixed:8", 1.0}, {"b", "backlog", "fixed:32", 2.4}, {"b", "backlog", "goodput", 1.2},
+        {"c", "steady", "fixed:8", 1.0}, {"c", "steady", "goodput", null}};
+    for (Object[] c : cells) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("scenario", c[0]);
+      m.put("pattern", c[1]);
+      m.put("policy", c[2]);
+      m.put("secondsToTarget", c[3]);
+      medians.add(m);
+    }
+    java.util.List<java.util.Map<String, Object>> summary = PolicyBenchCommand.summary(medians);
+    assertEquals(3, summary.size());
+    assertEquals(1.0, summary.get(0).get("goodputOverBestFixed"));
+    assertEquals(null, summary.get(0).get("fixed32OverGoodput"));
+    assertEquals(1.2, summary.get(1).get("goodputOverBestFixed"));
+    assertEquals(2.0, summary.get(1).get("fixed32OverGoodput"));
+    String targets = PolicyBenchCommand.targets(summary);
+    assertTrue(targets.contains("1 of 3 cells: a backlog (1.00); slower: b backlog (1.20), c steady (never reached)"), targets);
+    assertTrue(targets.contains("Scenarios met in every pattern: 1 of 3"), targets);
+    assertTrue(targets.contains("missed in c steady (never reached)"), targets);
+    assertTrue(targets.contains("met on a (fixed:32 never reaches the target), b (2.00x); missed on none"), targets);
+  }
+
+  @Test
   void arrivalPatternsKeepTheMeanRate() {
     int n = 10_000;
     double rate = 1_000;

@@ -17,25 +17,45 @@ package io.batchwise.policy.goodput;
  * B makes the progress of min(r(B), maxGain) steps at B0, so the efficiency is min(r(B), maxGain) B0/B.
  * Beyond the batch where r reaches the cap, goodput only falls, so B* is at most that batch.
  *
+ * <p>When the learning rate follows a fixed rule (B/B0)^p instead of the gain (p = 1/2 for the sqrt
+ * rule of Adam-like optimizers, 1 linear, 0 none), a step gets the multiplier m(B) = (B/B0)^p and makes
+ * the progress of min(r(B), m(B)) steps at B0: no more than its rate allows, no more than the noise
+ * allows. Below B0 the sqrt rule gives less than AdaScale's gain wherever B_noise is small, and then
+ * progress per second sqrt(B B0) / T(B) favours larger batches than the AdaScale model would.
+ *
  * @param noise         gradient statistics (tr(Sigma), |G|^2)
  * @param stepTime      T(B) = alpha + beta B
  * @param baseBatchSize B0, the batch size the base learning rate was tuned for; E(B0) = 1
  * @param maxGain       cap on the learning-rate gain; infinity for McCandlish et al.'s E(B)
+ * @param gainExponent  p of a learning rate that follows (B/B0)^p; NaN when it follows the AdaScale gain
  */
-public record GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize, double maxGain) {
+public record GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize, double maxGain,
+    double gainExponent) {
 
   /** With an uncapped gain: E(B) = (B_noise + B0) / (B_noise + B). */
   public GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize) {
     this(noise, stepTime, baseBatchSize, Double.POSITIVE_INFINITY);
   }
 
-  /** E(B) = (B_noise + B0) / (B_noise + B), or min(r(B), maxGain) B0/B with a capped gain. */
+  /** With the learning rate following the AdaScale gain, capped at maxGain. */
+  public GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize, double maxGain) {
+    this(noise, stepTime, baseBatchSize, maxGain, Double.NaN);
+  }
+
+  /**
+   * E(B) = (B_noise + B0) / (B_noise + B), or min(r(B), m(B), maxGain) B0/B when the rate is capped or
+   * follows a fixed rule m(B) = (B/B0)^p. 1 while the noise is unknown.
+   */
   public double efficiency(double batchSize) {
     double e = noise.efficiency(batchSize, baseBatchSize);
-    if (Double.isInfinite(maxGain) || !noise.known()) {
+    if (!noise.known() || (Double.isInfinite(maxGain) && Double.isNaN(gainExponent))) {
       return e;
     }
-    return Math.min(batchSize / baseBatchSize * e, maxGain) * baseBatchSize / batchSize;
+    double gain = Math.min(batchSize / baseBatchSize * e, maxGain);
+    if (!Double.isNaN(gainExponent) && Double.isFinite(baseBatchSize)) {
+      gain = Math.min(gain, Math.pow(batchSize / baseBatchSize, gainExponent));
+    }
+    return gain * baseBatchSize / batchSize;
   }
 
   /** Offline goodput B / T(B) * E(B), in B0-equivalent examples per second. */
@@ -57,10 +77,51 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
     double noiseScale = noise.noiseScale();
     StepTime t = stepTime;
     double capped = noise.batchAtGain(maxGain, baseBatchSize);
+    if (!Double.isNaN(gainExponent) && Double.isFinite(baseBatchSize) && noise.known()) {
+      // min(r, m) reaches the cap only where both do; m does at B0 maxGain^(1/p) (a constant rate never
+      // does, unless the cap is below it)
+      double ruleCap = gainExponent > 0 ? baseBatchSize * Math.pow(maxGain, 1 / gainExponent)
+          : maxGain >= 1 ? Double.POSITIVE_INFINITY : 1;
+      return ruleOptimum(Math.max(capped, ruleCap));
+    }
     if (Double.isNaN(noiseScale) || Double.isInfinite(noiseScale) || t.beta() <= 0) {
       return capped;
     }
     return Math.min(Math.sqrt(t.alpha() * noiseScale / t.beta()), capped);
+  }
+
+  /** Largest batch the numerical search looks at. */
+  private static final double SEARCH_LIMIT = 1e7;
+
+  /**
+   * The maximum of B0 min(r(B), m(B)) / T(B) for B in [1, limit], by golden-section search on log B:
+   * r(B)/T(B) and m(B)/T(B) each rise and then fall (or only rise), so their minimum is unimodal too.
+   * Beyond the cap the goodput only falls, so the cap bounds the search.
+   */
+  private double ruleOptimum(double limit) {
+    double hi = Math.log(Math.max(1, Math.min(limit, SEARCH_LIMIT)));
+    double lo = 0;
+    double ratio = (Math.sqrt(5) - 1) / 2;
+    double a = hi - ratio * (hi - lo);
+    double b = lo + ratio * (hi - lo);
+    double ga = goodput(Math.exp(a));
+    double gb = goodput(Math.exp(b));
+    for (int i = 0; i < 60 && hi - lo > 1e-4; i++) {
+      if (ga < gb) {
+        lo = a;
+        a = b;
+        ga = gb;
+        b = lo + ratio * (hi - lo);
+        gb = goodput(Math.exp(b));
+      } else {
+        hi = b;
+        b = a;
+        gb = ga;
+        a = hi - ratio * (hi - lo);
+        ga = goodput(Math.exp(a));
+      }
+    }
+    return Math.exp((lo + hi) / 2);
   }
 
   /**

@@ -116,6 +116,33 @@ class GoodputFunctionTest {
   }
 
   @Test
+  void aLearningRateRuleLimitsTheProgressOfAStep() {
+    StepTime t = new StepTime(1e-3, 4e-6); // alpha / beta = 250
+    GradientNoise pureNoise = new GradientNoise(1, 0); // B_noise infinite: r(B) = B / B0
+    // sqrt rule: a step is worth min(B/B0, sqrt(B/B0)) steps at B0, so goodput rises as B / T(B) up to
+    // B0 and then as sqrt(B B0) / T(B), whose maximum is at alpha / beta
+    GoodputFunction sqrt = new GoodputFunction(pureNoise, t, 32, Double.POSITIVE_INFINITY, 0.5);
+    assertEquals(Math.sqrt(100 / 32.0) * 32 / 100, sqrt.efficiency(100), 1e-12); // sqrt(B/B0) steps at B0
+    assertEquals(250, sqrt.offlineOptimum(), 0.1);
+    assertEquals(500, new GoodputFunction(pureNoise, t, 500, Double.POSITIVE_INFINITY, 0.5).offlineOptimum(), 0.1);
+    assertEquals(32, new GoodputFunction(pureNoise, t, 32, 1, 0.5).offlineOptimum(), 0.1); // the cap: B0
+    // the numerical optimum against brute force over every integer batch, for clean and noisy gradients
+    for (double[] c : new double[][] {{2000, 0.5}, {10, 1}, {1, 1}, {300, 0.01}}) {
+      for (double p : new double[] {0, 0.5, 1}) {
+        GoodputFunction f = new GoodputFunction(new GradientNoise(c[0], c[1]), t, 32, 4, p);
+        int best = 1;
+        for (int b = 2; b <= 4096; b++) {
+          if (f.goodput(b) > f.goodput(best)) {
+            best = b;
+          }
+        }
+        assertEquals(f.goodput(best), f.goodput(f.offlineOptimum(1, 4096)), 1e-9 * f.goodput(best),
+            "tr " + c[0] + ", |G|^2 " + c[1] + ", p " + p);
+      }
+    }
+  }
+
+  @Test
   void waitingEventsAreTakenUpToTheOfflineOptimumNeverBelowKeepingUp() {
     GoodputFunction f = new GoodputFunction(new GradientNoise(2000, 0.5), new StepTime(1e-3, 4e-6), 1);
     assertEquals(2, f.streamOptimum(1_000, 1, 4096)); // B_k = 1e-3 * 1000 / (1 - 4e-3) = 1.004
