@@ -220,26 +220,17 @@ final class DemoCommand implements Callable<Integer> {
     return synthetic + (synthetic.contains(":") ? "," : ":") + "n=" + events;
   }
 
+  /** The run's figures, then the last snapshot's own summary (the fields `snapshots --json` prints). */
   private Map<String, Object> summary(IngestReport report, ModelSnapshot last, double wallSeconds) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("source", data != null ? data.toString() : syntheticSpec());
     s.put("events", report.published());
     s.put("rejectedRows", report.rejected());
-    s.put("examplesSeen", last.getExamplesSeen());
     s.put("snapshotVersion", last.getVersion());
-    s.put("updates", last.getUpdates());
-    s.put("prequentialLogLoss", last.getMetrics().getLogLoss());
-    s.put("accuracy", last.getMetrics().getAccuracy());
-    s.put("recentLogLoss", last.getMetrics().getRecentLogLoss());
-    s.put("model", last.getArchitecture().getSpec());
-    s.put("optimizer", last.getOptimizer().getSpec());
-    s.put("batchingPolicy", last.getBatchingPolicy());
     s.put("meanBatchSize", (double) last.getExamplesSeen() / Math.max(1, last.getUpdates()));
-    s.put("finalBatchSize", last.getBatchSize());
-    s.put("learningRate", last.getLearningRate());
-    s.put("deadLetters", last.getDeadLetters());
     s.put("wallSeconds", wallSeconds);
     s.put("eventsPerSecond", last.getExamplesSeen() / wallSeconds);
+    s.putAll(SnapshotSummary.of(last));
     return s;
   }
 

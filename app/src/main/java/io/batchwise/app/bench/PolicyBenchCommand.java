@@ -86,11 +86,11 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     all.add(new PolicyScenario("elec", "NSW electricity (45,312 events, 6 features, real concept drift), logistic regression",
         "logistic", this::elec, 100_000, 0.30));
     all.add(new PolicyScenario("drift", "synthetic drifting hyperplane (200,000 events, 10 features, gradual and abrupt drift), logistic regression",
-        "logistic", () -> SyntheticStreams.drifting(200_000, 10, 20_000, 17), 100_000, 0.41));
+        "logistic", () -> ScenarioStreams.drifting(200_000, 10, 20_000, 17), 100_000, 0.41));
     all.add(new PolicyScenario("noisy", "synthetic high-noise stream (200,000 events, 10 features, logit norm 1, 10% labels flipped), logistic regression",
-        "logistic", () -> SyntheticStreams.highNoise(200_000, 10, 1.0, 0.1, 23), 100_000, 0.638));
+        "logistic", () -> ScenarioStreams.highNoise(200_000, 10, 1.0, 0.1, 23), 100_000, 0.638));
     all.add(new PolicyScenario("mlp", "synthetic 784-dimensional image-like task (12,000 events), MLP 128-64 (Adam 0.001)",
-        "mlp:128,64", () -> SyntheticStreams.imageLike(12_000, 29), 10_000, 0.55));
+        "mlp:128,64", () -> ScenarioStreams.imageLike(12_000, 29), 10_000, 0.55));
     return all;
   }
 

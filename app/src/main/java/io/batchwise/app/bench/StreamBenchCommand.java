@@ -3,7 +3,6 @@ package io.batchwise.app.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +38,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.batchwise.app.TopicSetup;
 import io.batchwise.app.broker.EmbeddedKafkaBroker;
+import io.batchwise.ingest.EventSource;
+import io.batchwise.ingest.SourceRow;
+import io.batchwise.ingest.SyntheticStreams;
 import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.LearnerTopology;
 import io.batchwise.schemas.AvroSerde;
-import io.batchwise.schemas.DenseFeatures;
 import io.batchwise.schemas.LabelledEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -270,15 +270,15 @@ public final class StreamBenchCommand implements Callable<Integer> {
     return result;
   }
 
-  /** Produces n events of one model ("bench"); rate 0 means as fast as possible. Returns append times. */
+  /**
+   * Produces n events of one model ("bench") from ingest's separable stream; rate 0 means as fast as
+   * possible. Returns each event's append time, which the staleness measurement needs and ingest's
+   * publisher does not report.
+   */
   private long[] produce(String servers, String topic, int n, int eventsPerSecond) throws Exception {
     long[] appended = new long[n];
-    Random random = new Random(3);
-    double[] w = new double[features];
-    for (int j = 0; j < features; j++) {
-      w[j] = random.nextGaussian();
-    }
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+    try (EventSource source = SyntheticStreams.create("separable:d=" + features + ",n=" + n + ",noise=0.1", "bench", 3);
+         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
         ProducerConfig.LINGER_MS_CONFIG, eventsPerSecond > 0 ? 1 : 20,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
@@ -293,16 +293,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             TimeUnit.NANOSECONDS.sleep(wait);
           }
         }
-        List<Double> x = new ArrayList<>(features);
-        double z = 0;
-        for (int j = 0; j < features; j++) {
-          double v = random.nextGaussian();
-          x.add(v);
-          z += w[j] * v;
-        }
-        LabelledEvent event = LabelledEvent.newBuilder().setModelId("bench").setEventId(Integer.toString(i))
-            .setEventTime(Instant.now()).setFeatures(new DenseFeatures(x))
-            .setLabel(random.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0).build();
+        LabelledEvent event = ((SourceRow.Valid) source.next()).event();
         int index = i;
         producer.send(new ProducerRecord<>(topic, 0, null, "bench", serde.serialize(topic, event)),
             (metadata, error) -> appended[index] = error == null ? metadata.timestamp() : Long.MAX_VALUE);

@@ -70,7 +70,7 @@ class PolicyBenchTest {
 
   @Test
   void virtualClockAccountsEveryEventOnce() {
-    DenseStream stream = SyntheticStreams.drifting(5_000, 4, 1_000, 3);
+    DenseStream stream = ScenarioStreams.drifting(5_000, 4, 1_000, 3);
     double rate = 1_000; // one event per ms: a logistic step is far shorter, so every batch waits to fill
     double[] arrivals = ArrivalPattern.STEADY.arrivalTimes(stream.size(), rate);
     VirtualClockRun run = new VirtualClockRun(500, 0.5);

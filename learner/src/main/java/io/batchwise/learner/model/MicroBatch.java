@@ -40,19 +40,6 @@ public final class MicroBatch {
     size++;
   }
 
-  /** Appends a sparse row: {@code values[k]} at {@code indices[k]}, zero elsewhere. */
-  public void addSparse(int[] indices, double[] values, double label, double weight) {
-    ensureCapacity(size + 1);
-    int offset = size * featureCount;
-    Arrays.fill(features, offset, offset + featureCount, 0.0);
-    for (int k = 0; k < indices.length; k++) {
-      features[offset + indices[k]] = values[k];
-    }
-    labels[size] = label;
-    weights[size] = weight;
-    size++;
-  }
-
   private void ensureCapacity(int rows) {
     if (rows > labels.length) {
       int capacity = Math.max(rows, labels.length * 2);

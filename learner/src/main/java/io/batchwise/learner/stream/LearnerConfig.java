@@ -11,7 +11,6 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.policy.BatchingPolicies;
-import io.batchwise.policy.BatchingPolicy;
 import io.batchwise.schemas.Serdes;
 
 /**
@@ -118,21 +117,33 @@ public final class LearnerConfig extends AbstractConfig {
     return getLong(PUNCTUATE_INTERVAL_MS);
   }
 
+  /** A new learning loop for a model of {@code featureCount} features, as these settings build it. */
+  public LearningLoop newLoop(String modelId, int featureCount) {
+    OnlineModel model = ModelFactory.create(modelKind(), optimizer(), featureCount);
+    // the learning-rate coupling depends on the optimizer (AdaScale for SGD, sqrt for Adam)
+    return new LearningLoop(modelId, model, BatchingPolicies.parse(batchPolicy(), maxLatencyMillis(),
+        model.exportState().optimizerSpec()));
+  }
+
+  /**
+   * Why a model of {@code featureCount} features cannot be published (its snapshot is larger than
+   * {@value #SNAPSHOT_MAX_BYTES}), or null when it can.
+   */
+  public String snapshotTooLarge(int featureCount) {
+    int bytes = Serdes.modelSnapshot().serialize(snapshotsTopic(), newLoop("size-check", featureCount).state(0)).length;
+    return bytes <= snapshotMaxBytes() ? null : "a " + modelKind() + " model of " + featureCount + " features needs "
+        + bytes + "-byte snapshots, more than " + SNAPSHOT_MAX_BYTES + "=" + snapshotMaxBytes();
+  }
+
   /**
    * Fails fast, with a one-line message, on a model or policy spec that cannot be built, and on a model
    * whose snapshot would not fit {@value #SNAPSHOT_MAX_BYTES} (checked when the feature count is known).
    */
   public void validateSpecs() {
-    OnlineModel model = ModelFactory.create(modelKind(), optimizer(), Math.max(1, featureCount()));
-    BatchingPolicy policy = BatchingPolicies.parse(batchPolicy(), maxLatencyMillis(),
-        model.exportState().optimizerSpec());
-    if (featureCount() > 0) {
-      int bytes = Serdes.modelSnapshot().serialize(snapshotsTopic(),
-          new LearningLoop("size-check", model, policy).state(0)).length;
-      if (bytes > snapshotMaxBytes()) {
-        throw new IllegalArgumentException("a " + modelKind() + " snapshot with " + featureCount()
-            + " features takes " + bytes + " bytes, more than " + SNAPSHOT_MAX_BYTES + "=" + snapshotMaxBytes());
-      }
+    newLoop("spec-check", Math.max(1, featureCount()));
+    String tooLarge = featureCount() > 0 ? snapshotTooLarge(featureCount()) : null;
+    if (tooLarge != null) {
+      throw new IllegalArgumentException(tooLarge);
     }
   }
 }

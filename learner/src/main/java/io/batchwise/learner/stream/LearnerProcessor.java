@@ -21,8 +21,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.batchwise.learner.model.ModelFactory;
-import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchingPolicies;
 import io.batchwise.schemas.AvroSerde;
@@ -105,7 +103,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
         }
         for (byte[] bytes : unlearned) {
           LabelledEvent event = eventSerde.deserialize(config.eventsTopic(), bytes);
-          loops.computeIfAbsent(modelId, id -> newLoop(id, dimension(event))).add(event, now, now);
+          loops.computeIfAbsent(modelId, id -> config.newLoop(id, dimension(event))).add(event, now, now);
         }
       }
     }
@@ -145,12 +143,12 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     LearningLoop loop = loops.get(modelId);
     if (loop == null) {
       int d = config.featureCount() > 0 ? config.featureCount() : dimension(event);
-      String unlearnable = d < 1 ? "no features" : oversized.computeIfAbsent(d, this::tooLarge);
+      String unlearnable = d < 1 ? "no features" : oversized.computeIfAbsent(d, config::snapshotTooLarge);
       if (unlearnable != null) {
         deadLetter(record, modelId, unlearnable, now);
         return;
       }
-      loop = newLoop(modelId, d);
+      loop = config.newLoop(modelId, d);
       loops.put(modelId, loop);
     }
     String reason = loop.rejectionReason(event);
@@ -230,21 +228,6 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
       return 0;
     }
     return Math.max(0, Math.round((now - lastRecordTimestamp) / 1000.0 * rate));
-  }
-
-  /** Why a model of this size cannot be published, or null when its snapshots fit snapshot.max.bytes. */
-  private String tooLarge(int featureCount) {
-    int bytes = Serdes.modelSnapshot().serialize(config.snapshotsTopic(), newLoop("size", featureCount).state(0)).length;
-    return bytes <= config.snapshotMaxBytes() ? null : "a " + config.modelKind() + " model of " + featureCount
-        + " features needs " + bytes + "-byte snapshots, more than " + LearnerConfig.SNAPSHOT_MAX_BYTES + "="
-        + config.snapshotMaxBytes();
-  }
-
-  private LearningLoop newLoop(String modelId, int featureCount) {
-    OnlineModel model = ModelFactory.create(config.modelKind(), config.optimizer(), featureCount);
-    // the learning-rate coupling depends on the optimizer (AdaScale for SGD, sqrt for Adam)
-    return new LearningLoop(modelId, model, BatchingPolicies.parse(config.batchPolicy(), config.maxLatencyMillis(),
-        model.exportState().optimizerSpec()));
   }
 
   private static int dimension(LabelledEvent event) {

@@ -142,22 +142,22 @@ public final class LearningLoop {
   /** Buffers a valid event ({@link #rejectionReason} returned null for it). */
   public void add(LabelledEvent event, long recordTimestamp, long nowMillis) {
     double weight = event.getWeight() == null ? 1.0 : event.getWeight();
+    // into the reusable row, then copied into the batch: no allocation per event
     if (event.getFeatures() instanceof DenseFeatures dense) {
       List<Double> values = dense.getValues();
       for (int j = 0; j < featureCount; j++) {
         row[j] = values.get(j);
       }
-      batch.add(row, event.getLabel(), weight);
     } else {
       SparseFeatures sparse = (SparseFeatures) event.getFeatures();
-      int[] indices = new int[sparse.getIndices().size()];
-      double[] values = new double[indices.length];
-      for (int k = 0; k < indices.length; k++) {
-        indices[k] = sparse.getIndices().get(k);
-        values[k] = sparse.getValues().get(k);
+      java.util.Arrays.fill(row, 0.0);
+      List<Integer> indices = sparse.getIndices();
+      List<Double> values = sparse.getValues();
+      for (int k = 0; k < indices.size(); k++) {
+        row[indices.get(k)] = values.get(k);
       }
-      batch.addSparse(indices, values, event.getLabel(), weight);
     }
+    batch.add(row, event.getLabel(), weight);
     if (firstPendingMillis < 0) {
       firstPendingMillis = nowMillis;
     }

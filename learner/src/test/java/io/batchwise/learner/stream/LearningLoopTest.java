@@ -56,6 +56,20 @@ class LearningLoopTest {
     assertNull(regression.rejectionReason(dense(-17.25, 1.0, 2.0)));
   }
 
+  @Test
+  void sparseAndDenseFormsOfAnEventLearnTheSame() {
+    LearningLoop sparse = new LearningLoop("m", ModelFactory.create("logistic", 4), new FixedPolicy(2, 500));
+    LearningLoop dense = new LearningLoop("m", ModelFactory.create("logistic", 4), new FixedPolicy(2, 500));
+    sparse.add(event(1, new SparseFeatures(4, List.of(1, 3), List.of(2.0, -1.0))), 0, 0);
+    sparse.add(event(0, new SparseFeatures(4, List.of(0), List.of(0.5))), 0, 0);
+    dense.add(dense(1, 0.0, 2.0, 0.0, -1.0), 0, 0);
+    dense.add(dense(0, 0.5, 0.0, 0.0, 0.0), 0, 0);
+    sparse.step(0, 0);
+    dense.step(0, 0);
+    assertEquals(dense.state(0).getParameters(), sparse.state(0).getParameters());
+    assertEquals(dense.state(0).getStandardizer(), sparse.state(0).getStandardizer());
+  }
+
   /** Ten events per millisecond for 300 ms, learned one at a time: 10,000 events/s. */
   @Test
   void measuresTheArrivalRateFromRecordTimestampsEvenWhenManyShareAMillisecond() {

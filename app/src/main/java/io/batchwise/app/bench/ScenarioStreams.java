@@ -2,9 +2,13 @@ package io.batchwise.app.bench;
 
 import java.util.SplittableRandom;
 
-/** Seeded synthetic binary streams: the same seed gives the same stream on every machine. */
-public final class SyntheticStreams {
-  private SyntheticStreams() {
+/**
+ * The policy benchmark's scenarios as dense in-memory arrays, generated before the clock starts so that
+ * generation never counts as learning time (ingest's {@code SyntheticStreams} produce Avro events one at a
+ * time, for Kafka). Seeded: the same seed gives the same stream on every machine.
+ */
+public final class ScenarioStreams {
+  private ScenarioStreams() {
   }
 
   /**
