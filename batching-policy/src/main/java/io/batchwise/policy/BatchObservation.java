@@ -10,6 +10,11 @@ package io.batchwise.policy;
  * @param backlog                        events waiting: buffered plus consumer lag where known
  * @param meanExampleGradientSquaredNorm mean over the batch of |g_i|^2
  * @param meanGradientSquaredNorm        |gbar|^2, the squared norm of the batch-mean gradient
+ * @param stepSharpness                  eps h: the step's effective learning rate times the loss's curvature
+ *                                       along the gradient (u'Hu / |u|^2); NaN when the learner does not
+ *                                       measure it (adaptive optimizers, layered models, unprobed batches)
+ * @param previousGradientDot            gbar . gbar_prev, the batch-mean gradient dotted with the previous batch's:
+ *                                       estimates |G|^2 where one batch cannot (B = 1); NaN when not measured
  */
 public record BatchObservation(
     int batchSize,
@@ -18,5 +23,14 @@ public record BatchObservation(
     double arrivalRate,
     long backlog,
     double meanExampleGradientSquaredNorm,
-    double meanGradientSquaredNorm) {
+    double meanGradientSquaredNorm,
+    double stepSharpness,
+    double previousGradientDot) {
+
+  /** Without a curvature measurement. */
+  public BatchObservation(int batchSize, double stepSeconds, double fillSeconds, double arrivalRate, long backlog,
+      double meanExampleGradientSquaredNorm, double meanGradientSquaredNorm) {
+    this(batchSize, stepSeconds, fillSeconds, arrivalRate, backlog, meanExampleGradientSquaredNorm,
+        meanGradientSquaredNorm, Double.NaN, Double.NaN);
+  }
 }

@@ -49,6 +49,11 @@ import java.util.List;
  *                        never limited
  * @param optimizer       {@code optimizer} (default sgd): the optimizer family, only to choose the default
  *                        {@code lr}
+ * @param curvature       {@code curvature} (default on): cap the multiplier at the optimal step for the
+ *                        measured curvature and noise, 1 / (eps0 h (1 + B_noise / B)) (McCandlish et al. 2018,
+ *                        eq. 2.6), with B_noise counted as at most {@code window}. Takes effect only where the
+ *                        learner measures eps0 h (SGD and momentum on the linear models); lowers a rate that
+ *                        is too high for a noisy stream, never raises one
  */
 public record GoodputConfig(
     int minBatch,
@@ -65,10 +70,12 @@ public record GoodputConfig(
     double noiseWindow,
     double slack,
     int growth,
-    String optimizer) {
+    String optimizer,
+    boolean curvature) {
 
   static final List<String> KEYS = List.of("min", "max", "latency", "memory", "bytesPerExample", "lr", "b0",
-      "maxLr", "warmup", "headroom", "drain", "window", "slack", "growth", "optimizer");
+      "maxLr", "warmup", "headroom", "drain", "window", "slack", "growth", "optimizer",
+      "curvature");
 
   public GoodputConfig {
     if (minBatch < 1 || maxBatch < minBatch) {
@@ -93,7 +100,7 @@ public record GoodputConfig(
     LearningRateCoupling coupling = LearningRateCoupling.forOptimizer(family);
     double b0 = baseBatchFor(family);
     return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE && b0 != 1 ? 2 : 1, 4096, maxWaitMillis,
-        64L << 20, 0, coupling, b0, 1, 0, 1.25, 5000, 1000, 0, 2, family);
+        64L << 20, 0, coupling, b0, 1, 0, 1.25, 5000, 1000, 0, 2, family, true);
   }
 
   /** The batch size an optimizer family's usual learning rates are tuned for (see {@code b0}). */
@@ -120,7 +127,7 @@ public record GoodputConfig(
         a.real("maxLr", d.maxLrMultiplier), Math.round(a.real("warmup", d.warmupExamples)),
         a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("window", d.noiseWindow),
         a.real("slack", d.slack), a.integer("growth", d.growth),
-        d.optimizer);
+        d.optimizer, a.flag("curvature", d.curvature));
   }
 
   /** The largest batch the memory budget allows; {@code maxBatch} when bytesPerExample is unknown. */
@@ -135,9 +142,9 @@ public record GoodputConfig(
   public String toSpec() {
     return String.format(Locale.ROOT,
         "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
-            + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s",
+            + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s,curvature=%s",
         minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
         baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, noiseWindow, slack,
-        growth, optimizer);
+        growth, optimizer, curvature ? "on" : "off");
   }
 }

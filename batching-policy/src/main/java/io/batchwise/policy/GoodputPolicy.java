@@ -1,6 +1,7 @@
 package io.batchwise.policy;
 
 import io.batchwise.policy.estimate.NoiseScaleEstimator;
+import io.batchwise.policy.estimate.SharpnessEstimator;
 import io.batchwise.policy.estimate.StepTimeModel;
 import io.batchwise.policy.goodput.GoodputFunction;
 import io.batchwise.policy.goodput.GradientNoise;
@@ -28,16 +29,34 @@ import io.batchwise.policy.goodput.StepTime;
  * needed 7x more examples to reach the target loss (docs/BENCHMARKS.md, batching-policy/README.md).
  *
  * <p>The learning rate follows the chosen B by the configured {@link LearningRateCoupling}, capped at
- * {@code maxLr}, ramped during the optional warm-up.
+ * {@code maxLr} and, where the learner measures the curvature along the gradient, at the optimal step for
+ * the measured curvature and noise ({@link GradientNoise#optimalRateMultiplier}), ramped during the
+ * optional warm-up. The coupling only says how a rate tuned at b0 carries over to B; the curvature cap
+ * also catches a rate that was tuned for a cleaner stream than this one: on a stream whose labels are
+ * mostly noise, SGD at the tuned rate and B = 1 stalls above the target loss (docs/BENCHMARKS.md, noisy).
  */
 public final class GoodputPolicy implements BatchingPolicy {
-  private static final double STATE_VERSION = 2;
+  private static final double STATE_VERSION = 3;
   private static final double STEP_TIME_DECAY = 0.98;
-  private static final int STATE_SIZE = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE + 3;
+  /** Version 2 states, from before the curvature estimate: restored with the curvature unknown. */
+  private static final int VERSION_2_SIZE = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE + 3;
+  private static final int STATE_SIZE = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE + 3;
 
   private final GoodputConfig config;
   private final NoiseScaleEstimator noise;
   private final StepTimeModel stepTime;
+  private final SharpnessEstimator sharpness;
+  /** The multiplier of the last decision: the rate the next observed batch was learned with. */
+  private double lastMultiplier = 1.0;
+  /**
+   * B* as last computed, and the examples seen then. With the curvature known B* comes from a numerical
+   * search that costs about a microsecond, more than a step at B = 1 of a small model, so it is
+   * recomputed once per {@link #OPTIMUM_REFRESH_EXAMPLES} examples; the estimates behind it move over a
+   * window of 1000.
+   */
+  private double offlineOptimum = Double.NaN;
+  private double offlineOptimumAt;
+  private static final double OPTIMUM_REFRESH_EXAMPLES = 32;
   private double arrivalRate;
   private double examplesSeen;
   private int lastBatch;
@@ -46,6 +65,7 @@ public final class GoodputPolicy implements BatchingPolicy {
     this.config = config;
     this.noise = new NoiseScaleEstimator(config.noiseWindow());
     this.stepTime = new StepTimeModel(STEP_TIME_DECAY);
+    this.sharpness = new SharpnessEstimator(config.noiseWindow());
   }
 
   public GoodputConfig config() {
@@ -68,8 +88,13 @@ public final class GoodputPolicy implements BatchingPolicy {
     if (b >= 1) {
       examplesSeen += b;
       lastBatch = b;
-      noise.observe(b, o.meanExampleGradientSquaredNorm(), o.meanGradientSquaredNorm());
+      if (b == 1) {
+        noise.observeSingle(o.meanGradientSquaredNorm(), o.previousGradientDot());
+      } else {
+        noise.observe(b, o.meanExampleGradientSquaredNorm(), o.meanGradientSquaredNorm());
+      }
       stepTime.observe(b, o.stepSeconds());
+      sharpness.observe(b, o.stepSharpness(), lastMultiplier);
     }
     if (o.arrivalRate() >= 0 && Double.isFinite(o.arrivalRate())) {
       arrivalRate = o.arrivalRate();
@@ -84,7 +109,8 @@ public final class GoodputPolicy implements BatchingPolicy {
   public GoodputFunction goodputFunction() {
     // E(B) is only compared across B, and any finite reference gives the same comparisons
     double reference = Double.isFinite(config.baseBatch()) ? config.baseBatch() : config.minBatch();
-    return new GoodputFunction(noise.current(), stepTime.current(), reference, maxGain(config), gainExponent(config));
+    return new GoodputFunction(noise.current(), stepTime.current(), reference, maxGain(config), gainExponent(config),
+        config.curvature() ? sharpness.baseSharpness() : Double.NaN, config.noiseWindow());
   }
 
   /** p of the rule m(B) = (B/B0)^p the coupling follows; NaN for AdaScale, which follows the gain itself. */
@@ -126,7 +152,7 @@ public final class GoodputPolicy implements BatchingPolicy {
       batch = (int) Math.max(lo, Math.min(hi, Math.ceil(Math.min(t.keepUpBatch(needed), hi))));
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
-      batch = f.streamOptimum(needed, backlog, lo, hi);
+      batch = f.streamOptimum(needed, backlog, lo, hi, () -> recentOfflineOptimum(f));
       double arrivalsOnly = t.keepUpBatch(config.headroom() * arrivalRate);
       if (t.keepUpBatch(needed) > hi && arrivalsOnly <= hi) {
         // the backlog cannot drain in time, but the lag must at least not grow
@@ -140,11 +166,24 @@ public final class GoodputPolicy implements BatchingPolicy {
       // a trust region: the estimates behind a much larger batch come from much smaller ones
       batch = (int) Math.max(lo, Math.min(batch, (long) config.growth() * lastBatch));
     }
-    double multiplier = Math.min(config.maxLrMultiplier(),
-        config.coupling().multiplier(batch, config.baseBatch(), g)) * ramp;
+    double multiplier = Math.min(config.maxLrMultiplier(), config.coupling().multiplier(batch, config.baseBatch(), g));
+    if (config.curvature()) {
+      multiplier = Math.max(LearningRateCoupling.MIN_MULTIPLIER,
+          Math.min(multiplier, g.optimalRateMultiplier(batch, sharpness.baseSharpness(), config.noiseWindow())));
+    }
+    multiplier *= ramp;
+    lastMultiplier = multiplier;
     double noiseScale = g.noiseScale();
     return new BatchDecision(batch, multiplier, config.latencyMillis(),
         Double.isFinite(noiseScale) ? noiseScale : Double.NaN);
+  }
+
+  private double recentOfflineOptimum(GoodputFunction f) {
+    if (Double.isNaN(offlineOptimum) || examplesSeen - offlineOptimumAt >= OPTIMUM_REFRESH_EXAMPLES) {
+      offlineOptimum = f.offlineOptimum();
+      offlineOptimumAt = examplesSeen;
+    }
+    return offlineOptimum;
   }
 
   @Override
@@ -153,9 +192,14 @@ public final class GoodputPolicy implements BatchingPolicy {
     state[0] = STATE_VERSION;
     System.arraycopy(noise.exportState(), 0, state, 1, NoiseScaleEstimator.STATE_SIZE);
     System.arraycopy(stepTime.exportState(), 0, state, 1 + NoiseScaleEstimator.STATE_SIZE, StepTimeModel.STATE_SIZE);
-    state[STATE_SIZE - 3] = arrivalRate;
-    state[STATE_SIZE - 2] = examplesSeen;
-    state[STATE_SIZE - 1] = lastBatch;
+    int at = VERSION_2_SIZE - 3;
+    state[at] = arrivalRate;
+    state[at + 1] = examplesSeen;
+    state[at + 2] = lastBatch;
+    System.arraycopy(sharpness.exportState(), 0, state, VERSION_2_SIZE, SharpnessEstimator.STATE_SIZE);
+    state[STATE_SIZE - 3] = lastMultiplier;
+    state[STATE_SIZE - 2] = offlineOptimum;
+    state[STATE_SIZE - 1] = offlineOptimumAt;
     return state;
   }
 
@@ -164,14 +208,26 @@ public final class GoodputPolicy implements BatchingPolicy {
     if (state.length == 0) {
       return;
     }
-    if (state.length != STATE_SIZE || state[0] != STATE_VERSION) {
+    boolean version2 = state.length == VERSION_2_SIZE && state[0] == 2;
+    if (!version2 && (state.length != STATE_SIZE || state[0] != STATE_VERSION)) {
       throw new IllegalArgumentException("not a goodput policy state (version " + STATE_VERSION + ", "
           + STATE_SIZE + " values): got " + state.length + " values");
     }
     noise.restoreState(state, 1);
     stepTime.restoreState(state, 1 + NoiseScaleEstimator.STATE_SIZE);
-    arrivalRate = state[STATE_SIZE - 3];
-    examplesSeen = state[STATE_SIZE - 2];
-    lastBatch = (int) state[STATE_SIZE - 1];
+    int at = VERSION_2_SIZE - 3;
+    arrivalRate = state[at];
+    examplesSeen = state[at + 1];
+    lastBatch = (int) state[at + 2];
+    if (version2) {
+      sharpness.clear();
+      lastMultiplier = 1.0;
+      offlineOptimum = Double.NaN;
+    } else {
+      sharpness.restoreState(state, VERSION_2_SIZE);
+      lastMultiplier = state[STATE_SIZE - 3];
+      offlineOptimum = state[STATE_SIZE - 2];
+      offlineOptimumAt = state[STATE_SIZE - 1];
+    }
   }
 }

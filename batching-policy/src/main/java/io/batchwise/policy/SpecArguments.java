@@ -32,6 +32,18 @@ final class SpecArguments {
     return values.getOrDefault(key, fallback);
   }
 
+  boolean flag(String key, boolean fallback) {
+    String v = values.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "on", "true", "yes" -> true;
+      case "off", "false", "no" -> false;
+      default -> throw bad(key, v, "on or off");
+    };
+  }
+
   int integer(String key, int fallback) {
     String v = values.get(key);
     if (v == null) {

@@ -229,6 +229,55 @@ class GoodputPolicyTest {
   }
 
   @Test
+  void aMeasuredCurvatureLowersARateTooHighForTheNoise() {
+    // batches of one: |G|^2 from consecutive gradients, tr(Sigma) = 5000, |G|^2 = 1, B_noise = 5000; the
+    // learner measures eps h = 0.02 at the multiplier it was given
+    double trace = 5000;
+    double signal = 1;
+    double s = 0.02;
+    GoodputPolicy p = policy("");
+    BatchDecision d = p.initial();
+    for (int i = 0; i < 3000; i++) {
+      double m = d.learningRateMultiplier();
+      d = p.next(new BatchObservation(1, ALPHA + BETA, 1e-2, 100, 0, signal + trace, signal + trace, s * m, signal));
+    }
+    assertEquals(1, d.batchSize());
+    // eps_opt(1) / eps0 = 1 / (s (1 + min(B_noise, window) / 1)), the window being 1000 examples
+    assertEquals(1 / (s * 1001), d.learningRateMultiplier(), 1e-9);
+    assertEquals(trace / signal, d.noiseScale(), 1e-6);
+    // switched off, the same observations leave the tuned rate
+    GoodputPolicy off = policy("curvature=off");
+    d = off.initial();
+    for (int i = 0; i < 3000; i++) {
+      d = off.next(new BatchObservation(1, ALPHA + BETA, 1e-2, 100, 0, signal + trace, signal + trace, s, signal));
+    }
+    assertEquals(1.0, d.learningRateMultiplier(), 1e-12);
+    // a low-noise stream whose rate suits its curvature keeps the tuned rate
+    GoodputPolicy clean = policy("");
+    d = clean.initial();
+    for (int i = 0; i < 3000; i++) {
+      d = clean.next(new BatchObservation(1, ALPHA + BETA, 1e-2, 100, 0, 1 + 10, 1 + 10, s, 1));
+    }
+    assertEquals(1.0, d.learningRateMultiplier(), 1e-12); // 1 / (0.02 * 11) > 1
+  }
+
+  @Test
+  void aVersionTwoStateRestoresWithTheCurvatureUnknown() {
+    GoodputPolicy original = policy("");
+    BatchDecision d = original.initial();
+    for (int i = 0; i < 200; i++) {
+      d = original.next(observe(d.batchSize(), 5000, 1, 1e5, 0));
+    }
+    double[] current = original.exportState();
+    double[] version2 = java.util.Arrays.copyOf(current, current.length - 6);
+    version2[0] = 2;
+    GoodputPolicy restored = policy("");
+    restored.restoreState(version2);
+    BatchObservation o = observe(d.batchSize(), 5000, 1, 1e5, 0);
+    assertEquals(original.next(o), restored.next(o)); // no curvature was measured, so nothing differs
+  }
+
+  @Test
   void exportedStateRestoresTheSameDecisions() {
     GoodputPolicy original = policy("");
     SplittableRandom random = new SplittableRandom(11);

@@ -85,7 +85,8 @@ public final class VirtualClockRun {
       arrivalRate.record(newlyArrived, ready);
       long backlog = Math.max(0, arrived - end);
       BatchObservation observation = new BatchObservation(batch.size(), learnSeconds + decisionSeconds, close - arrivals[next],
-          arrivalRate.rate(ready), backlog, step.meanExampleGradientSquaredNorm(), step.meanGradientSquaredNorm());
+          arrivalRate.rate(ready), backlog, step.meanExampleGradientSquaredNorm(), step.meanGradientSquaredNorm(),
+          step.stepSharpness(), step.previousGradientDot());
       long deciding = System.nanoTime();
       decision = policy.next(observation);
       long decided = System.nanoTime();

@@ -10,7 +10,9 @@ import io.batchwise.policy.goodput.GradientNoise;
  * the ratio of two noisy estimates is badly biased. The average forgets per example, not per batch: a
  * batch of B weighs as much as B batches of one would, so small batches (noisy estimates) count little
  * and the memory spans the same stretch of the stream whatever the batch sizes. A batch of one example carries no variance
- * information and is skipped, as are non-finite inputs.
+ * information of its own; with its gradient's dot product with the previous batch's, an unbiased estimate
+ * of |G|^2 from two independent samples, it gives |G|^2 ~= g . gbar_prev and tr(Sigma) ~= |g|^2 - g . gbar_prev.
+ * Without that product it is skipped, as are non-finite inputs.
  */
 public final class NoiseScaleEstimator {
   /** Slots {@link #exportState()} fills. */
@@ -29,6 +31,21 @@ public final class NoiseScaleEstimator {
     this.decayPerExample = Math.exp(-1.0 / windowExamples);
     this.trace = new BiasCorrectedAverage();
     this.signal = new BiasCorrectedAverage();
+  }
+
+  /**
+   * Folds in one batch of one example, whose gradient g has squared norm {@code gradientSquaredNorm} and dot
+   * product {@code previousGradientDot} with the previous batch's mean gradient.
+   *
+   * @return whether it carried information (finite inputs, non-negative norm)
+   */
+  public boolean observeSingle(double gradientSquaredNorm, double previousGradientDot) {
+    if (!(gradientSquaredNorm >= 0) || Double.isInfinite(gradientSquaredNorm) || !Double.isFinite(previousGradientDot)) {
+      return false;
+    }
+    trace.add(gradientSquaredNorm - previousGradientDot, decayPerExample);
+    signal.add(previousGradientDot, decayPerExample);
+    return true;
   }
 
   /**

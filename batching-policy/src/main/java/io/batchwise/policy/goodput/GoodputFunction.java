@@ -1,5 +1,7 @@
 package io.batchwise.policy.goodput;
 
+import java.util.function.DoubleSupplier;
+
 /**
  * Learning progress per second as a function of the batch size: the one place where the goodput
  * arithmetic lives (after AdaptDL's goodput.py).
@@ -23,14 +25,32 @@ package io.batchwise.policy.goodput;
  * allows. Below B0 the sqrt rule gives less than AdaScale's gain wherever B_noise is small, and then
  * progress per second sqrt(B B0) / T(B) favours larger batches than the AdaScale model would.
  *
- * @param noise         gradient statistics (tr(Sigma), |G|^2)
- * @param stepTime      T(B) = alpha + beta B
- * @param baseBatchSize B0, the batch size the base learning rate was tuned for; E(B0) = 1
- * @param maxGain       cap on the learning-rate gain; infinity for McCandlish et al.'s E(B)
- * @param gainExponent  p of a learning rate that follows (B/B0)^p; NaN when it follows the AdaScale gain
+ * <p>When the learner measures the curvature along the gradient (s = eps0 h, the base rate times it), the
+ * rate is also capped at the optimal step (McCandlish et al. 2018, eq. 2.6), and progress follows their
+ * quadratic model instead of the gain accounting: a step at B with multiplier m lowers the loss by
+ * eps0 |G|^2 (m - m^2 s (1 + B_noise / B) / 2), with m(B) the multiplier the policy hands out (the coupling,
+ * maxGain and the curvature cap 1 / (s (1 + B_noise / B)), whichever is smallest). This is what lets
+ * a stream whose tuned rate is too high for its noise take larger batches from a backlog: at B = 1 the
+ * cap lowers the rate, and a larger batch earns a larger rate back.
+ *
+ * @param noise           gradient statistics (tr(Sigma), |G|^2)
+ * @param stepTime        T(B) = alpha + beta B
+ * @param baseBatchSize   B0, the batch size the base learning rate was tuned for; E(B0) = 1
+ * @param maxGain         cap on the learning-rate gain; infinity for McCandlish et al.'s E(B)
+ * @param gainExponent    p of a learning rate that follows (B/B0)^p; NaN when it follows the AdaScale gain
+ * @param baseSharpness   s = eps0 h, the base learning rate times the curvature along the gradient; NaN when
+ *                        not measured (then the gain accounting above applies)
+ * @param noiseScaleLimit the largest B_noise the estimates resolve (their window of examples); larger
+ *                        values count as this one in the curvature model
  */
 public record GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize, double maxGain,
-    double gainExponent) {
+    double gainExponent, double baseSharpness, double noiseScaleLimit) {
+
+  /** Without a curvature measurement. */
+  public GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize, double maxGain,
+      double gainExponent) {
+    this(noise, stepTime, baseBatchSize, maxGain, gainExponent, Double.NaN, Double.POSITIVE_INFINITY);
+  }
 
   /** With an uncapped gain: E(B) = (B_noise + B0) / (B_noise + B). */
   public GoodputFunction(GradientNoise noise, StepTime stepTime, double baseBatchSize) {
@@ -47,6 +67,10 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    * follows a fixed rule m(B) = (B/B0)^p. 1 while the noise is unknown.
    */
   public double efficiency(double batchSize) {
+    if (curvatureKnown()) {
+      double reference = Double.isFinite(baseBatchSize) ? baseBatchSize : 1;
+      return progressPerStep(batchSize) / batchSize / (progressPerStep(reference) / reference);
+    }
     double e = noise.efficiency(batchSize, baseBatchSize);
     if (!noise.known() || (Double.isInfinite(maxGain) && Double.isNaN(gainExponent))) {
       return e;
@@ -56,6 +80,36 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
       gain = Math.min(gain, Math.pow(batchSize / baseBatchSize, gainExponent));
     }
     return gain * baseBatchSize / batchSize;
+  }
+
+  /** Whether the curvature model applies: s and the noise are both known. */
+  public boolean curvatureKnown() {
+    return baseSharpness > 0 && Double.isFinite(baseSharpness) && noise.known();
+  }
+
+  /**
+   * The multiplier of the base rate at batch size B: the coupling's (AdaScale gain, or (B/B0)^p), capped at
+   * maxGain and, where the curvature is known, at the optimal step {@link GradientNoise#optimalRateMultiplier}.
+   */
+  public double rateMultiplier(double batchSize) {
+    double m;
+    if (Double.isNaN(gainExponent)) {
+      m = noise.adaScaleGain(batchSize, baseBatchSize);
+    } else {
+      m = Double.isFinite(baseBatchSize) ? Math.pow(batchSize / baseBatchSize, gainExponent) : 1.0;
+    }
+    m = Math.min(m, maxGain);
+    return curvatureKnown() ? Math.min(m, noise.optimalRateMultiplier(batchSize, baseSharpness, noiseScaleLimit)) : m;
+  }
+
+  /**
+   * The loss decrease of one step at B, in units of eps0 |G|^2: m - m^2 s (1 + B_noise / B) / 2 (McCandlish et
+   * al. 2018, eq. 2.5 along the gradient), with B_noise at most the resolvable limit.
+   */
+  private double progressPerStep(double batchSize) {
+    double m = rateMultiplier(batchSize);
+    double noiseScale = Math.min(noise.noiseScale(), noiseScaleLimit);
+    return m - m * m * baseSharpness * (1 + noiseScale / batchSize) / 2;
   }
 
   /** Offline goodput B / T(B) * E(B), in B0-equivalent examples per second. */
@@ -74,6 +128,9 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    * cost nothing or the noise is unknown or unbounded, and the gain is not capped.
    */
   public double offlineOptimum() {
+    if (curvatureKnown()) {
+      return ruleOptimum(SEARCH_LIMIT);
+    }
     double noiseScale = noise.noiseScale();
     StepTime t = stepTime;
     double capped = noise.batchAtGain(maxGain, baseBatchSize);
@@ -96,7 +153,8 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
   /**
    * The maximum of B0 min(r(B), m(B)) / T(B) for B in [1, limit], by golden-section search on log B:
    * r(B)/T(B) and m(B)/T(B) each rise and then fall (or only rise), so their minimum is unimodal too.
-   * Beyond the cap the goodput only falls, so the cap bounds the search.
+   * Beyond the cap the goodput only falls, so the cap bounds the search. The curvature model's progress per
+   * step rises with B and levels off, so over T(B) it is unimodal as well.
    */
   private double ruleOptimum(double limit) {
     double hi = Math.log(Math.max(1, Math.min(limit, SEARCH_LIMIT)));
@@ -133,12 +191,16 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    * throughput ({@link #nearPeakThroughputBatch}).
    */
   public int streamOptimum(double rate, int lo, int hi) {
+    return streamOptimum(rate, lo, hi, this::offlineOptimum);
+  }
+
+  private int streamOptimum(double rate, int lo, int hi, DoubleSupplier offlineOptimum) {
     if (hi <= lo) {
       return lo;
     }
     double keepUp = stepTime.keepUpBatch(rate);
     if (keepUp > hi) {
-      return Math.max(offlineOptimum(lo, hi), nearPeakThroughputBatch(lo, hi));
+      return Math.max(clamp(offlineOptimum.getAsDouble(), lo, hi), nearPeakThroughputBatch(lo, hi));
     }
     return (int) Math.max(lo, Math.ceil(keepUp));
   }
@@ -166,16 +228,28 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    * of them, never fewer than the keep-up batch, and never waits for more.
    */
   public int streamOptimum(double rate, long waiting, int lo, int hi) {
-    int keepUp = streamOptimum(rate, lo, hi);
+    return streamOptimum(rate, waiting, lo, hi, this::offlineOptimum);
+  }
+
+  /**
+   * As {@link #streamOptimum(double, long, int, int)}, with B* from {@code offlineOptimum}, asked only when
+   * needed: a caller may hand in a recent value, since the numerical search costs more than a step of a
+   * small model does.
+   */
+  public int streamOptimum(double rate, long waiting, int lo, int hi, DoubleSupplier offlineOptimum) {
+    int keepUp = streamOptimum(rate, lo, hi, offlineOptimum);
     if (waiting <= keepUp) {
       return keepUp;
     }
-    return (int) Math.max(keepUp, Math.min(offlineOptimum(lo, hi), waiting));
+    return (int) Math.max(keepUp, Math.min(clamp(offlineOptimum.getAsDouble(), lo, hi), waiting));
   }
 
   /** B* clamped to [lo, hi]: the better of its floor and ceiling. */
   public int offlineOptimum(int lo, int hi) {
-    double best = offlineOptimum();
+    return clamp(offlineOptimum(), lo, hi);
+  }
+
+  private int clamp(double best, int lo, int hi) {
     if (!(best > lo)) {
       return lo;
     }

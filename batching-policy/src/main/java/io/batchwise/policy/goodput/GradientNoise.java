@@ -67,6 +67,25 @@ public record GradientNoise(double traceCovariance, double gradientSquaredNorm) 
   }
 
   /**
+   * The multiplier of the base rate eps0 that gives the optimal step at batch size B,
+   * eps_opt(B) / eps0 = 1 / (eps0 h (1 + B_noise / B)) (McCandlish et al. 2018, eq. 2.6, with
+   * eps_max = |G|^2 / G'HG = 1 / h): on a quadratic with curvature h along the gradient, the step that
+   * lowers the expected loss most. B_noise counts as at most {@code noiseScaleLimit}: an estimator that
+   * averages over that many examples cannot tell a larger noise scale from an infinite one (its |G|^2
+   * estimate is noise of size tr(Sigma) / window), and an infinite one would stop learning. +infinity (no
+   * cap) while eps0 h or the noise is unknown.
+   *
+   * @param baseSharpness eps0 h, the base rate times the curvature along the gradient
+   */
+  public double optimalRateMultiplier(double batchSize, double baseSharpness, double noiseScaleLimit) {
+    double noiseScale = noiseScale();
+    if (!(baseSharpness > 0) || Double.isInfinite(baseSharpness) || Double.isNaN(noiseScale) || !(batchSize > 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return 1.0 / (baseSharpness * (1 + Math.min(noiseScale, noiseScaleLimit) / batchSize));
+  }
+
+  /**
    * The batch size at which the AdaScale gain reaches {@code gain}: solving
    * (tr(Sigma)/B0 + |G|^2) / (tr(Sigma)/B + |G|^2) = gain for B gives
    * B = tr(Sigma) / ((tr(Sigma)/B0 + |G|^2) / gain - |G|^2). Infinite when the gain never gets there

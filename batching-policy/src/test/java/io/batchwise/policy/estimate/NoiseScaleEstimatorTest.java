@@ -52,6 +52,23 @@ class NoiseScaleEstimatorTest {
       return s;
     }
 
+    /** One per-example gradient g_i. */
+    double[] example() {
+      double[] z = new double[D];
+      for (int k = 0; k < D; k++) {
+        z[k] = gaussian();
+      }
+      double[] out = new double[D];
+      for (int j = 0; j < D; j++) {
+        double gj = g[j];
+        for (int k = 0; k < D; k++) {
+          gj += a[j][k] * z[k];
+        }
+        out[j] = gj;
+      }
+      return out;
+    }
+
     /** {mean_i |g_i|^2, |gbar|^2} of one batch. */
     double[] batch(int size) {
       double[] sum = new double[D];
@@ -101,6 +118,34 @@ class NoiseScaleEstimatorTest {
       assertEquals(signal, g.gradientSquaredNorm(), 0.1 * signal + 0.1, "|G|^2 at B=" + b);
       assertEquals(trace / signal, g.noiseScale(), 0.2 * trace / signal, "B_noise at B=" + b);
     }
+  }
+
+  @Test
+  void batchesOfOneRecoverKnownTraceAndSignalFromConsecutiveGradients() {
+    SyntheticGradients source = SyntheticGradients.create(7, 2.0, 0.5);
+    double trace = source.trace();
+    double signal = source.signal();
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(20_000);
+    double[] previous = source.example();
+    for (int step = 0; step < 100_000; step++) {
+      double[] g = source.example();
+      double sq = 0;
+      double dot = 0;
+      for (int j = 0; j < D; j++) {
+        sq += g[j] * g[j];
+        dot += g[j] * previous[j];
+      }
+      assertTrue(estimator.observeSingle(sq, dot));
+      previous = g;
+    }
+    GradientNoise g = estimator.current();
+    // ~20,000 effective examples: g . g_prev has an sd of about tr(Sigma) / sqrt(D) per example, so the
+    // averages land within about 1% of tr(Sigma) and |G|^2
+    assertEquals(trace, g.traceCovariance(), 0.05 * trace);
+    assertEquals(signal, g.gradientSquaredNorm(), 0.05 * signal);
+    assertFalse(estimator.observeSingle(Double.NaN, 1));
+    assertFalse(estimator.observeSingle(1, Double.NaN));
+    assertFalse(estimator.observeSingle(-1, 0));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.batchwise.policy.goodput;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,51 @@ class GoodputFunctionTest {
             "tr " + c[0] + ", |G|^2 " + c[1] + ", p " + p);
       }
     }
+  }
+
+  @Test
+  void theOptimalStepFollowsMcCandlish() {
+    GradientNoise g = new GradientNoise(1000, 1); // B_noise = 1000
+    // eps_opt(B) / eps0 = 1 / (eps0 h (1 + B_noise / B))
+    assertEquals(1 / (0.01 * 1001), g.optimalRateMultiplier(1, 0.01, 1e9), 1e-12);
+    assertEquals(1 / (0.01 * 2), g.optimalRateMultiplier(1000, 0.01, 1e9), 1e-12);
+    assertEquals(1 / (0.01 * 101), g.optimalRateMultiplier(1, 0.01, 100), 1e-12); // B_noise counted as 100
+    assertEquals(1 / (0.01 * 101), new GradientNoise(1, 0).optimalRateMultiplier(1, 0.01, 100), 1e-12); // infinite
+    assertEquals(Double.POSITIVE_INFINITY, GradientNoise.UNKNOWN.optimalRateMultiplier(1, 0.01, 100));
+    assertEquals(Double.POSITIVE_INFINITY, g.optimalRateMultiplier(1, Double.NaN, 100));
+    assertEquals(Double.POSITIVE_INFINITY, g.optimalRateMultiplier(1, 0, 100));
+  }
+
+  @Test
+  void withTheCurvatureKnownProgressFollowsTheQuadraticModel() {
+    StepTime t = new StepTime(1e-3, 4e-6);
+    GradientNoise g = new GradientNoise(1000, 1);
+    double s = 0.01;
+    GoodputFunction f = new GoodputFunction(g, t, 1, 1, Double.NaN, s, 1e9);
+    assertTrue(f.curvatureKnown());
+    assertEquals(1.0, f.efficiency(1), 1e-12);
+    // at B = 1 the cap binds (AdaScale gain 1 > 1 / (s 1001)): m = eps_opt, progress m / 2
+    double m1 = 1 / (s * 1001);
+    assertEquals(m1, f.rateMultiplier(1), 1e-12);
+    // at B = 100 the cap 1 / (s 11) = 9.1 is above maxGain 1: m = 1, progress 1 - s (1 + 10) / 2
+    assertEquals(1.0, f.rateMultiplier(100), 1e-12);
+    assertEquals((1 - s * 11 / 2) / 100 / (m1 / 2), f.efficiency(100), 1e-12);
+    // a rate too high for the noise at B = 1 makes larger batches worth more per example, up to where m
+    // reaches 1: the offline optimum against brute force over every integer batch
+    int best = 1;
+    for (int b = 2; b <= 4096; b++) {
+      if (f.goodput(b) > f.goodput(best)) {
+        best = b;
+      }
+    }
+    assertTrue(best > 1);
+    assertEquals(f.goodput(best), f.goodput(f.offlineOptimum(1, 4096)), 1e-9 * f.goodput(best));
+    assertEquals(f.offlineOptimum(1, 4096), f.streamOptimum(1_000, 50_000, 1, 4096)); // waiting events
+    assertEquals(2, f.streamOptimum(1_000, 0, 1, 4096)); // nothing waiting: the keep-up batch
+    // without the curvature, the gain accounting of the same function
+    GoodputFunction blind = new GoodputFunction(g, t, 1, 1, Double.NaN, Double.NaN, 1e9);
+    assertFalse(blind.curvatureKnown());
+    assertEquals(new GoodputFunction(g, t, 1, 1).efficiency(100), blind.efficiency(100), 1e-15);
   }
 
   @Test

@@ -38,6 +38,12 @@ public final class HuberLoss implements ScalarLoss {
     return Math.max(-delta, Math.min(delta, r));
   }
 
+  /** 1 within delta, 0 on the linear part. */
+  @Override
+  public double curvature(double z, double y) {
+    return Math.abs(z - y) <= delta ? 1.0 : 0.0;
+  }
+
   @Override
   public double output(double z) {
     return z;

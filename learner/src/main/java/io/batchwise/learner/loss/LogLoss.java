@@ -21,6 +21,13 @@ public final class LogLoss implements ScalarLoss {
     return sigmoid(z) - y;
   }
 
+  /** p (1 - p). */
+  @Override
+  public double curvature(double z, double y) {
+    double p = sigmoid(z);
+    return p * (1 - p);
+  }
+
   @Override
   public double output(double z) {
     return sigmoid(z);

@@ -14,6 +14,12 @@ public interface ScalarLoss {
   /** d loss / d z. */
   double derivative(double z, double y);
 
+  /**
+   * d^2 loss / d z^2, the loss's curvature in z: with it the model's Hessian along a direction u is
+   * mean_i l''(z_i) (u . x_i)^2, what the batching policy needs to bound the learning rate.
+   */
+  double curvature(double z, double y);
+
   /** The prediction for output z: a probability for classification, z itself for regression. */
   double output(double z);
 

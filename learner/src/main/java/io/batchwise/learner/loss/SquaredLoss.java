@@ -19,6 +19,11 @@ public final class SquaredLoss implements ScalarLoss {
   }
 
   @Override
+  public double curvature(double z, double y) {
+    return 1.0;
+  }
+
+  @Override
   public double output(double z) {
     return z;
   }

@@ -13,6 +13,12 @@ import java.util.List;
  * <p>Parameters: the weights first ({@code weightCount} of them, L2-penalized), then the biases.
  */
 public abstract class FusedLinearModel implements DifferentiableModel {
+  /**
+   * One example in this many is probed for the curvature along the last step's gradient ({@link
+   * StepResult#stepSharpness}): a probe costs about one row of the pass, so about 1/16 of a pass, and the
+   * policy averages the probes over its window of examples.
+   */
+  static final int CURVATURE_PROBE_STRIDE = 16;
   private final String spec;
   protected final int d;
   protected final Optimizer optimizer;
@@ -24,6 +30,10 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   protected final double[] gradient;
   /** One standardized example, at offset 0 of its own buffer so the pass's loops vectorize. */
   protected final double[] row;
+  /** The gradient of the last step: the direction the next batch's curvature probe looks along. */
+  private final double[] lastGradient;
+  private boolean hasLastGradient;
+  private long examplesLearned;
 
   // results of the last pass
   private double weightSum;
@@ -42,6 +52,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
     this.theta = new double[parameterCount];
     this.gradient = new double[parameterCount];
     this.row = new double[featureCount];
+    this.lastGradient = new double[parameterCount];
   }
 
   /**
@@ -54,6 +65,15 @@ public abstract class FusedLinearModel implements DifferentiableModel {
 
   /** {@code l2/2 |W|^2} over the weights. */
   protected abstract double penalty();
+
+  /**
+   * The curvature u'Hu / |u|^2 of the objective (mean loss plus L2) along {@code u}, with the Hessian H
+   * taken over the batch's examples {@code first, first + stride, ...} at the current parameters; NaN
+   * when no example is probed or the model does not measure it.
+   */
+  protected double curvatureAlong(double[] u, MicroBatch batch, int first, int stride) {
+    return Double.NaN;
+  }
 
   /** Whether the model counts correct predictions; else the step reports NaN for them. */
   protected abstract boolean classifies();
@@ -127,11 +147,34 @@ public abstract class FusedLinearModel implements DifferentiableModel {
       }
     }
     double meanExampleSq = scale * scale * weightedExampleGradientSquares / n + 2 * dataGradDotReg + regSq;
+    double sharpness = stepSharpness(batch, rate);
+    double previousDot = hasLastGradient ? DenseKernels.dot(gradient, 0, lastGradient, 0, gradient.length) : Double.NaN;
     optimizer.step(theta, gradient, rate);
     if (standardizer != null) {
       standardizer.commitBatch();
     }
-    return new StepResult(n, weightSum, lossSum, correct, meanExampleSq, meanGradSq, rate);
+    System.arraycopy(gradient, 0, lastGradient, 0, gradient.length);
+    hasLastGradient = true;
+    return new StepResult(n, weightSum, lossSum, correct, meanExampleSq, meanGradSq, rate, sharpness,
+        previousDot);
+  }
+
+  /**
+   * eps h for this step: the effective rate times the curvature along the previous step's gradient, probed on
+   * one example in {@link #CURVATURE_PROBE_STRIDE} counted across batches (so batches of one are probed too,
+   * one in 16). The previous gradient rather than this batch's, so the direction does not depend on the
+   * examples the curvature is measured on. Called before the step and before the standardizer folds the
+   * batch in, so the probe sees what the pass saw.
+   */
+  private double stepSharpness(MicroBatch batch, double rate) {
+    int n = batch.size();
+    int first = (int) ((CURVATURE_PROBE_STRIDE - examplesLearned % CURVATURE_PROBE_STRIDE) % CURVATURE_PROBE_STRIDE);
+    examplesLearned += n;
+    double stepScale = optimizer.stepScale();
+    if (!hasLastGradient || first >= n || !Double.isFinite(stepScale)) {
+      return Double.NaN;
+    }
+    return rate * stepScale * curvatureAlong(lastGradient, batch, first, CURVATURE_PROBE_STRIDE);
   }
 
   /** Turns the summed gradient into the objective's gradient; returns its squared norm. */

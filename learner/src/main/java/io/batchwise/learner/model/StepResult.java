@@ -13,6 +13,13 @@ package io.batchwise.learner.model;
  *                                       whose mean is the gradient the step followed; 0 when no step was taken
  * @param meanGradientSquaredNorm        |mean_i h_i|^2, squared norm of the gradient the step followed
  * @param learningRate                   the learning rate the step used
+ * @param stepSharpness                  eps h: the step's effective rate eps (the learning rate times the optimizer's
+ *                                       {@code stepScale}) times the curvature h = u'Hu/|u|^2 of the objective along
+ *                                       the previous step's gradient u; a step along the gradient overshoots
+ *                                       the minimum in that direction when eps h > 2. NaN when not measured
+ * @param previousGradientDot            gbar . gbar_prev, the gradient the step followed dotted with the previous
+ *                                       step's: an unbiased estimate of |G|^2 from two independent batches, the only
+ *                                       one a batch of one example allows. NaN when not measured
  */
 public record StepResult(
     int batchSize,
@@ -21,5 +28,14 @@ public record StepResult(
     double correctSum,
     double meanExampleGradientSquaredNorm,
     double meanGradientSquaredNorm,
-    double learningRate) {
+    double learningRate,
+    double stepSharpness,
+    double previousGradientDot) {
+
+  /** Without a curvature measurement. */
+  public StepResult(int batchSize, double weightSum, double lossSum, double correctSum,
+      double meanExampleGradientSquaredNorm, double meanGradientSquaredNorm, double learningRate) {
+    this(batchSize, weightSum, lossSum, correctSum, meanExampleGradientSquaredNorm, meanGradientSquaredNorm,
+        learningRate, Double.NaN, Double.NaN);
+  }
 }

@@ -30,6 +30,12 @@ public final class Momentum extends SlottedOptimizer {
     steps++;
   }
 
+  /** A constant gradient makes the velocity g / (1 - mu). */
+  @Override
+  public double stepScale() {
+    return 1.0 / (1.0 - mu);
+  }
+
   @Override
   public double baseLearningRate() {
     return learningRate;

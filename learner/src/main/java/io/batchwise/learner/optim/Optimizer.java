@@ -20,6 +20,16 @@ public interface Optimizer {
    */
   void step(double[] parameters, double[] gradient, double learningRate);
 
+  /**
+   * How far a step moves per unit of learning rate and of gradient, once a constant gradient has been
+   * followed for a while: 1 for SGD, 1 / (1 - mu) for momentum. NaN for optimizers whose step is not a
+   * multiple of the gradient (Adam, AdaGrad, FTRL rescale each coordinate), where the curvature along
+   * the gradient says nothing about the step.
+   */
+  default double stepScale() {
+    return Double.NaN;
+  }
+
   /** The learning rate of the spec (for FTRL its alpha). */
   double baseLearningRate();
 

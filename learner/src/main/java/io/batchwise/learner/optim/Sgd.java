@@ -21,6 +21,11 @@ public final class Sgd extends SlottedOptimizer {
   }
 
   @Override
+  public double stepScale() {
+    return 1.0;
+  }
+
+  @Override
   public double baseLearningRate() {
     return learningRate;
   }

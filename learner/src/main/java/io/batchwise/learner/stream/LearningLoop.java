@@ -228,7 +228,8 @@ public final class LearningLoop {
     pendingEventNanos = 0;
     BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds,
         Double.isNaN(arrivalRate) ? 0.0 : arrivalRate, lagEvents, result.meanExampleGradientSquaredNorm(),
-        result.meanGradientSquaredNorm());
+        result.meanGradientSquaredNorm(), result.stepSharpness(),
+        result.previousGradientDot());
     decision = policy.next(observation);
     batch.clear();
     firstPendingMillis = -1;
