@@ -6,6 +6,7 @@ import io.batchwise.policy.estimate.StepTimeModel;
 import io.batchwise.policy.goodput.GoodputFunction;
 import io.batchwise.policy.goodput.GradientNoise;
 import io.batchwise.policy.goodput.StepTime;
+import java.util.function.DoubleSupplier;
 
 /**
  * Chooses the batch size that maximizes learning progress per second of a stream,
@@ -40,7 +41,9 @@ public final class GoodputPolicy implements BatchingPolicy {
   private static final double STEP_TIME_DECAY = 0.98;
   /** Version 2 states, from before the curvature estimate: restored with the curvature unknown. */
   private static final int VERSION_2_SIZE = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE + 3;
-  private static final int STATE_SIZE = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE + 3;
+  /** After the sharpness: the last multiplier, B* and when, the goodput model (when, present, 5 numbers). */
+  private static final int CACHE_SIZE = 10;
+  private static final int STATE_SIZE = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE + CACHE_SIZE;
 
   private final GoodputConfig config;
   private final NoiseScaleEstimator noise;
@@ -49,14 +52,18 @@ public final class GoodputPolicy implements BatchingPolicy {
   /** The multiplier of the last decision: the rate the next observed batch was learned with. */
   private double lastMultiplier = 1.0;
   /**
-   * B* as last computed, and the examples seen then. With the curvature known B* comes from a numerical
-   * search that costs about a microsecond, more than a step at B = 1 of a small model, so it is
-   * recomputed once per {@link #OPTIMUM_REFRESH_EXAMPLES} examples; the estimates behind it move over a
-   * window of 1000.
+   * The goodput model and B* as last computed, and the examples seen then. A decision at B = 1 must cost
+   * well below a logistic step (0.3 us): building the model from the estimators takes about 50 ns and,
+   * with the curvature known, B* comes from a numerical search of a few microseconds. The estimates behind
+   * them move over a window of 1000 examples, so the model is rebuilt every {@link #FUNCTION_REFRESH_EXAMPLES}
+   * examples and B* recomputed every {@link #OPTIMUM_REFRESH_EXAMPLES}; larger batches refresh both each time.
    */
+  private GoodputFunction function;
+  private double functionAt;
   private double offlineOptimum = Double.NaN;
   private double offlineOptimumAt;
-  private static final double OPTIMUM_REFRESH_EXAMPLES = 32;
+  private static final double FUNCTION_REFRESH_EXAMPLES = 16;
+  private static final double OPTIMUM_REFRESH_EXAMPLES = 128;
   private double arrivalRate;
   private double examplesSeen;
   private int lastBatch;
@@ -107,10 +114,14 @@ public final class GoodputPolicy implements BatchingPolicy {
 
   /** The goodput model as the policy currently sees it. */
   public GoodputFunction goodputFunction() {
+    return goodputFunction(noise.current(), stepTime.current(), sharpness.baseSharpness());
+  }
+
+  private GoodputFunction goodputFunction(GradientNoise noise, StepTime stepTime, double baseSharpness) {
     // E(B) is only compared across B, and any finite reference gives the same comparisons
     double reference = Double.isFinite(config.baseBatch()) ? config.baseBatch() : config.minBatch();
-    return new GoodputFunction(noise.current(), stepTime.current(), reference, maxGain(config), gainExponent(config),
-        config.curvature() ? sharpness.baseSharpness() : Double.NaN, config.noiseWindow());
+    return new GoodputFunction(noise, stepTime, reference, maxGain(config), gainExponent(config),
+        config.curvature() ? baseSharpness : Double.NaN, config.noiseWindow());
   }
 
   /** p of the rule m(B) = (B/B0)^p the coupling follows; NaN for AdaScale, which follows the gain itself. */
@@ -138,8 +149,16 @@ public final class GoodputPolicy implements BatchingPolicy {
     return config.coupling() == LearningRateCoupling.NONE ? Math.min(1.0, config.maxLrMultiplier()) : config.maxLrMultiplier();
   }
 
+  private GoodputFunction recentFunction() {
+    if (function == null || examplesSeen - functionAt >= FUNCTION_REFRESH_EXAMPLES) {
+      function = goodputFunction();
+      functionAt = examplesSeen;
+    }
+    return function;
+  }
+
   private BatchDecision decide(long backlog) {
-    GoodputFunction f = goodputFunction();
+    GoodputFunction f = recentFunction();
     GradientNoise g = f.noise();
     StepTime t = f.stepTime();
     int lo = config.minBatch();
@@ -152,7 +171,7 @@ public final class GoodputPolicy implements BatchingPolicy {
       batch = (int) Math.max(lo, Math.min(hi, Math.ceil(Math.min(t.keepUpBatch(needed), hi))));
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
-      batch = f.streamOptimum(needed, backlog, lo, hi, () -> recentOfflineOptimum(f));
+      batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
       double arrivalsOnly = t.keepUpBatch(config.headroom() * arrivalRate);
       if (t.keepUpBatch(needed) > hi && arrivalsOnly <= hi) {
         // the backlog cannot drain in time, but the lag must at least not grow
@@ -178,9 +197,12 @@ public final class GoodputPolicy implements BatchingPolicy {
         Double.isFinite(noiseScale) ? noiseScale : Double.NaN);
   }
 
-  private double recentOfflineOptimum(GoodputFunction f) {
+  /** B* of the current model, recomputed as {@link #OPTIMUM_REFRESH_EXAMPLES} says; one object, not one per decision. */
+  private final DoubleSupplier recentOfflineOptimum = this::recentOfflineOptimum;
+
+  private double recentOfflineOptimum() {
     if (Double.isNaN(offlineOptimum) || examplesSeen - offlineOptimumAt >= OPTIMUM_REFRESH_EXAMPLES) {
-      offlineOptimum = f.offlineOptimum();
+      offlineOptimum = recentFunction().integerOptimum();
       offlineOptimumAt = examplesSeen;
     }
     return offlineOptimum;
@@ -197,9 +219,20 @@ public final class GoodputPolicy implements BatchingPolicy {
     state[at + 1] = examplesSeen;
     state[at + 2] = lastBatch;
     System.arraycopy(sharpness.exportState(), 0, state, VERSION_2_SIZE, SharpnessEstimator.STATE_SIZE);
-    state[STATE_SIZE - 3] = lastMultiplier;
-    state[STATE_SIZE - 2] = offlineOptimum;
-    state[STATE_SIZE - 1] = offlineOptimumAt;
+    // the cached model and B*, so that a restored policy decides exactly as this one would
+    int c = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE;
+    state[c] = lastMultiplier;
+    state[c + 1] = offlineOptimum;
+    state[c + 2] = offlineOptimumAt;
+    state[c + 3] = functionAt;
+    if (function != null) {
+      state[c + 4] = 1;
+      state[c + 5] = function.noise().traceCovariance();
+      state[c + 6] = function.noise().gradientSquaredNorm();
+      state[c + 7] = function.stepTime().alpha();
+      state[c + 8] = function.stepTime().beta();
+      state[c + 9] = function.baseSharpness();
+    }
     return state;
   }
 
@@ -219,15 +252,22 @@ public final class GoodputPolicy implements BatchingPolicy {
     arrivalRate = state[at];
     examplesSeen = state[at + 1];
     lastBatch = (int) state[at + 2];
+    function = null;
     if (version2) {
       sharpness.clear();
       lastMultiplier = 1.0;
       offlineOptimum = Double.NaN;
-    } else {
-      sharpness.restoreState(state, VERSION_2_SIZE);
-      lastMultiplier = state[STATE_SIZE - 3];
-      offlineOptimum = state[STATE_SIZE - 2];
-      offlineOptimumAt = state[STATE_SIZE - 1];
+      return;
+    }
+    sharpness.restoreState(state, VERSION_2_SIZE);
+    int c = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE;
+    lastMultiplier = state[c];
+    offlineOptimum = state[c + 1];
+    offlineOptimumAt = state[c + 2];
+    functionAt = state[c + 3];
+    if (state[c + 4] == 1) {
+      function = goodputFunction(new GradientNoise(state[c + 5], state[c + 6]), new StepTime(state[c + 7], state[c + 8]),
+          state[c + 9]);
     }
   }
 }

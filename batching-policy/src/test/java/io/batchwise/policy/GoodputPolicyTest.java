@@ -269,7 +269,7 @@ class GoodputPolicyTest {
       d = original.next(observe(d.batchSize(), 5000, 1, 1e5, 0));
     }
     double[] current = original.exportState();
-    double[] version2 = java.util.Arrays.copyOf(current, current.length - 6);
+    double[] version2 = java.util.Arrays.copyOf(current, current.length - 13);
     version2[0] = 2;
     GoodputPolicy restored = policy("");
     restored.restoreState(version2);

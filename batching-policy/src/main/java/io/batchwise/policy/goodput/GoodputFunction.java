@@ -129,7 +129,8 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    */
   public double offlineOptimum() {
     if (curvatureKnown()) {
-      return ruleOptimum(SEARCH_LIMIT);
+      // to 1% of B: the batch is an integer, and goodput is flat near its maximum
+      return ruleOptimum(SEARCH_LIMIT, 1e-2);
     }
     double noiseScale = noise.noiseScale();
     StepTime t = stepTime;
@@ -139,12 +140,20 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
       // does, unless the cap is below it)
       double ruleCap = gainExponent > 0 ? baseBatchSize * Math.pow(maxGain, 1 / gainExponent)
           : maxGain >= 1 ? Double.POSITIVE_INFINITY : 1;
-      return ruleOptimum(Math.max(capped, ruleCap));
+      return ruleOptimum(Math.max(capped, ruleCap), 1e-4);
     }
     if (Double.isNaN(noiseScale) || Double.isInfinite(noiseScale) || t.beta() <= 0) {
       return capped;
     }
     return Math.min(Math.sqrt(t.alpha() * noiseScale / t.beta()), capped);
+  }
+
+  /**
+   * What the search maximizes: the goodput up to a constant factor. With the curvature known, progress per
+   * step over T(B), without the normalization to B0 that {@link #efficiency} needs, which halves the cost.
+   */
+  private double searchObjective(double batchSize) {
+    return curvatureKnown() ? progressPerStep(batchSize) / batchSize * stepTime.throughput(batchSize) : goodput(batchSize);
   }
 
   /** Largest batch the numerical search looks at. */
@@ -156,27 +165,27 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    * Beyond the cap the goodput only falls, so the cap bounds the search. The curvature model's progress per
    * step rises with B and levels off, so over T(B) it is unimodal as well.
    */
-  private double ruleOptimum(double limit) {
+  private double ruleOptimum(double limit, double logTolerance) {
     double hi = Math.log(Math.max(1, Math.min(limit, SEARCH_LIMIT)));
     double lo = 0;
     double ratio = (Math.sqrt(5) - 1) / 2;
     double a = hi - ratio * (hi - lo);
     double b = lo + ratio * (hi - lo);
-    double ga = goodput(Math.exp(a));
-    double gb = goodput(Math.exp(b));
-    for (int i = 0; i < 60 && hi - lo > 1e-4; i++) {
+    double ga = searchObjective(Math.exp(a));
+    double gb = searchObjective(Math.exp(b));
+    for (int i = 0; i < 60 && hi - lo > logTolerance; i++) {
       if (ga < gb) {
         lo = a;
         a = b;
         ga = gb;
         b = lo + ratio * (hi - lo);
-        gb = goodput(Math.exp(b));
+        gb = searchObjective(Math.exp(b));
       } else {
         hi = b;
         b = a;
         gb = ga;
         a = hi - ratio * (hi - lo);
-        ga = goodput(Math.exp(a));
+        ga = searchObjective(Math.exp(a));
       }
     }
     return Math.exp((lo + hi) / 2);
@@ -249,12 +258,31 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
     return clamp(offlineOptimum(), lo, hi);
   }
 
+  /**
+   * B* resolved to the better of its floor and ceiling, at least 1: clamping that to any integer bounds
+   * gives what {@link #offlineOptimum(int, int)} does, without evaluating the goodput again.
+   */
+  public double integerOptimum() {
+    double best = offlineOptimum();
+    if (!(best > 1)) {
+      return 1;
+    }
+    if (Double.isInfinite(best) || best == Math.rint(best)) {
+      return best;
+    }
+    double below = Math.floor(best);
+    return goodput(below + 1) >= goodput(below) ? below + 1 : below;
+  }
+
   private int clamp(double best, int lo, int hi) {
     if (!(best > lo)) {
       return lo;
     }
     if (best >= hi) {
       return hi;
+    }
+    if (best == Math.rint(best)) {
+      return (int) best;
     }
     int below = (int) Math.floor(best);
     int above = below + 1;
