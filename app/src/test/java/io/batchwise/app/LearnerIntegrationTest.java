@@ -1,10 +1,12 @@
 package io.batchwise.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,7 +20,9 @@ import io.batchwise.ingest.EventSources;
 import io.batchwise.ingest.IngestReport;
 import io.batchwise.ingest.PublishOptions;
 import io.batchwise.ingest.SourceOptions;
+import io.batchwise.app.report.MetricsRecorder;
 import io.batchwise.learner.stream.LearnerConfig;
+import io.batchwise.schemas.TrainingMetrics;
 
 /** The learner end to end against a real in-process KRaft broker (Kafka's KafkaClusterTestKit). */
 class LearnerIntegrationTest {
@@ -53,5 +57,23 @@ class LearnerIntegrationTest {
     assertEquals(0, report.rejected());
     assertEquals(45312, PipelineRun.awaitExamples(settings, config, kafka.bootstrapServers(), "elec", 45312,
         Duration.ofMinutes(3)));
+    List<TrainingMetrics> updates;
+    try (MetricsRecorder recorder = new MetricsRecorder(kafka.bootstrapServers(), config.metricsTopic(), "elec")) {
+      updates = recorder.awaitExamples(45312, Duration.ofMinutes(1));
+    }
+    // the file was in the topic before the learner started: a replay. The policy must hear that nothing
+    // arrives any more (the partition's end offset stands still) and how many events wait (the consumer
+    // lag), not the rate the record timestamps show, which is how fast the file was published
+    List<TrainingMetrics> laterHalf = updates.stream().filter(u -> u.getExamplesSeen() > 22_656).toList();
+    assertTrue(laterHalf.size() > 10);
+    for (TrainingMetrics u : laterHalf) {
+      assertEquals(0.0, u.getArrivalRate(), "update " + u.getUpdate());
+      assertTrue(u.getBacklog() <= 45_312 - u.getExamplesSeen(), "update " + u.getUpdate() + " backlog " + u.getBacklog());
+    }
+    assertTrue(laterHalf.stream().anyMatch(u -> u.getBacklog() > 1000));
+    // caught up, nothing arriving: back to the smallest batch
+    TrainingMetrics last = updates.get(updates.size() - 1);
+    assertEquals(0, last.getBacklog());
+    assertEquals(1, last.getNextBatchSize());
   }
 }

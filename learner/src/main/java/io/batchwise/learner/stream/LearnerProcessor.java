@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -60,11 +61,16 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   private KeyValueStore<String, Long> deadLetterCounts;
   private LearnerMetrics metrics;
   private long lastRecordTimestamp = -1;
+  /** End offsets of the input partitions (null without a running Kafka Streams, e.g. under TopologyTestDriver). */
+  private final InputLag inputLag;
+  private TopicPartition lastPartition;
+  private long lastOffset = -1;
   /** Smoothed cost of emitting one update's metrics record: part of every update's cost. */
   private double metricsForwardSeconds;
 
-  LearnerProcessor(LearnerConfig config) {
+  LearnerProcessor(LearnerConfig config, InputLag inputLag) {
     this.config = config;
+    this.inputLag = inputLag;
   }
 
   @Override
@@ -128,6 +134,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     long started = System.nanoTime();
     long now = context.currentSystemTimeMs();
     lastRecordTimestamp = record.timestamp();
+    if (inputLag != null) {
+      context.recordMetadata().ifPresent(this::rememberPosition);
+    }
     LabelledEvent event;
     try {
       event = eventSerde.deserialize(config.eventsTopic(), record.value());
@@ -221,8 +230,26 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     unforwardedMetrics.clear();
   }
 
-  /** Events behind the one being processed: how long it waited in the topic times the arrival rate. */
+  private void rememberPosition(RecordMetadata meta) {
+    if (lastPartition == null || lastPartition.partition() != meta.partition() || !lastPartition.topic().equals(meta.topic())) {
+      lastPartition = new TopicPartition(meta.topic(), meta.partition());
+    }
+    lastOffset = meta.offset();
+  }
+
+  /**
+   * Events behind the one last processed: the consumer lag where the input partition's end offset is known
+   * (and then the loop hears the rate the partition grows at now); else how long that event waited in the
+   * topic times the arrival rate.
+   */
   private long estimatedLag(LearningLoop loop, long now) {
+    if (inputLag != null && lastPartition != null) {
+      long lag = inputLag.lagAfter(lastPartition, lastOffset);
+      if (lag >= 0) {
+        loop.limitArrivalRate(inputLag.appendRate(lastPartition));
+        return lag;
+      }
+    }
     double rate = loop.arrivalRate();
     if (lastRecordTimestamp < 0 || !(rate > 0)) {
       return 0;

@@ -26,10 +26,15 @@ public final class LearnerTopology {
   }
 
   public static Topology build(LearnerConfig config) {
+    return build(config, null);
+  }
+
+  /** @param inputLag end offsets of the input partitions, or null where they are not known */
+  public static Topology build(LearnerConfig config, InputLag inputLag) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         config.eventsTopic());
-    topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config), SOURCE);
+    topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config, inputLag), SOURCE);
     // caching collapses a model's many puts between two commits into one changelog write
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE),
             Serdes.String(), io.batchwise.schemas.Serdes.modelSnapshot())

@@ -47,6 +47,8 @@ public final class LearningLoop {
   private long rateWindowStart = -1;
   private long rateWindowEvents;
   private double arrivalRate = Double.NaN;
+  /** The rate the input partition grows at now, where known: this model's events arrive no faster. */
+  private double arrivalLimit = Double.NaN;
   private long pendingEventNanos;
 
   public LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy) {
@@ -226,8 +228,11 @@ public final class LearningLoop {
     updates++;
     double updateCost = stepSeconds + pendingEventNanos / 1e9 + Math.max(0, updateOverheadSeconds);
     pendingEventNanos = 0;
-    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds,
-        Double.isNaN(arrivalRate) ? 0.0 : arrivalRate, lagEvents, result.meanExampleGradientSquaredNorm(),
+    double rate = Double.isNaN(arrivalRate) ? 0.0 : arrivalRate;
+    if (arrivalLimit >= 0) {
+      rate = Math.min(rate, arrivalLimit);
+    }
+    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds, rate, lagEvents, result.meanExampleGradientSquaredNorm(),
         result.meanGradientSquaredNorm(), result.stepSharpness(),
         result.previousGradientDot());
     decision = policy.next(observation);
@@ -337,6 +342,15 @@ public final class LearningLoop {
 
   public BatchDecision decision() {
     return decision;
+  }
+
+  /**
+   * Caps the arrival rate the policy hears at the rate the input partition grows at now (NaN: unknown, no
+   * cap). The record timestamps give the rate events were appended at, which for a replayed backlog is
+   * history: the partition's end offset says whether they still arrive.
+   */
+  public void limitArrivalRate(double partitionAppendRate) {
+    arrivalLimit = partitionAppendRate;
   }
 
   public double arrivalRate() {

@@ -1,11 +1,24 @@
 package io.batchwise.learner.stream;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -19,12 +32,19 @@ public final class StreamingLearner implements AutoCloseable {
       StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
       StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
 
+  /** How often the input partitions' end offsets are read from the task metadata. */
+  static final long LAG_POLL_MILLIS = 100;
+
   private final KafkaStreams streams;
   private final LearnerConfig config;
+  private final ScheduledExecutorService lagPoller;
+  private final Admin admin;
 
-  private StreamingLearner(KafkaStreams streams, LearnerConfig config) {
+  private StreamingLearner(KafkaStreams streams, LearnerConfig config, ScheduledExecutorService lagPoller, Admin admin) {
     this.streams = streams;
     this.config = config;
+    this.lagPoller = lagPoller;
+    this.admin = admin;
   }
 
   public static StreamingLearner start(Map<String, Object> settings) {
@@ -42,12 +62,59 @@ public final class StreamingLearner implements AutoCloseable {
       }
     });
     props.putAll(LearnerTopology.requiredStreamsSettings(config));
-    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config), props);
+    InputLag inputLag = new InputLag();
+    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config, inputLag), props);
     if (listener != null) {
       streams.setStateListener(listener);
     }
     streams.start();
-    return new StreamingLearner(streams, config);
+    Admin admin = Admin.create(new StreamsConfig(props).getAdminConfigs("batchwise-input-lag"));
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "batchwise-input-lag");
+      thread.setDaemon(true);
+      return thread;
+    });
+    poller.scheduleWithFixedDelay(() -> readEndOffsets(streams, admin, inputLag), LAG_POLL_MILLIS, LAG_POLL_MILLIS,
+        TimeUnit.MILLISECONDS);
+    return new StreamingLearner(streams, config, poller, admin);
+  }
+
+  /**
+   * Asks the brokers for the end offsets of this instance's input partitions (read_committed: the last
+   * stable offset). Not the task metadata's end offsets: those are the highest offsets the consumer has
+   * fetched so far, which during a replay grow with the fetching, not with the appends.
+   */
+  private static void readEndOffsets(KafkaStreams streams, Admin admin, InputLag inputLag) {
+    try {
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+        for (TaskMetadata task : thread.activeTasks()) {
+          task.topicPartitions().forEach(partition -> request.put(partition, OffsetSpec.latest()));
+        }
+      }
+      if (request.isEmpty()) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+      admin.listOffsets(request, committed).all().get(LAG_POLL_MILLIS * 10, TimeUnit.MILLISECONDS)
+          .forEach((partition, info) -> inputLag.update(partition, info.offset(), now));
+      // until a window of appends has been counted, the newest record's timestamp tells a replay apart
+      Map<TopicPartition, OffsetSpec> newest = new HashMap<>();
+      request.keySet().stream().filter(p -> !inputLag.knowsRate(p)).forEach(p -> newest.put(p, OffsetSpec.maxTimestamp()));
+      if (!newest.isEmpty()) {
+        admin.listOffsets(newest, committed).all().get(LAG_POLL_MILLIS * 10, TimeUnit.MILLISECONDS)
+            .forEach((partition, info) -> {
+              if (info.timestamp() >= 0) {
+                inputLag.newestRecordAt(partition, info.timestamp(), now);
+              }
+            });
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // not running yet, rebalancing, closing or a slow broker: the processors keep the last values
+    }
   }
 
   public KafkaStreams.State state() {
@@ -65,6 +132,8 @@ public final class StreamingLearner implements AutoCloseable {
   /** Stops and leaves the group, so the other instances take this one's models over at once. */
   @Override
   public void close() {
+    lagPoller.shutdownNow();
+    admin.close(Duration.ofSeconds(5));
     streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
   }
