@@ -20,6 +20,8 @@ package io.batchwise.learner.model;
  * @param previousGradientDot            gbar . gbar_prev, the gradient the step followed dotted with the previous
  *                                       step's: an unbiased estimate of |G|^2 from two independent batches, the only
  *                                       one a batch of one example allows. NaN when not measured
+ *                                       <p>Both look at the previous step, so they are NaN on a model's first step,
+ *                                       also the first after a restore (the last gradient is not part of the state)
  */
 public record StepResult(
     int batchSize,

@@ -59,7 +59,10 @@ class RoundTripTest {
     MicroBatch next = TestBatches.batch(rnd, 6, D, label, false);
     StepResult a = original.learn(next, 0.7);
     StepResult b = restored.learn(next, 0.7);
-    assertEquals(a, b);
+    // the curvature probe and the consecutive-gradient product look at the previous step, which a restored
+    // model did not take: NaN for its first step, everything else identical
+    assertEquals(new StepResult(a.batchSize(), a.weightSum(), a.lossSum(), a.correctSum(),
+        a.meanExampleGradientSquaredNorm(), a.meanGradientSquaredNorm(), a.learningRate()), b);
     assertArrayEquals(original.exportState().parameters(), restored.exportState().parameters(), 0.0);
     assertArrayEquals(original.exportState().optimizerState(), restored.exportState().optimizerState(), 0.0);
   }
