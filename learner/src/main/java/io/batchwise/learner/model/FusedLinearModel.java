@@ -15,8 +15,9 @@ import java.util.List;
 public abstract class FusedLinearModel implements DifferentiableModel {
   /**
    * One example in this many is probed for the curvature along the last step's gradient ({@link
-   * StepResult#stepSharpness}): a probe costs about one row of the pass, so about 1/16 of a pass, and the
-   * policy averages the probes over its window of examples.
+   * StepResult#stepSharpness}), counted across batches so that batches of one are probed too. A probe is
+   * one more dot product in the pass, on a row already standardized; the policy averages the probes over
+   * its window of examples.
    */
   static final int CURVATURE_PROBE_STRIDE = 16;
   private final String spec;
@@ -30,10 +31,23 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   protected final double[] gradient;
   /** One standardized example, at offset 0 of its own buffer so the pass's loops vectorize. */
   protected final double[] row;
-  /** The gradient of the last step: the direction the next batch's curvature probe looks along. */
-  private final double[] lastGradient;
+  /**
+   * The gradient of the last step: the direction the next batch's curvature probe looks along (the
+   * previous gradient rather than this batch's, so the direction does not depend on the examples probed).
+   */
+  protected final double[] lastGradient;
+  /** |u|^2 and |u_w|^2 of {@link #lastGradient}, the weights' part of the latter. */
+  private double lastGradientSq;
+  private double lastWeightsSq;
   private boolean hasLastGradient;
+  /** By-products of the last {@link #finishGradient}: |g_w|^2 and g . lastGradient. */
+  private double finishedWeightsSq;
+  private double finishedPreviousDot;
   private long examplesLearned;
+  /** During a learning pass: the index of the next example to probe; MAX_VALUE when none is. */
+  protected int nextProbe = Integer.MAX_VALUE;
+  private double probeSum;
+  private double probeWeight;
 
   // results of the last pass
   private double weightSum;
@@ -67,12 +81,14 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   protected abstract double penalty();
 
   /**
-   * The curvature u'Hu / |u|^2 of the objective (mean loss plus L2) along {@code u}, with the Hessian H
-   * taken over the batch's examples {@code first, first + stride, ...} at the current parameters; NaN
-   * when no example is probed or the model does not measure it.
+   * Called by the pass for example {@link #nextProbe}: its weight, the loss's curvature l''(z) at it, and
+   * {@code along} = u . s(x) + u_b for u = {@link #lastGradient}, so that l''(z) along^2 is the example's
+   * Hessian along u.
    */
-  protected double curvatureAlong(double[] u, MicroBatch batch, int first, int stride) {
-    return Double.NaN;
+  protected final void probed(double weight, double curvature, double along) {
+    probeSum += weight * curvature * along * along;
+    probeWeight += weight;
+    nextProbe += CURVATURE_PROBE_STRIDE;
   }
 
   /** Whether the model counts correct predictions; else the step reports NaN for them. */
@@ -126,7 +142,14 @@ public abstract class FusedLinearModel implements DifferentiableModel {
     checkBatch(batch);
     int n = batch.size();
     double rate = optimizer.baseLearningRate() * learningRateMultiplier;
+    int first = (int) ((CURVATURE_PROBE_STRIDE - examplesLearned % CURVATURE_PROBE_STRIDE) % CURVATURE_PROBE_STRIDE);
+    examplesLearned += n;
+    boolean probing = hasLastGradient && Double.isFinite(optimizer.stepScale());
+    nextProbe = probing ? first : Integer.MAX_VALUE;
+    probeSum = 0;
+    probeWeight = 0;
     pass(batch, true);
+    nextProbe = Integer.MAX_VALUE;
     double correct = classifies() ? correctSum : Double.NaN;
     if (n == 0 || !(weightSum > 0)) {
       if (standardizer != null) {
@@ -147,45 +170,57 @@ public abstract class FusedLinearModel implements DifferentiableModel {
       }
     }
     double meanExampleSq = scale * scale * weightedExampleGradientSquares / n + 2 * dataGradDotReg + regSq;
-    double sharpness = stepSharpness(batch, rate);
-    double previousDot = hasLastGradient ? DenseKernels.dot(gradient, 0, lastGradient, 0, gradient.length) : Double.NaN;
+    double sharpness = stepSharpness(rate);
+    double previousDot = hasLastGradient ? finishedPreviousDot : Double.NaN;
     optimizer.step(theta, gradient, rate);
     if (standardizer != null) {
       standardizer.commitBatch();
     }
     System.arraycopy(gradient, 0, lastGradient, 0, gradient.length);
+    lastGradientSq = meanGradSq;
+    lastWeightsSq = finishedWeightsSq;
     hasLastGradient = true;
     return new StepResult(n, weightSum, lossSum, correct, meanExampleSq, meanGradSq, rate, sharpness,
         previousDot);
   }
 
   /**
-   * eps h for this step: the effective rate times the curvature along the previous step's gradient, probed on
-   * one example in {@link #CURVATURE_PROBE_STRIDE} counted across batches (so batches of one are probed too,
-   * one in 16). The previous gradient rather than this batch's, so the direction does not depend on the
-   * examples the curvature is measured on. Called before the step and before the standardizer folds the
-   * batch in, so the probe sees what the pass saw.
+   * eps h for this step: the effective rate times u'Hu / |u|^2 along the previous step's gradient u, with
+   * u'Hu = mean over the probed examples of w_i l''(z_i) (u . s(x_i) + u_b)^2, plus l2 |u_w|^2.
+   * NaN when no example of the batch was probed.
    */
-  private double stepSharpness(MicroBatch batch, double rate) {
-    int n = batch.size();
-    int first = (int) ((CURVATURE_PROBE_STRIDE - examplesLearned % CURVATURE_PROBE_STRIDE) % CURVATURE_PROBE_STRIDE);
-    examplesLearned += n;
-    double stepScale = optimizer.stepScale();
-    if (!hasLastGradient || first >= n || !Double.isFinite(stepScale)) {
+  private double stepSharpness(double rate) {
+    if (!(probeWeight > 0)) {
       return Double.NaN;
     }
-    return rate * stepScale * curvatureAlong(lastGradient, batch, first, CURVATURE_PROBE_STRIDE);
+    if (!(lastGradientSq > 0)) {
+      return Double.NaN;
+    }
+    return rate * optimizer.stepScale() * (probeSum / probeWeight + l2 * lastWeightsSq) / lastGradientSq;
   }
 
   /** Turns the summed gradient into the objective's gradient; returns its squared norm. */
   private double finishGradient() {
     double inv = 1.0 / weightSum;
-    double sq = 0;
-    for (int j = 0; j < theta.length; j++) {
-      double gj = gradient[j] * inv + (j < weightCount ? l2 * theta[j] : 0.0);
-      gradient[j] = gj;
-      sq += gj * gj;
+    double[] g = gradient;
+    double[] last = lastGradient;
+    double weightsSq = 0;
+    double previousDot = 0;
+    for (int j = 0; j < weightCount; j++) {
+      double gj = g[j] * inv + l2 * theta[j];
+      g[j] = gj;
+      weightsSq += gj * gj;
+      previousDot += gj * last[j];
     }
+    double sq = weightsSq;
+    for (int j = weightCount; j < g.length; j++) {
+      double gj = g[j] * inv;
+      g[j] = gj;
+      sq += gj * gj;
+      previousDot += gj * last[j];
+    }
+    finishedWeightsSq = weightsSq;
+    finishedPreviousDot = previousDot;
     return sq;
   }
 

@@ -119,34 +119,14 @@ public class GeneralizedLinearModel extends FusedLinearModel {
         correct += wi;
       }
       exampleSq += we * we * (sq + 1);
+      if (i == nextProbe) {
+        probed(wi, loss.curvature(z, yi), lastGradient[d] + dot(lastGradient, r, 0, d));
+      }
       DenseKernels.axpy(we, r, g, d);
       biasGrad += we;
     }
     g[d] = biasGrad;
     passResult(wSum, lSum, correct, exampleSq);
-  }
-
-  /** u'Hu = mean_i w_i l''(z_i) (u_w . s(x_i) + u_b)^2 + l2 |u_w|^2 over the probed examples, over |u|^2. */
-  @Override
-  protected double curvatureAlong(double[] u, MicroBatch batch, int first, int stride) {
-    double[] x = batch.features();
-    double[] y = batch.labels();
-    double[] sw = batch.weights();
-    double weightSum = 0;
-    double sum = 0;
-    for (int i = first; i < batch.size(); i += stride) {
-      loadRow(x, i * d, sw[i], false);
-      double z = theta[d] + dot(theta, row, 0, d);
-      double a = u[d] + dot(u, row, 0, d);
-      sum += sw[i] * loss.curvature(z, y[i]) * a * a;
-      weightSum += sw[i];
-    }
-    double weightsSq = dot(u, u, 0, d);
-    double uu = weightsSq + u[d] * u[d];
-    if (!(weightSum > 0) || !(uu > 0)) {
-      return Double.NaN;
-    }
-    return (sum / weightSum + l2 * weightsSq) / uu;
   }
 
   private static double dot(double[] a, double[] b, int bOff, int n) {

@@ -41,95 +41,84 @@ class CurvatureProbeTest {
     }
   }
 
-  /** u'Hu / |u|^2 from the model against u . (grad(theta + eps u) - grad(theta - eps u)) / (2 eps |u|^2). */
-  @Test
-  void curvatureAlongADirectionMatchesFiniteDifferencesOfTheGradient() {
-    Random rnd = new Random(5);
-    GeneralizedLinearModel[] models = {
-        new LogisticRegression(D, new Sgd(0.1), new Standardizer(D), 0.0),
-        new LogisticRegression(D, new Sgd(0.1), new Standardizer(D), 0.3),
-        new LogisticRegression(D, new Sgd(0.1), null, 0.1),
-        new LinearRegression(D, new SquaredLoss(), new Sgd(0.01), new Standardizer(D), 0.2),
-        new LinearRegression(D, new HuberLoss(1.5), new Sgd(0.01), new Standardizer(D), 0.0)};
-    for (GeneralizedLinearModel m : models) {
-      boolean classifies = m.loss().classifies();
-      java.util.function.ToDoubleFunction<double[]> label = classifies ? CurvatureProbeTest::binary : CurvatureProbeTest::real;
-      m.learn(TestBatches.batch(rnd, 16, D, label, false), 1.0);
-      double[] theta = new double[m.parameterCount()];
-      double[] u = new double[m.parameterCount()];
-      for (int j = 0; j < theta.length; j++) {
-        theta[j] = 0.5 * rnd.nextGaussian();
-        u[j] = rnd.nextGaussian();
-      }
-      m.setParameters(theta);
-      MicroBatch batch = TestBatches.batch(rnd, 13, D, label, true);
-      double reported = m.curvatureAlong(u, batch, 0, 1);
-      double eps = 1e-5;
-      double[] plus = new double[theta.length];
-      double[] minus = new double[theta.length];
-      double[] shifted = new double[theta.length];
-      for (int j = 0; j < theta.length; j++) {
-        shifted[j] = theta[j] + eps * u[j];
-      }
-      m.setParameters(shifted);
-      m.gradient(batch, plus);
-      for (int j = 0; j < theta.length; j++) {
-        shifted[j] = theta[j] - eps * u[j];
-      }
-      m.setParameters(shifted);
-      m.gradient(batch, minus);
-      double uHu = 0;
-      double uu = 0;
-      for (int j = 0; j < theta.length; j++) {
-        uHu += u[j] * (plus[j] - minus[j]) / (2 * eps);
-        uu += u[j] * u[j];
-      }
-      assertEquals(uHu / uu, reported, 1e-6 * Math.max(1, Math.abs(reported)), m.exportState().spec());
-      // the probe over every third example is the same Hessian over that subset
-      MicroBatch subset = new MicroBatch(D, 5);
-      for (int i = 1; i < batch.size(); i += 3) {
-        double[] x = new double[D];
-        System.arraycopy(batch.features(), i * D, x, 0, D);
-        subset.add(x, batch.labels()[i], batch.weights()[i]);
-      }
-      m.setParameters(theta);
-      assertEquals(m.curvatureAlong(u, subset, 0, 1), m.curvatureAlong(u, batch, 1, 3), 1e-12);
+  /** u'Hu / |u|^2 of the objective over {@code batch} at {@code theta}: u . (grad(theta + eps u) - grad(theta - eps u)) / (2 eps |u|^2). */
+  private static double finiteDifferenceCurvature(DifferentiableModel m, double[] theta, double[] u, MicroBatch batch) {
+    double eps = 1e-5;
+    double[] plus = new double[theta.length];
+    double[] minus = new double[theta.length];
+    double[] shifted = new double[theta.length];
+    for (int j = 0; j < theta.length; j++) {
+      shifted[j] = theta[j] + eps * u[j];
     }
+    m.setParameters(shifted);
+    m.gradient(batch, plus);
+    for (int j = 0; j < theta.length; j++) {
+      shifted[j] = theta[j] - eps * u[j];
+    }
+    m.setParameters(shifted);
+    m.gradient(batch, minus);
+    m.setParameters(theta);
+    double uHu = 0;
+    double uu = 0;
+    for (int j = 0; j < theta.length; j++) {
+      uHu += u[j] * (plus[j] - minus[j]) / (2 * eps);
+      uu += u[j] * u[j];
+    }
+    return uHu / uu;
+  }
+
+  private static MicroBatch rows(MicroBatch batch, int... indices) {
+    int d = batch.featureCount();
+    MicroBatch subset = new MicroBatch(d, indices.length);
+    for (int i : indices) {
+      double[] x = new double[d];
+      System.arraycopy(batch.features(), i * d, x, 0, d);
+      subset.add(x, batch.labels()[i], batch.weights()[i]);
+    }
+    return subset;
   }
 
   /**
-   * With SGD the step is theta' = theta - lr g, so the gradients the steps followed are known exactly:
-   * the reported product of consecutive gradients and the sharpness lr h along the previous one.
+   * With SGD the step is theta' = theta - lr g, so the gradient a step followed is known exactly. The
+   * sharpness the next step reports is lr m times the curvature along it over the probed examples (one in
+   * 16, counted across batches), which finite differences of the gradient give independently.
    */
   @Test
-  void stepsReportTheSharpnessAlongThePreviousGradientAndTheProductOfConsecutiveGradients() {
-    Random rnd = new Random(6);
-    double rate = 0.1;
-    LogisticRegression m = new LogisticRegression(D, new Sgd(rate), new Standardizer(D), 0.0);
-    MicroBatch first = TestBatches.batch(rnd, 20, D, CurvatureProbeTest::binary, false);
-    double[] before = m.parameters();
-    StepResult one = m.learn(first, 1.0);
-    assertTrue(Double.isNaN(one.stepSharpness()) && Double.isNaN(one.previousGradientDot())); // no previous step
-    double[] after = m.parameters();
-    double[] g1 = new double[before.length];
-    for (int j = 0; j < g1.length; j++) {
-      g1[j] = (before[j] - after[j]) / rate;
+  void theSharpnessIsTheCurvatureAlongThePreviousGradientOverTheProbedExamples() {
+    Random rnd = new Random(5);
+    double rate = 0.05;
+    GeneralizedLinearModel[] models = {
+        new LogisticRegression(D, new Sgd(rate), new Standardizer(D), 0.0),
+        new LogisticRegression(D, new Sgd(rate), new Standardizer(D), 0.3),
+        new LogisticRegression(D, new Sgd(rate), null, 0.1),
+        new LinearRegression(D, new SquaredLoss(), new Sgd(rate), new Standardizer(D), 0.2),
+        new LinearRegression(D, new HuberLoss(1.5), new Sgd(rate), new Standardizer(D), 0.0)};
+    for (GeneralizedLinearModel m : models) {
+      java.util.function.ToDoubleFunction<double[]> label = m.loss().classifies() ? CurvatureProbeTest::binary
+          : CurvatureProbeTest::real;
+      double[] before = m.parameters();
+      StepResult first = m.learn(TestBatches.batch(rnd, 20, D, label, true), 1.0);
+      assertTrue(Double.isNaN(first.stepSharpness()) && Double.isNaN(first.previousGradientDot())); // no previous step
+      double[] after = m.parameters();
+      double[] u = new double[before.length];
+      for (int j = 0; j < u.length; j++) {
+        u[j] = (before[j] - after[j]) / rate;
+      }
+      // 20 examples learned: this batch's examples 12 and 28 are the probed ones
+      MicroBatch second = TestBatches.batch(rnd, 40, D, label, true);
+      double expected = 0.5 * rate * finiteDifferenceCurvature(m, after, u, rows(second, 12, 28));
+      StepResult step = m.learn(second, 0.5);
+      assertEquals(expected, step.stepSharpness(), 1e-6 * Math.abs(expected), m.exportState().spec());
+      assertTrue(step.stepSharpness() > 0);
+      double[] last = m.parameters();
+      double dot = 0;
+      for (int j = 0; j < u.length; j++) {
+        dot += u[j] * (after[j] - last[j]) / (0.5 * rate);
+      }
+      assertEquals(dot, step.previousGradientDot(), 1e-9 * Math.abs(dot));
+      // a batch without a probed example (numbers 60 to 63) reports no sharpness
+      assertTrue(Double.isNaN(m.learn(TestBatches.batch(rnd, 4, D, label, false), 1.0).stepSharpness()));
     }
-    MicroBatch second = TestBatches.batch(rnd, 20, D, CurvatureProbeTest::binary, false);
-    // 20 examples learned: the probe takes one example in 16 counted across batches, here number 12
-    double expectedSharpness = 0.5 * rate * m.curvatureAlong(g1, second, 12, 16);
-    StepResult two = m.learn(second, 0.5);
-    double[] last = m.parameters();
-    double dot = 0;
-    for (int j = 0; j < g1.length; j++) {
-      dot += g1[j] * (after[j] - last[j]) / (0.5 * rate);
-    }
-    assertEquals(expectedSharpness, two.stepSharpness(), 1e-15);
-    assertTrue(two.stepSharpness() > 0);
-    assertEquals(dot, two.previousGradientDot(), 1e-9 * Math.abs(dot));
-    // a batch that holds no probed example (numbers 40 to 43) reports no sharpness
-    assertTrue(Double.isNaN(m.learn(TestBatches.batch(rnd, 4, D, CurvatureProbeTest::binary, false), 1.0)
-        .stepSharpness()));
   }
 
   @Test
