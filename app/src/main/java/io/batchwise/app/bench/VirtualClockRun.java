@@ -38,7 +38,8 @@ public final class VirtualClockRun {
     int d = stream.featureCount();
     double[] row = new double[d];
     MicroBatch batch = new MicroBatch(d, 64);
-    ArrivalRateEstimator arrivalRate = new ArrivalRateEstimator(arrivalTimeConstantSeconds);
+    // counted over at least 100 ms, as the learner counts its arrivals (LearningLoop)
+    ArrivalRateEstimator arrivalRate = new ArrivalRateEstimator(arrivalTimeConstantSeconds, 0.1);
     arrivalRate.record(0, 0.0);
     int arrived = 0; // events with arrival time <= the clock, counted into the rate estimate
     while (arrived < n && arrivals[arrived] <= 0) {

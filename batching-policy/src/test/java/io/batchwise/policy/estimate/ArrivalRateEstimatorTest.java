@@ -1,6 +1,7 @@
 package io.batchwise.policy.estimate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -44,5 +45,24 @@ class ArrivalRateEstimatorTest {
     double before = estimator.rate(1.0);
     assertEquals(before * Math.exp(-5) * (1 - Math.exp(-1.0)) / (1 - Math.exp(-6.0)), estimator.rate(6.0), 1e-9 * before);
     assertThrows(IllegalArgumentException.class, () -> new ArrivalRateEstimator(0));
+  }
+
+  @Test
+  void aBurstIsSpreadOverTheMinimumWindow() {
+    // 1,000 events in the first 10 ms of each 100 ms period: 10,000 events/s on average
+    ArrivalRateEstimator plain = new ArrivalRateEstimator(0.5);
+    ArrivalRateEstimator windowed = new ArrivalRateEstimator(0.5, 0.1);
+    for (int i = 0; i < 10; i++) {
+      plain.record(100, i * 0.001);
+      windowed.record(100, i * 0.001);
+    }
+    assertTrue(plain.rate(0.01) > 90_000); // the burst's own rate
+    double decayed = 0;
+    for (int i = 0; i < 10; i++) {
+      decayed += 100 * Math.exp(-(0.01 - i * 0.001) / 0.5);
+    }
+    assertEquals(decayed / 0.1, windowed.rate(0.01), 1e-9 * 1e4); // the burst over 100 ms: about 10,000/s
+    assertEquals(plain.rate(0.2), windowed.rate(0.2), 1e-9); // past the minimum, the same estimate
+    assertThrows(IllegalArgumentException.class, () -> new ArrivalRateEstimator(0.5, 1));
   }
 }
