@@ -146,13 +146,16 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   /** Turns the summed gradient into the objective's gradient; returns its squared norm. */
   private double finishGradient() {
     double inv = 1.0 / weightSum;
-    double sq = 0;
-    for (int j = 0; j < theta.length; j++) {
-      double gj = gradient[j] * inv + (j < weightCount ? l2 * theta[j] : 0.0);
-      gradient[j] = gj;
-      sq += gj * gj;
+    double[] g = gradient;
+    double[] w = theta;
+    // weights then biases in separate loops, which vectorize without a per-entry branch
+    for (int j = 0; j < weightCount; j++) {
+      g[j] = g[j] * inv + l2 * w[j];
     }
-    return sq;
+    for (int j = weightCount; j < g.length; j++) {
+      g[j] *= inv;
+    }
+    return DenseKernels.dot(g, 0, g, 0, g.length);
   }
 
   private void checkBatch(MicroBatch batch) {
