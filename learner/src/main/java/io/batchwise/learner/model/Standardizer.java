@@ -31,9 +31,8 @@ public final class Standardizer {
   private double batchWeight;
   private final double[] batchShiftedSum;
   private final double[] batchShiftedSquares;
-  /** The row being standardized and its result, at offset 0: HotSpot C2 (JDK 17) vectorizes loops
-   *  over several double[] only when their indices agree, not with a row offset into the batch. */
-  private final double[] rowIn;
+  /** The row being standardized when the output is not at offset 0: HotSpot C2 (JDK 17) vectorizes
+   *  loops over several double[] only when their indices agree, not with a row offset into the batch. */
   private final double[] rowOut;
 
   public Standardizer(int featureCount) {
@@ -43,7 +42,6 @@ public final class Standardizer {
     this.inverseStd = new double[d];
     this.batchShiftedSum = new double[d];
     this.batchShiftedSquares = new double[d];
-    this.rowIn = new double[d];
     this.rowOut = new double[d];
   }
 
@@ -79,14 +77,14 @@ public final class Standardizer {
    * clipped to [-{@link #CLIP}, {@link #CLIP}].
    */
   public void standardize(double[] x, int off, double[] out, int outOff) {
-    double[] in = rowIn;
-    System.arraycopy(x, off, in, 0, d);
+    // standardized in place, in out itself when it is at offset 0
     double[] o = outOff == 0 ? out : rowOut;
+    System.arraycopy(x, off, o, 0, d);
     double[] mu = mean;
     double[] inv = inverseStd;
     double clip = CLIP;
     for (int j = 0; j < d; j++) {
-      o[j] = Math.max(-clip, Math.min(clip, (in[j] - mu[j]) * inv[j]));
+      o[j] = Math.max(-clip, Math.min(clip, (o[j] - mu[j]) * inv[j]));
     }
     if (o != out) {
       System.arraycopy(o, 0, out, outOff, d);
@@ -98,16 +96,16 @@ public final class Standardizer {
    * {@link #commitBatch()}. Element-wise only, so the JIT can vectorize it.
    */
   public void standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
-    double[] in = rowIn;
-    System.arraycopy(x, off, in, 0, d);
+    // standardized in place, in out itself when it is at offset 0
     double[] o = outOff == 0 ? out : rowOut;
+    System.arraycopy(x, off, o, 0, d);
     double[] mu = mean;
     double[] inv = inverseStd;
     double[] s1 = batchShiftedSum;
     double[] s2 = batchShiftedSquares;
     double clip = CLIP;
     for (int j = 0; j < d; j++) {
-      double c = in[j] - mu[j];
+      double c = o[j] - mu[j];
       o[j] = Math.max(-clip, Math.min(clip, c * inv[j]));
       double wc = w * c;
       s1[j] += wc;
