@@ -3,9 +3,9 @@ package io.batchwise.learner.model;
 /** Dense double[] loops written so the JIT keeps several independent accumulators in flight. */
 final class DenseKernels {
   /**
-   * Rows the group kernels take at once. Each parameter-sized array is then read once per four rows
-   * instead of once per row (at d = 1000 they do not fit in L1 together), and the four rows' dot
-   * products give the core eight independent sums.
+   * Rows the group kernels take at once: a weight vector is read once per four rows instead of once
+   * per row (at d = 1000 the pass's arrays do not fit in L1 together), and the four rows' dot products
+   * give the core eight independent sums.
    */
   static final int GROUP = 4;
 

@@ -63,7 +63,8 @@ public class GeneralizedLinearModel extends FusedLinearModel {
   /**
    * The fused pass: scores each example with the current weights and accumulates the weighted
    * gradient sum into {@link #gradient} (not yet divided by the weight sum). Rows go in groups of
-   * {@link DenseKernels#GROUP}, so the statistics, weights and gradient are read once per group.
+   * {@link DenseKernels#GROUP}: the weights are read once per group for the dot products, the gradient
+   * once per pair of rows.
    */
   @Override
   protected void pass(MicroBatch batch, boolean observe) {
