@@ -29,8 +29,11 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   private final int weightCount;
   protected final double[] theta;
   protected final double[] gradient;
-  /** One standardized example, at offset 0 of its own buffer so the pass's loops vectorize. */
-  protected final double[] row;
+  /**
+   * A group of up to {@link DenseKernels#GROUP} standardized examples, each at offset 0 of its own
+   * buffer: HotSpot C2 (JDK 17) vectorizes loops over several double[] only when their indices agree.
+   */
+  protected final double[][] rows;
   /**
    * The gradient of the last step: the direction the next batch's curvature probe looks along (the
    * previous gradient rather than this batch's, so the direction does not depend on the examples probed).
@@ -65,7 +68,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
     this.l2 = l2;
     this.theta = new double[parameterCount];
     this.gradient = new double[parameterCount];
-    this.row = new double[featureCount];
+    this.rows = new double[DenseKernels.GROUP][featureCount];
     this.lastGradient = new double[parameterCount];
   }
 
@@ -103,14 +106,20 @@ public abstract class FusedLinearModel implements DifferentiableModel {
     this.weightedExampleGradientSquares = weightedExampleGradientSquares;
   }
 
-  /** Copies example {@code off / d} of {@code x} into {@link #row}, standardized if the model standardizes. */
-  protected final void loadRow(double[] x, int off, double weight, boolean observe) {
-    if (standardizer == null) {
-      System.arraycopy(x, off, row, 0, d);
-    } else if (observe) {
-      standardizer.standardizeAndObserve(x, off, weight, row, 0);
-    } else {
-      standardizer.standardize(x, off, row, 0);
+  /**
+   * Copies examples {@code first .. first+count)} of {@code x} (at most {@link DenseKernels#GROUP})
+   * into {@link #rows}, standardized if the model standardizes.
+   */
+  protected final void loadRows(double[] x, int first, int count, double[] weights, boolean observe) {
+    for (int k = 0; k < count; k++) {
+      int off = (first + k) * d;
+      if (standardizer == null) {
+        System.arraycopy(x, off, rows[k], 0, d);
+      } else if (observe) {
+        standardizer.standardizeAndObserve(x, off, weights[first + k], rows[k], 0);
+      } else {
+        standardizer.standardize(x, off, rows[k], 0);
+      }
     }
   }
 
@@ -203,25 +212,18 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   private double finishGradient() {
     double inv = 1.0 / weightSum;
     double[] g = gradient;
-    double[] last = lastGradient;
-    double weightsSq = 0;
-    double previousDot = 0;
+    double[] w = theta;
+    // weights then biases in separate loops, which vectorize without a per-entry branch
     for (int j = 0; j < weightCount; j++) {
-      double gj = g[j] * inv + l2 * theta[j];
-      g[j] = gj;
-      weightsSq += gj * gj;
-      previousDot += gj * last[j];
+      g[j] = g[j] * inv + l2 * w[j];
     }
-    double sq = weightsSq;
     for (int j = weightCount; j < g.length; j++) {
-      double gj = g[j] * inv;
-      g[j] = gj;
-      sq += gj * gj;
-      previousDot += gj * last[j];
+      g[j] *= inv;
     }
+    double weightsSq = DenseKernels.dot(g, 0, g, 0, weightCount);
     finishedWeightsSq = weightsSq;
-    finishedPreviousDot = previousDot;
-    return sq;
+    finishedPreviousDot = DenseKernels.dot(g, 0, lastGradient, 0, g.length);
+    return weightsSq + DenseKernels.dot(g, weightCount, g, weightCount, g.length - weightCount);
   }
 
   private void checkBatch(MicroBatch batch) {

@@ -18,6 +18,11 @@ import java.util.Arrays;
 public class GeneralizedLinearModel extends FusedLinearModel {
   private final String kind;
   private final ScalarLoss loss;
+  /** Per feature, the sum over the batch of squared per-example gradients. */
+  private final double[] gradientSquares;
+  /** The dot products and weighted loss slopes of the current row group. */
+  private final double[] groupScores = new double[DenseKernels.GROUP];
+  private final double[] groupSlopes = new double[DenseKernels.GROUP];
 
   /**
    * @param standardizer null for raw features
@@ -29,6 +34,7 @@ public class GeneralizedLinearModel extends FusedLinearModel {
         standardizer, l2);
     this.kind = kind;
     this.loss = loss;
+    this.gradientSquares = new double[featureCount];
   }
 
   private static int checkedFeatureCount(int featureCount, Standardizer standardizer) {
@@ -56,7 +62,9 @@ public class GeneralizedLinearModel extends FusedLinearModel {
 
   /**
    * The fused pass: scores each example with the current weights and accumulates the weighted
-   * gradient sum into {@link #gradient} (not yet divided by the weight sum).
+   * gradient sum into {@link #gradient} (not yet divided by the weight sum). Rows go in groups of
+   * {@link DenseKernels#GROUP}: the weights are read once per group for the dot products, the gradient
+   * once per pair of rows.
    */
   @Override
   protected void pass(MicroBatch batch, boolean observe) {
@@ -66,67 +74,56 @@ public class GeneralizedLinearModel extends FusedLinearModel {
     double[] sw = batch.weights();
     double[] w = theta;
     double[] g = gradient;
+    double[] squares = gradientSquares;
+    double[] z = groupScores;
+    double[] e = groupSlopes;
     Arrays.fill(g, 0.0);
+    Arrays.fill(squares, 0.0);
     double bias = w[d];
     double wSum = 0;
     double lSum = 0;
     double correct = 0;
-    double exampleSq = 0;
+    double biasSq = 0;
     double biasGrad = 0;
-    for (int i = 0; i < n; i++) {
-      int off = i * d;
-      double wi = sw[i];
-      // the row at offset 0 of its own buffer keeps the loops below vectorizable (see Standardizer)
-      double[] r = row;
-      loadRow(x, off, wi, observe);
-      // z and |s(x)|^2 with four accumulators each, so the adds do not wait on one another
-      double z0 = 0;
-      double z1 = 0;
-      double z2 = 0;
-      double z3 = 0;
-      double q0 = 0;
-      double q1 = 0;
-      double q2 = 0;
-      double q3 = 0;
-      int j = 0;
-      for (; j + 3 < d; j += 4) {
-        double a0 = r[j];
-        double a1 = r[j + 1];
-        double a2 = r[j + 2];
-        double a3 = r[j + 3];
-        z0 += w[j] * a0;
-        z1 += w[j + 1] * a1;
-        z2 += w[j + 2] * a2;
-        z3 += w[j + 3] * a3;
-        q0 += a0 * a0;
-        q1 += a1 * a1;
-        q2 += a2 * a2;
-        q3 += a3 * a3;
+    for (int first = 0; first < n; first += DenseKernels.GROUP) {
+      int count = Math.min(DenseKernels.GROUP, n - first);
+      loadRows(x, first, count, sw, observe);
+      if (count == DenseKernels.GROUP) {
+        DenseKernels.dotGroup(w, 0, rows, d, z);
+      } else {
+        for (int k = 0; k < count; k++) {
+          z[k] = DenseKernels.dot(w, 0, rows[k], 0, d);
+        }
       }
-      for (; j < d; j++) {
-        double a = r[j];
-        z0 += w[j] * a;
-        q0 += a * a;
+      for (int k = 0; k < count; k++) {
+        int i = first + k;
+        double zi = bias + z[k];
+        double yi = y[i];
+        double wi = sw[i];
+        double we = wi * loss.derivative(zi, yi);
+        wSum += wi;
+        lSum += wi * loss.loss(zi, yi);
+        if ((zi >= 0) == (yi >= 0.5)) {
+          correct += wi;
+        }
+        biasGrad += we;
+        biasSq += we * we;
+        e[k] = we;
+        if (i == nextProbe) {
+          probed(wi, loss.curvature(zi, yi), lastGradient[d] + dot(lastGradient, rows[k], 0, d));
+        }
       }
-      double z = bias + ((z0 + z1) + (z2 + z3));
-      double sq = (q0 + q1) + (q2 + q3);
-      double yi = y[i];
-      double e = loss.derivative(z, yi);
-      double we = wi * e;
-      wSum += wi;
-      lSum += wi * loss.loss(z, yi);
-      if ((z >= 0) == (yi >= 0.5)) {
-        correct += wi;
+      int k = 0;
+      for (; k + 1 < count; k += 2) {
+        DenseKernels.axpyWithSquares(e[k], rows[k], e[k + 1], rows[k + 1], g, squares, d);
       }
-      exampleSq += we * we * (sq + 1);
-      if (i == nextProbe) {
-        probed(wi, loss.curvature(z, yi), lastGradient[d] + dot(lastGradient, r, 0, d));
+      if (k < count) {
+        DenseKernels.axpyWithSquares(e[k], rows[k], g, squares, d);
       }
-      DenseKernels.axpy(we, r, g, d);
-      biasGrad += we;
     }
     g[d] = biasGrad;
-    passResult(wSum, lSum, correct, exampleSq);
+    // sum_i we_i^2 (|s(x_i)|^2 + 1), summed per feature over the rows
+    passResult(wSum, lSum, correct, DenseKernels.sum(squares, d) + biasSq);
   }
 
   private static double dot(double[] a, double[] b, int bOff, int n) {

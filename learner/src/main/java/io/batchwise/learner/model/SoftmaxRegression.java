@@ -14,8 +14,12 @@ import java.util.Arrays;
 public final class SoftmaxRegression extends FusedLinearModel {
   private final int k;
   private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
+  /** Logits and weighted loss slopes of the current row group, row-major (row r at r * K). */
   private final double[] logits;
   private final double[] delta;
+  /** One class's dot products and slopes for the rows of the current group. */
+  private final double[] groupScores = new double[DenseKernels.GROUP];
+  private final double[] groupSlopes = new double[DenseKernels.GROUP];
   /** Per-class weight gradients, each at offset 0 so the accumulation vectorizes (see DenseKernels). */
   private final double[][] classGradient;
 
@@ -29,8 +33,8 @@ public final class SoftmaxRegression extends FusedLinearModel {
     super(spec, featureCount, checkedClasses(featureCount, classes) * featureCount, classes * featureCount + classes,
         optimizer, standardizer, l2);
     this.k = classes;
-    this.logits = new double[k];
-    this.delta = new double[k];
+    this.logits = new double[DenseKernels.GROUP * k];
+    this.delta = new double[DenseKernels.GROUP * k];
     this.classGradient = new double[k][d];
   }
 
@@ -70,36 +74,63 @@ public final class SoftmaxRegression extends FusedLinearModel {
     double lSum = 0;
     double correct = 0;
     double exampleSq = 0;
-    for (int i = 0; i < n; i++) {
-      int off = i * d;
-      double wi = sw[i];
-      int label = (int) y[i];
-      // the row at offset 0 of its own buffer keeps the loops below vectorizable (see Standardizer)
-      double[] r = row;
-      loadRow(x, off, wi, observe);
-      double sq = dot(row, 0, row, 0, d);
-      int best = 0;
+    double[] z = groupScores;
+    double[] e = groupSlopes;
+    // rows in groups of DenseKernels.GROUP: each class's weights and gradient are read once per group
+    for (int first = 0; first < n; first += DenseKernels.GROUP) {
+      int count = Math.min(DenseKernels.GROUP, n - first);
+      loadRows(x, first, count, sw, observe);
       for (int c = 0; c < k; c++) {
-        double z = w[biasOff + c] + dot(w, c * d, r, 0, d);
-        logits[c] = z;
-        if (z > logits[best]) {
-          best = c;
+        if (count == DenseKernels.GROUP) {
+          DenseKernels.dotGroup(w, c * d, rows, d, z);
+        } else {
+          for (int r = 0; r < count; r++) {
+            z[r] = dot(w, c * d, rows[r], 0, d);
+          }
+        }
+        for (int r = 0; r < count; r++) {
+          logits[r * k + c] = w[biasOff + c] + z[r];
         }
       }
-      double l = crossEntropy.lossAndDelta(logits, 0, k, label, delta, 0);
-      wSum += wi;
-      lSum += wi * l;
-      if (best == label) {
-        correct += wi;
+      for (int r = 0; r < count; r++) {
+        int i = first + r;
+        double wi = sw[i];
+        int label = (int) y[i];
+        int off = r * k;
+        int best = 0;
+        for (int c = 1; c < k; c++) {
+          if (logits[off + c] > logits[off + best]) {
+            best = c;
+          }
+        }
+        double l = crossEntropy.lossAndDelta(logits, off, k, label, delta, off);
+        wSum += wi;
+        lSum += wi * l;
+        if (best == label) {
+          correct += wi;
+        }
+        double deltaSq = 0;
+        for (int c = 0; c < k; c++) {
+          double ec = wi * delta[off + c];
+          delta[off + c] = ec;
+          deltaSq += ec * ec;
+          g[biasOff + c] += ec;
+        }
+        double sq = dot(rows[r], 0, rows[r], 0, d);
+        exampleSq += deltaSq * (sq + 1);
       }
-      double deltaSq = 0;
       for (int c = 0; c < k; c++) {
-        double e = wi * delta[c];
-        deltaSq += e * e;
-        DenseKernels.axpy(e, r, classGradient[c], d);
-        g[biasOff + c] += e;
+        if (count == DenseKernels.GROUP) {
+          for (int r = 0; r < count; r++) {
+            e[r] = delta[r * k + c];
+          }
+          DenseKernels.axpyGroup(e, rows, classGradient[c], d);
+        } else {
+          for (int r = 0; r < count; r++) {
+            DenseKernels.axpy(delta[r * k + c], rows[r], classGradient[c], d);
+          }
+        }
       }
-      exampleSq += deltaSq * (sq + 1);
     }
     for (int c = 0; c < k; c++) {
       System.arraycopy(classGradient[c], 0, g, c * d, d);

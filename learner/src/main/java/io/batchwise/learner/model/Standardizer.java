@@ -31,9 +31,8 @@ public final class Standardizer {
   private double batchWeight;
   private final double[] batchShiftedSum;
   private final double[] batchShiftedSquares;
-  /** The row being standardized and its result, at offset 0: HotSpot C2 (JDK 17) vectorizes loops
-   *  over several double[] only when their indices agree, not with a row offset into the batch. */
-  private final double[] rowIn;
+  /** The row being standardized when the output is not at offset 0: HotSpot C2 (JDK 17) vectorizes
+   *  loops over several double[] only when their indices agree, not with a row offset into the batch. */
   private final double[] rowOut;
 
   public Standardizer(int featureCount) {
@@ -43,7 +42,6 @@ public final class Standardizer {
     this.inverseStd = new double[d];
     this.batchShiftedSum = new double[d];
     this.batchShiftedSquares = new double[d];
-    this.rowIn = new double[d];
     this.rowOut = new double[d];
   }
 
@@ -79,14 +77,14 @@ public final class Standardizer {
    * clipped to [-{@link #CLIP}, {@link #CLIP}].
    */
   public void standardize(double[] x, int off, double[] out, int outOff) {
-    double[] in = rowIn;
-    System.arraycopy(x, off, in, 0, d);
+    // standardized in place, in out itself when it is at offset 0
     double[] o = outOff == 0 ? out : rowOut;
+    System.arraycopy(x, off, o, 0, d);
     double[] mu = mean;
     double[] inv = inverseStd;
     double clip = CLIP;
     for (int j = 0; j < d; j++) {
-      o[j] = Math.max(-clip, Math.min(clip, (in[j] - mu[j]) * inv[j]));
+      o[j] = Math.max(-clip, Math.min(clip, (o[j] - mu[j]) * inv[j]));
     }
     if (o != out) {
       System.arraycopy(o, 0, out, outOff, d);
@@ -98,16 +96,16 @@ public final class Standardizer {
    * {@link #commitBatch()}. Element-wise only, so the JIT can vectorize it.
    */
   public void standardizeAndObserve(double[] x, int off, double w, double[] out, int outOff) {
-    double[] in = rowIn;
-    System.arraycopy(x, off, in, 0, d);
+    // standardized in place, in out itself when it is at offset 0
     double[] o = outOff == 0 ? out : rowOut;
+    System.arraycopy(x, off, o, 0, d);
     double[] mu = mean;
     double[] inv = inverseStd;
     double[] s1 = batchShiftedSum;
     double[] s2 = batchShiftedSquares;
     double clip = CLIP;
     for (int j = 0; j < d; j++) {
-      double c = in[j] - mu[j];
+      double c = o[j] - mu[j];
       o[j] = Math.max(-clip, Math.min(clip, c * inv[j]));
       double wc = w * c;
       s1[j] += wc;
@@ -125,12 +123,20 @@ public final class Standardizer {
     if (nb > 0) {
       double na = count;
       double n = na + nb;
+      // the weight ratios hoisted out of the loop: a division per feature cost more than a batch of 8 rows at d = 1000
+      double perBatchWeight = 1.0 / nb;
+      double batchShare = nb / n;
+      double crossWeight = na * nb / n;
+      double[] s1 = batchShiftedSum;
+      double[] s2 = batchShiftedSquares;
+      double[] mu = mean;
+      double[] sq = m2;
       for (int j = 0; j < d; j++) {
         // the batch's mean minus the old mean, and its own sum of squared deviations
-        double delta = batchShiftedSum[j] / nb;
-        double batchM2 = Math.max(0.0, batchShiftedSquares[j] - batchShiftedSum[j] * delta);
-        mean[j] += delta * nb / n;
-        m2[j] += batchM2 + delta * delta * na * nb / n;
+        double delta = s1[j] * perBatchWeight;
+        double batchM2 = Math.max(0.0, s2[j] - s1[j] * delta);
+        mu[j] += delta * batchShare;
+        sq[j] += batchM2 + delta * delta * crossWeight;
       }
       count = n;
       refreshScale();
@@ -146,10 +152,24 @@ public final class Standardizer {
   }
 
   private void refreshScale() {
+    double[] inv = inverseStd;
+    double[] sq = m2;
+    double[] mu = mean;
+    double n = count;
+    if (!(n > 0)) {
+      Arrays.fill(inv, 0.0);
+      return;
+    }
+    // two loops: the first, without a branch, vectorizes (scalar, its square root and division cost
+    // several ns per feature); the second, multiplications only, zeroes the features with no usable
+    // variance: below ~1e-12 relative to the squared mean, it is rounding noise of a constant feature
     for (int j = 0; j < d; j++) {
-      double var = count > 0 ? m2[j] / count : 0.0;
-      // below ~1e-12 relative to the mean, the variance is rounding noise of a constant feature
-      inverseStd[j] = var > 1e-12 * mean[j] * mean[j] + Double.MIN_NORMAL ? 1.0 / Math.sqrt(var) : 0.0;
+      inv[j] = Math.sqrt(n / sq[j]);
+    }
+    for (int j = 0; j < d; j++) {
+      if (!(sq[j] > n * (1e-12 * mu[j] * mu[j] + Double.MIN_NORMAL))) {
+        inv[j] = 0.0;
+      }
     }
   }
 }
