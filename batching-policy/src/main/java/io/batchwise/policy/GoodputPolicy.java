@@ -172,12 +172,15 @@ public final class GoodputPolicy implements BatchingPolicy {
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
       batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
-      double arrivalsOnly = t.keepUpBatch(config.headroom() * arrivalRate);
-      if (t.keepUpBatch(needed) > hi && arrivalsOnly <= hi) {
-        // the backlog cannot drain in time, but the lag must at least not grow
-        batch = (int) Math.max(batch, Math.ceil(arrivalsOnly));
+      double keepUp = t.keepUpBatch(needed);
+      if (keepUp > hi) {
+        double arrivalsOnly = t.keepUpBatch(config.headroom() * arrivalRate);
+        if (arrivalsOnly <= hi) {
+          // the backlog cannot drain in time, but the lag must at least not grow
+          batch = (int) Math.max(batch, Math.ceil(arrivalsOnly));
+        }
       }
-      if (config.slack() > 0 && batch >= t.keepUpBatch(needed)) {
+      if (config.slack() > 0 && batch >= keepUp) {
         batch = (int) Math.max(batch, Math.min(hi, Math.floor(g.batchWithinSlack(batch, config.slack()))));
       }
     }

@@ -29,6 +29,9 @@ public final class StepTimeModel {
   private double count;
   private double lastAlpha = Double.NaN;
   private double lastBeta = Double.NaN;
+  /** {@link #current()}, worked out once per observation: the policy reads it at every step. */
+  private double alpha;
+  private double beta;
 
   /** @param decay weight of the past per observation, in (0, 1); about 1/(1-decay) steps are remembered */
   public StepTimeModel(double decay) {
@@ -45,7 +48,7 @@ public final class StepTimeModel {
     }
     double w = 1.0;
     if (count >= 2) {
-      double residual = stepSeconds - current().seconds(batchSize);
+      double residual = stepSeconds - (alpha + beta * batchSize);
       double floor = 1e-3 * (sumT / weight) + 1e-12;
       double s = Math.max(scale, floor);
       double magnitude = Math.abs(residual);
@@ -61,55 +64,58 @@ public final class StepTimeModel {
     sumT = decay * sumT + w * stepSeconds;
     sumBT = decay * sumBT + w * batchSize * stepSeconds;
     count++;
-    // proportions worth keeping come from a clear spread of sizes and an interior fit
-    double meanB = sumB / weight;
-    StepTime fit = identifiedFit();
-    if (fit != null && sumBB / weight - meanB * meanB >= 0.01 * meanB * meanB && fit.alpha() > 0 && fit.beta() > 0) {
-      lastAlpha = fit.alpha();
-      lastBeta = fit.beta();
-    }
+    refit();
   }
 
   /** The current fit; alpha = beta = 0 before any observation. */
   public StepTime current() {
-    if (weight <= 0) {
-      return new StepTime(0, 0);
-    }
-    StepTime fit = identifiedFit();
-    if (fit != null) {
-      return fit;
-    }
-    double meanB = sumB / weight;
-    double meanT = sumT / weight;
-    double lastAtMean = lastAlpha + lastBeta * meanB;
-    if (lastAtMean > 0) {
-      double scale = meanT / lastAtMean;
-      return new StepTime(lastAlpha * scale, lastBeta * scale);
-    }
-    return new StepTime(meanT / 2, meanT / (2 * meanB));
+    return new StepTime(alpha, beta);
   }
 
-  /** The weighted least-squares fit, or null while the batch sizes seen do not spread enough to identify it. */
-  private StepTime identifiedFit() {
+  /**
+   * Sets alpha and beta from the weighted least-squares fit of the remembered steps, or, while their batch
+   * sizes do not spread enough to identify it, from the fallbacks the class comment gives; keeps the
+   * proportions of a fit worth keeping (a clear spread of sizes and an interior fit). Once per observation,
+   * with one division by the weight: the policy reads the fit at every step.
+   */
+  private void refit() {
     if (weight <= 0) {
-      return null;
+      alpha = 0;
+      beta = 0;
+      return;
     }
-    double meanB = sumB / weight;
-    double meanT = sumT / weight;
-    double varianceB = sumBB / weight - meanB * meanB;
-    if (varianceB <= 1e-4 * meanB * meanB) {
-      return null;
+    double inverseWeight = 1 / weight;
+    double meanB = sumB * inverseWeight;
+    double meanT = sumT * inverseWeight;
+    double varianceB = sumBB * inverseWeight - meanB * meanB;
+    if (varianceB > 1e-4 * meanB * meanB) {
+      double slope = (sumBT * inverseWeight - meanB * meanT) / varianceB;
+      double intercept = meanT - slope * meanB;
+      if (slope < 0) {
+        alpha = meanT;
+        beta = 0;
+      } else if (intercept < 0) {
+        // through the origin: the least-squares slope of T = beta B
+        alpha = 0;
+        beta = sumBT / sumBB;
+      } else {
+        alpha = intercept;
+        beta = slope;
+        if (varianceB >= 0.01 * meanB * meanB && intercept > 0 && slope > 0) {
+          lastAlpha = intercept;
+          lastBeta = slope;
+        }
+      }
+      return;
     }
-    double beta = (sumBT / weight - meanB * meanT) / varianceB;
-    double alpha = meanT - beta * meanB;
-    if (beta < 0) {
-      return new StepTime(meanT, 0);
+    double lastAtMean = lastAlpha + lastBeta * meanB;
+    if (lastAtMean > 0) {
+      alpha = lastAlpha * meanT / lastAtMean;
+      beta = lastBeta * meanT / lastAtMean;
+    } else {
+      alpha = meanT / 2;
+      beta = meanT / (2 * meanB);
     }
-    if (alpha < 0) {
-      // through the origin: the least-squares slope of T = beta B
-      return new StepTime(0, sumBT / sumBB);
-    }
-    return new StepTime(alpha, beta);
   }
 
   public double[] exportState() {
@@ -126,5 +132,6 @@ public final class StepTimeModel {
     count = state[offset + 6];
     lastAlpha = state[offset + 7];
     lastBeta = state[offset + 8];
+    refit();
   }
 }
