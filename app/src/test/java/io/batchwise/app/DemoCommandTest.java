@@ -50,6 +50,19 @@ class DemoCommandTest {
       BufferedImage image = ImageIO.read(report.resolve(chart).toFile());
       assertTrue(image != null && image.getWidth() > 100 && image.getHeight() > 100, chart + " is a PNG image");
     }
+    for (int run = 1; run <= 2; run++) {
+      List<String> rows = Files.readAllLines(report.resolve("metrics-" + run + ".csv"));
+      assertTrue(html.contains("href=\"metrics-" + run + ".csv\""));
+      List<String> header = List.of(rows.get(0).split(","));
+      assertTrue(header.containsAll(List.of("update", "batchSize", "learningRate", "arrivalRate", "backlog", "nextBatchSize")));
+      long examples = 0;
+      for (String row : rows.subList(1, rows.size())) {
+        String[] cells = row.split(",", -1);
+        assertEquals(header.size(), cells.length, row);
+        examples += Long.parseLong(cells[header.indexOf("batchSize")]);
+      }
+      assertEquals(3000, examples, "the updates of run " + run + " add up to every event");
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
+import org.apache.avro.Schema;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -18,8 +19,9 @@ import org.knowm.xchart.XYSeries;
 import io.batchwise.schemas.TrainingMetrics;
 
 /**
- * Writes a report folder that opens offline: index.html with the runs' summaries side by side and PNG
- * charts (XChart) of prequential loss, batch size, learning rate, throughput and noise scale over the stream.
+ * Writes a report folder that opens offline: index.html with the runs' summaries side by side, PNG
+ * charts (XChart) of prequential loss, batch size, learning rate, throughput and noise scale over the stream,
+ * and each run's TrainingMetrics as CSV (one row per update: what the policy saw and decided).
  */
 public final class DemoReport {
   static final List<String> CHARTS = List.of("loss.png", "batch-size.png", "learning-rate.png", "throughput.png",
@@ -42,9 +44,38 @@ public final class DemoReport {
     save(dir, "throughput.png", throughputChart(runs));
     save(dir, "noise-scale.png", chart("Gradient noise scale B_noise (the policy's estimate)", "examples seen",
         "B_noise", runs, m -> m.getNoiseScale() == null ? Double.NaN : m.getNoiseScale(), true));
+    for (int i = 0; i < runs.size(); i++) {
+      Files.writeString(dir.resolve(metricsFile(i)), csv(runs.get(i).updates()), StandardCharsets.UTF_8);
+    }
     Path index = dir.resolve("index.html");
     Files.writeString(index, html(runs), StandardCharsets.UTF_8);
     return index;
+  }
+
+  /** metrics-1.csv, metrics-2.csv, ... in the order of the runs (policy specs make poor file names). */
+  static String metricsFile(int index) {
+    return "metrics-" + (index + 1) + ".csv";
+  }
+
+  /** Every field of the TrainingMetrics schema, in schema order; empty for a null (unknown) value. */
+  private static String csv(List<TrainingMetrics> updates) {
+    List<Schema.Field> fields = TrainingMetrics.getClassSchema().getFields();
+    StringBuilder out = new StringBuilder();
+    out.append(String.join(",", fields.stream().map(Schema.Field::name).toList())).append('\n');
+    for (TrainingMetrics m : updates) {
+      for (Schema.Field field : fields) {
+        Object value = m.get(field.pos());
+        if (field.pos() > 0) {
+          out.append(',');
+        }
+        if (value != null) {
+          String text = value.toString();
+          out.append(text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text);
+        }
+      }
+      out.append('\n');
+    }
+    return out.toString();
   }
 
   private static void save(Path dir, String file, XYChart chart) throws IOException {
@@ -172,6 +203,11 @@ public final class DemoReport {
     for (String chart : CHARTS) {
       h.append("<img src=\"").append(chart).append("\" alt=\"").append(chart.replace(".png", "")).append("\">\n");
     }
+    h.append("<p>Every update as CSV:");
+    for (int i = 0; i < runs.size(); i++) {
+      h.append(" <a href=\"").append(metricsFile(i)).append("\">").append(escape(runs.get(i).policy())).append("</a>");
+    }
+    h.append("</p>\n");
     h.append("<p>Prequential: each example is scored by the model before the model learns from it. ")
         .append("Source data, the policies and every figure come from this run.</p>\n</body></html>\n");
     return h.toString();
