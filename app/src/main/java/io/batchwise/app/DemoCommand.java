@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--summary-json", description = "Also write the summary to this JSON file.")
   Path summaryJson;
 
-  @Option(names = "--report", defaultValue = "report", description = "Folder for the HTML report and its charts (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--report", defaultValue = "report", description = "Folder for the HTML report, its charts and each run's metrics as CSV (default: ${DEFAULT-VALUE}).")
   Path reportDir;
 
   @Option(names = "--no-report", description = "Do not write the report.")
