@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -50,7 +51,7 @@ public final class TopicSetup {
         }
       }
       awaitLeaders(admin, missing);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": "
           + (e.getCause() == null ? e : e.getCause()).getMessage());
     } catch (InterruptedException e) {
@@ -67,7 +68,7 @@ public final class TopicSetup {
    * Kafka 4.4.0 broker we embed still does it: RebalanceTest lost its first events so on a loaded machine).
    */
   private static void awaitLeaders(Admin admin, List<NewTopic> topics)
-      throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+      throws ExecutionException, InterruptedException, TimeoutException {
     Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
     for (NewTopic topic : topics) {
       for (int p = 0; p < topic.numPartitions(); p++) {

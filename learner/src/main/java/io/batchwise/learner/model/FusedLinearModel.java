@@ -199,10 +199,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
    * NaN when no example of the batch was probed.
    */
   private double stepSharpness(double rate) {
-    if (!(probeWeight > 0)) {
-      return Double.NaN;
-    }
-    if (!(lastGradientSq > 0)) {
+    if (!(probeWeight > 0) || !(lastGradientSq > 0)) {
       return Double.NaN;
     }
     return rate * optimizer.stepScale() * (probeSum / probeWeight + l2 * lastWeightsSq) / lastGradientSq;

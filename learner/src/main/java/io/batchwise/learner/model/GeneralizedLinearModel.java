@@ -110,7 +110,7 @@ public class GeneralizedLinearModel extends FusedLinearModel {
         biasSq += we * we;
         e[k] = we;
         if (i == nextProbe) {
-          probed(wi, loss.curvature(zi, yi), lastGradient[d] + dot(lastGradient, rows[k], 0, d));
+          probed(wi, loss.curvature(zi, yi), lastGradient[d] + DenseKernels.dot(lastGradient, 0, rows[k], 0, d));
         }
       }
       int k = 0;
@@ -124,10 +124,6 @@ public class GeneralizedLinearModel extends FusedLinearModel {
     g[d] = biasGrad;
     // sum_i we_i^2 (|s(x_i)|^2 + 1), summed per feature over the rows
     passResult(wSum, lSum, correct, DenseKernels.sum(squares, d) + biasSq);
-  }
-
-  private static double dot(double[] a, double[] b, int bOff, int n) {
-    return DenseKernels.dot(a, 0, b, bOff, n);
   }
 
   @Override
@@ -145,7 +141,7 @@ public class GeneralizedLinearModel extends FusedLinearModel {
   @Override
   public double[] predict(double[] features) {
     double[] s = standardized(features);
-    return new double[] {loss.output(theta[d] + dot(theta, s, 0, d))};
+    return new double[] {loss.output(theta[d] + DenseKernels.dot(theta, 0, s, 0, d))};
   }
 
   @Override

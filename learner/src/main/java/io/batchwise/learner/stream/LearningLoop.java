@@ -232,8 +232,8 @@ public final class LearningLoop {
     if (arrivalLimit >= 0) {
       rate = Math.min(rate, arrivalLimit);
     }
-    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds, rate, lagEvents, result.meanExampleGradientSquaredNorm(),
-        result.meanGradientSquaredNorm(), result.stepSharpness(),
+    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds, rate, lagEvents,
+        result.meanExampleGradientSquaredNorm(), result.meanGradientSquaredNorm(), result.stepSharpness(),
         result.previousGradientDot());
     decision = policy.next(observation);
     batch.clear();
