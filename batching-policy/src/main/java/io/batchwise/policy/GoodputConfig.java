@@ -54,6 +54,12 @@ import java.util.List;
  *                        eq. 2.6), with B_noise counted as at most {@code window}. Takes effect only where the
  *                        learner measures eps0 h (SGD and momentum on the linear models); lowers a rate that
  *                        is too high for a noisy stream, never raises one
+ * @param significance    {@code significance} (default 1; 0 = off): with the curvature measured, B* (the batch
+ *                        for waiting events) counts |G|^2 as zero, and B_noise as {@code window}, unless the
+ *                        smoothed |G|^2 is more than this many standard errors above zero. Near a noisy stream's
+ *                        optimum the estimate is noise and comes out positive half the time, and each time B*
+ *                        fell to a few examples for the next 128 (batching-policy/README.md). The rate cap keeps
+ *                        the estimate itself
  */
 public record GoodputConfig(
     int minBatch,
@@ -71,11 +77,12 @@ public record GoodputConfig(
     double slack,
     int growth,
     String optimizer,
-    boolean curvature) {
+    boolean curvature,
+    double significance) {
 
   static final List<String> KEYS = List.of("min", "max", "latency", "memory", "bytesPerExample", "lr", "b0",
       "maxLr", "warmup", "headroom", "drain", "window", "slack", "growth", "optimizer",
-      "curvature");
+      "curvature", "significance");
 
   public GoodputConfig {
     if (minBatch < 1 || maxBatch < minBatch) {
@@ -87,6 +94,9 @@ public record GoodputConfig(
     if (!(baseBatch > 0) || !(maxLrMultiplier > 0) || !(headroom >= 1) || !(noiseWindow > 0) || !(slack >= 0 && slack < 1)
         || Double.isInfinite(maxLrMultiplier) || Double.isInfinite(headroom) || Double.isInfinite(noiseWindow)) {
       throw new IllegalArgumentException("need b0 > 0, maxLr > 0, headroom >= 1, window > 0 and 0 <= slack < 1");
+    }
+    if (!(significance >= 0) || Double.isInfinite(significance)) {
+      throw new IllegalArgumentException("significance must be a finite number >= 0, got " + significance);
     }
     if (growth < 2) {
       throw new IllegalArgumentException("growth must be at least 2, got " + growth);
@@ -100,7 +110,7 @@ public record GoodputConfig(
     LearningRateCoupling coupling = LearningRateCoupling.forOptimizer(family);
     double b0 = baseBatchFor(family);
     return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE && b0 != 1 ? 2 : 1, 4096, maxWaitMillis,
-        64L << 20, 0, coupling, b0, 1, 0, 1.25, 5000, 1000, 0, 2, family, true);
+        64L << 20, 0, coupling, b0, 1, 0, 1.25, 5000, 1000, 0, 2, family, true, 1);
   }
 
   /** The batch size an optimizer family's usual learning rates are tuned for (see {@code b0}). */
@@ -127,7 +137,7 @@ public record GoodputConfig(
         a.real("maxLr", d.maxLrMultiplier), Math.round(a.real("warmup", d.warmupExamples)),
         a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("window", d.noiseWindow),
         a.real("slack", d.slack), a.integer("growth", d.growth),
-        d.optimizer, a.flag("curvature", d.curvature));
+        d.optimizer, a.flag("curvature", d.curvature), a.real("significance", d.significance));
   }
 
   /** The largest batch the memory budget allows; {@code maxBatch} when bytesPerExample is unknown. */
@@ -142,9 +152,9 @@ public record GoodputConfig(
   public String toSpec() {
     return String.format(Locale.ROOT,
         "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
-            + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s,curvature=%s",
+            + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s,curvature=%s,significance=%s",
         minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
         baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, noiseWindow, slack,
-        growth, optimizer, curvature ? "on" : "off");
+        growth, optimizer, curvature ? "on" : "off", significance);
   }
 }

@@ -21,7 +21,9 @@ import java.util.function.DoubleSupplier;
  * falls back to B_k. When no batch within the bounds can drain the backlog in time but one keeps up with
  * the arrivals, B is at least that one, so the lag does not grow. When none keeps up even with the
  * arrivals (compute-bound: a big model, a fast stream), B = B*: the lag grows whatever B is, so learn
- * as fast as possible. Noisy gradients (large B_noise) raise B*, clean ones lower it.
+ * as fast as possible. Noisy gradients (large B_noise) raise B*, clean ones lower it. With the curvature
+ * measured, B* believes a |G|^2 only if its estimate is {@code significance} standard errors above zero: a
+ * noise scale beyond what the estimates resolve counts as the largest they do ({@code window}).
  *
  * <p>B* uses the efficiency the learning rate actually gets: with the multiplier capped at {@code maxLr}
  * (default 1, never above the tuned rate; any coupling), a batch beyond the cap is worth maxLr steps at b0, so B* is at
@@ -37,13 +39,15 @@ import java.util.function.DoubleSupplier;
  * mostly noise, SGD at the tuned rate and B = 1 stalls above the target loss (docs/BENCHMARKS.md, noisy).
  */
 public final class GoodputPolicy implements BatchingPolicy {
-  private static final double STATE_VERSION = 3;
+  private static final double STATE_VERSION = 4;
   private static final double STEP_TIME_DECAY = 0.98;
   /** Version 2 states, from before the curvature estimate: restored with the curvature unknown. */
   private static final int VERSION_2_SIZE = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE + 3;
   /** After the sharpness: the last multiplier, B* and when, the goodput model (when, present, 5 numbers). */
   private static final int CACHE_SIZE = 10;
-  private static final int STATE_SIZE = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE + CACHE_SIZE;
+  private static final int VERSION_3_SIZE = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE + CACHE_SIZE;
+  /** Version 4 appends what the standard error of |G|^2 needs. */
+  private static final int STATE_SIZE = VERSION_3_SIZE + NoiseScaleEstimator.SPREAD_STATE_SIZE;
 
   private final GoodputConfig config;
   private final NoiseScaleEstimator noise;
@@ -205,10 +209,25 @@ public final class GoodputPolicy implements BatchingPolicy {
 
   private double recentOfflineOptimum() {
     if (Double.isNaN(offlineOptimum) || examplesSeen - offlineOptimumAt >= OPTIMUM_REFRESH_EXAMPLES) {
-      offlineOptimum = recentFunction().integerOptimum();
+      offlineOptimum = withResolvedSignal(recentFunction()).integerOptimum();
       offlineOptimumAt = examplesSeen;
     }
     return offlineOptimum;
+  }
+
+  /**
+   * f with |G|^2 counted as zero where its estimate is within {@code significance} standard errors of zero: with
+   * the curvature known, B_noise then counts as the window, the largest the estimates resolve. Only for B*:
+   * the rate cap keeps the estimate, which tracks a drifting stream better (counting it zero there too made
+   * the drifting benchmark slower at steady arrivals, batching-policy/README.md).
+   */
+  private GoodputFunction withResolvedSignal(GoodputFunction f) {
+    GradientNoise g = f.noise();
+    if (config.significance() > 0 && f.curvatureKnown()
+        && !(g.gradientSquaredNorm() > config.significance() * noise.signalStandardError())) {
+      return goodputFunction(new GradientNoise(g.traceCovariance(), 0), f.stepTime(), f.baseSharpness());
+    }
+    return f;
   }
 
   @Override
@@ -236,6 +255,7 @@ public final class GoodputPolicy implements BatchingPolicy {
       state[c + 8] = function.stepTime().beta();
       state[c + 9] = function.baseSharpness();
     }
+    System.arraycopy(noise.exportSpread(), 0, state, VERSION_3_SIZE, NoiseScaleEstimator.SPREAD_STATE_SIZE);
     return state;
   }
 
@@ -245,11 +265,14 @@ public final class GoodputPolicy implements BatchingPolicy {
       return;
     }
     boolean version2 = state.length == VERSION_2_SIZE && state[0] == 2;
-    if (!version2 && (state.length != STATE_SIZE || state[0] != STATE_VERSION)) {
+    boolean version3 = state.length == VERSION_3_SIZE && state[0] == 3;
+    if (!version2 && !version3 && (state.length != STATE_SIZE || state[0] != STATE_VERSION)) {
       throw new IllegalArgumentException("not a goodput policy state (version " + STATE_VERSION + ", "
           + STATE_SIZE + " values): got " + state.length + " values");
     }
     noise.restoreState(state, 1);
+    noise.restoreSpread(version2 || version3 ? new double[NoiseScaleEstimator.SPREAD_STATE_SIZE] : state,
+        version2 || version3 ? 0 : VERSION_3_SIZE);
     stepTime.restoreState(state, 1 + NoiseScaleEstimator.STATE_SIZE);
     int at = VERSION_2_SIZE - 3;
     arrivalRate = state[at];

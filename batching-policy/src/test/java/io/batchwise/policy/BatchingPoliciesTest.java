@@ -13,7 +13,7 @@ class BatchingPoliciesTest {
     GoodputConfig c = ((GoodputPolicy) BatchingPolicies.parse(BatchingPolicies.DEFAULT_SPEC, 500)).config();
     // SGD rates of online learners are per-example: b0 = 1, and batches of one are allowed
     assertEquals(new GoodputConfig(1, 4096, 500, 64L << 20, 0, LearningRateCoupling.ADASCALE, 1, 1, 0, 1.25, 5000,
-        1000, 0, 2, "sgd", true), c);
+        1000, 0, 2, "sgd", true, 1), c);
     assertEquals(GoodputConfig.defaults(500, "sgd"), c);
     GoodputConfig adam = ((GoodputPolicy) BatchingPolicies.parse("goodput", 500, "adam:0.001")).config();
     assertEquals(LearningRateCoupling.SQRT, adam.coupling());
@@ -31,9 +31,10 @@ class BatchingPoliciesTest {
   void goodputKeysWithUnits() {
     GoodputConfig c = ((GoodputPolicy) BatchingPolicies.parse(
         "goodput:min=2,max=1024,latency=2s,memory=1GiB,bytesPerExample=6KiB,lr=sqrt,b0=32,maxLr=4,warmup=5000,"
-            + "headroom=1.5,drain=250ms,window=300,slack=0.05,growth=4,optimizer=momentum,curvature=off", 500)).config();
+            + "headroom=1.5,drain=250ms,window=300,slack=0.05,growth=4,optimizer=momentum,curvature=off,significance=2",
+        500)).config();
     assertEquals(new GoodputConfig(2, 1024, 2000, 1L << 30, 6144, LearningRateCoupling.SQRT, 32, 4, 5000, 1.5, 250,
-        300, 0.05, 4, "momentum", false), c);
+        300, 0.05, 4, "momentum", false, 2), c);
     assertEquals(750, ((GoodputPolicy) BatchingPolicies.parse("goodput:latency=750", 500)).config().latencyMillis());
     assertEquals(10_000_000, ((GoodputPolicy) BatchingPolicies.parse("goodput:memory=10MB", 500)).config().memoryBytes());
   }

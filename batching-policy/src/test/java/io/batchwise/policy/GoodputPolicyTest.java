@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchwise.policy.goodput.GoodputFunction;
 import io.batchwise.policy.goodput.GradientNoise;
+import io.batchwise.policy.goodput.StepTime;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -269,12 +272,66 @@ class GoodputPolicyTest {
       d = original.next(observe(d.batchSize(), 5000, 1, 1e5, 0));
     }
     double[] current = original.exportState();
-    double[] version2 = java.util.Arrays.copyOf(current, current.length - 13);
+    double[] version2 = Arrays.copyOf(current, current.length - 16);
     version2[0] = 2;
     GoodputPolicy restored = policy("");
     restored.restoreState(version2);
     BatchObservation o = observe(d.batchSize(), 5000, 1, 1e5, 0);
     assertEquals(original.next(o), restored.next(o)); // no curvature was measured, so nothing differs
+  }
+
+  @Test
+  void aVersionThreeStateRestoresWithoutTheSpreadOfTheSignal() {
+    GoodputPolicy original = policy("");
+    BatchDecision d = original.initial();
+    for (int i = 0; i < 200; i++) {
+      d = original.next(observe(d.batchSize(), 5000, 1, 1e5, 0));
+    }
+    double[] current = original.exportState();
+    double[] version3 = Arrays.copyOf(current, current.length - 3);
+    version3[0] = 3;
+    GoodputPolicy restored = policy("");
+    restored.restoreState(version3);
+    double[] again = restored.exportState();
+    assertEquals(4, again[0]);
+    assertArrayEquals(Arrays.copyOfRange(current, 1, current.length - 3),
+        Arrays.copyOfRange(again, 1, again.length - 3));
+    BatchObservation o = observe(d.batchSize(), 5000, 1, 1e5, 0);
+    assertEquals(original.next(o), restored.next(o)); // no curvature, so the significance test does not apply
+  }
+
+  @Test
+  void waitingEventsGetTheBatchOfUnresolvedNoiseWhileTheSignalIsInsignificant() {
+    // batches of 2 and 64 in turn, |G|^2 estimates 20 +- 0.9 tr(Sigma) / B (mean 20: B_noise = 5000 / 20 = 250),
+    // eps h = 0.02, 5,000 events waiting (they would drain with B = 2); T(B) = 1 ms + 10 us B
+    double trace = 5000;
+    double s = 0.02;
+    String[] specs = {"", "significance=0", ""};
+    double[] spreads = {0.9, 0.9, 1e-4};
+    for (int k = 0; k < 3; k++) {
+      GoodputPolicy p = policy(specs[k]);
+      BatchDecision d = p.initial();
+      for (int i = 0; i < 2000; i++) {
+        int b = i % 2 == 0 ? 2 : 64;
+        double signal = 20 + (i % 4 < 2 ? 1 : -1) * spreads[k] * trace / b;
+        d = p.next(new BatchObservation(b, ALPHA + BETA * b, 1e-3, 100, 5_000, signal + trace, signal + trace / b,
+            s * d.learningRateMultiplier(), Double.NaN));
+      }
+      // with a spread of 0.9 tr(Sigma) / B, the standard error of the mean (about 35) hides 20, so B* is the
+      // one for B_noise at the window (1000 examples); without the test, or with a clear signal, the estimate
+      // (B_noise about 250) is believed
+      GoodputFunction f = p.goodputFunction();
+      assertEquals(250, f.noise().noiseScale(), 100); // the last batches weigh most, so the mean is not exactly 20
+      int unresolved = offlineOptimum(new GradientNoise(trace, trace / 1000), f.stepTime(), s);
+      int resolved = offlineOptimum(f.noise(), f.stepTime(), s);
+      assertTrue(unresolved > resolved + 5, unresolved + " vs " + resolved);
+      assertEquals(k == 0 ? unresolved : resolved, p.next(observe(64, trace, 20, 100, 5_000)).batchSize(), specs[k]);
+    }
+  }
+
+  /** B* of the curvature model with the defaults (b0 = 1, maxLr = 1, window 1000). */
+  private static int offlineOptimum(GradientNoise noise, StepTime stepTime, double baseSharpness) {
+    return new GoodputFunction(noise, stepTime, 1, 1, Double.NaN, baseSharpness, 1000).offlineOptimum(1, 4096);
   }
 
   @Test

@@ -22,8 +22,13 @@ public final class BiasCorrectedAverage {
 
   /** The corrected average, NaN before the first value. */
   public double value() {
-    double weight = 1 - decayPower;
+    double weight = totalWeight();
     return weight > 0 ? moment / weight : Double.NaN;
+  }
+
+  /** The sum of the weights the values have in the average, 1 - d_1 d_2 ... d_t (0 while empty). */
+  double totalWeight() {
+    return 1 - decayPower;
   }
 
   public boolean isEmpty() {

@@ -13,15 +13,29 @@ import io.batchwise.policy.goodput.GradientNoise;
  * information of its own; with its gradient's dot product with the previous batch's, an unbiased estimate
  * of |G|^2 from two independent samples, it gives |G|^2 ~= g . gbar_prev and tr(Sigma) ~= |g|^2 - g . gbar_prev.
  * Without that product it is skipped, as are non-finite inputs.
+ *
+ * <p>It also gives the standard error of the smoothed |G|^2, so that a caller can tell a small signal from
+ * none: near a noisy stream's optimum the estimate over a window of W examples is noise of size about
+ * tr(Sigma) / W and comes out positive half the time.
  */
 public final class NoiseScaleEstimator {
   /** Slots {@link #exportState()} fills. */
   public static final int STATE_SIZE = 4;
+  /** Slots {@link #exportSpread()} fills. */
+  public static final int SPREAD_STATE_SIZE = 3;
 
   private final BiasCorrectedAverage trace;
   private final BiasCorrectedAverage signal;
 
   private final double decayPerExample;
+
+  /**
+   * Sums over the batches of w^2 x^2, w^2 x and w^2, with x a batch's |G|^2 estimate and w the weight it has in
+   * the average now: every batch decays them by d^2 as it decays the average's weights by d.
+   */
+  private double weightedSquares;
+  private double weightedValues;
+  private double squaredWeights;
 
   /** @param windowExamples examples the averages span: the past decays by exp(-B / window) per batch of B */
   public NoiseScaleEstimator(double windowExamples) {
@@ -44,7 +58,7 @@ public final class NoiseScaleEstimator {
       return false;
     }
     trace.add(gradientSquaredNorm - previousGradientDot, decayPerExample);
-    signal.add(previousGradientDot, decayPerExample);
+    addSignal(previousGradientDot, decayPerExample);
     return true;
   }
 
@@ -63,8 +77,43 @@ public final class NoiseScaleEstimator {
     double signalEstimate = meanGradientSquaredNorm - traceEstimate / b;
     double decay = Math.pow(decayPerExample, b);
     trace.add(traceEstimate, decay);
-    signal.add(signalEstimate, decay);
+    addSignal(signalEstimate, decay);
     return true;
+  }
+
+  private void addSignal(double estimate, double decay) {
+    signal.add(estimate, decay);
+    double w = 1 - decay;
+    double past = decay * decay;
+    weightedSquares = past * weightedSquares + w * w * estimate * estimate;
+    weightedValues = past * weightedValues + w * w * estimate;
+    squaredWeights = past * squaredWeights + w * w;
+  }
+
+  /**
+   * The standard error of the smoothed |G|^2: sqrt(n / (n - 1) sum_i w_i^2 (x_i - mean)^2) / sum_i w_i over the
+   * batches' estimates x_i and their weights w_i, the sandwich estimate for a weighted mean whose terms have
+   * different variances (an estimate from two examples is far less precise than one from 2048), with the
+   * small-sample factor n / (n - 1) for the n = (sum w)^2 / sum w^2 batches the average effectively holds: the
+   * spread of the first few estimates about their own mean understates their variance (one says nothing, and
+   * the error is then infinite). It takes the estimates as independent; at B = 1 consecutive ones share a
+   * gradient, so it is somewhat low there. NaN before the first batch.
+   */
+  public double signalStandardError() {
+    double total = signal.totalWeight();
+    if (!(total > 0)) {
+      return Double.NaN;
+    }
+    if (squaredWeights == 0) {
+      return 0; // restored from a state without the spread
+    }
+    double effectiveBatches = total * total / squaredWeights;
+    if (!(effectiveBatches > 1 + 1e-9)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double mean = signal.value();
+    double spread = weightedSquares - 2 * mean * weightedValues + mean * mean * squaredWeights;
+    return Math.sqrt(Math.max(0, spread) * effectiveBatches / (effectiveBatches - 1)) / total;
   }
 
   /** The smoothed statistics, {@link GradientNoise#UNKNOWN} before any informative batch. */
@@ -81,5 +130,20 @@ public final class NoiseScaleEstimator {
   public void restoreState(double[] state, int offset) {
     trace.restoreState(state, offset);
     signal.restoreState(state, offset + 2);
+  }
+
+  /** What {@link #signalStandardError()} needs beyond {@link #exportState()}, kept apart for older states. */
+  public double[] exportSpread() {
+    return new double[] {weightedSquares, weightedValues, squaredWeights};
+  }
+
+  /**
+   * Restores {@link #exportSpread()}. All zeros (a state from before it) give a standard error of zero, and
+   * then one from the batches that follow alone, which starts low.
+   */
+  public void restoreSpread(double[] state, int offset) {
+    weightedSquares = state[offset];
+    weightedValues = state[offset + 1];
+    squaredWeights = state[offset + 2];
   }
 }

@@ -149,6 +149,68 @@ class NoiseScaleEstimatorTest {
   }
 
   @Test
+  void signalStandardErrorIsTheWeightedSpreadOfTheBatchesEstimates() {
+    // batches of two whose |G|^2 estimates are x = 2 |gbar|^2 - mean |g_i|^2: 3, -1, 5 with tr(Sigma) = 20
+    double[] x = {3, -1, 5};
+    double decay = Math.exp(-2.0 / 10);
+    NoiseScaleEstimator estimator = new NoiseScaleEstimator(10);
+    assertEquals(Double.NaN, estimator.signalStandardError());
+    estimator.observe(2, x[0] + 20, x[0] + 10);
+    assertEquals(Double.POSITIVE_INFINITY, estimator.signalStandardError()); // one estimate has no spread to show
+    estimator = new NoiseScaleEstimator(10);
+    for (double v : x) {
+      estimator.observe(2, v + 20, v + 10);
+    }
+    // weights w_i = (1 - d) d^(n - i) normalized by their sum 1 - d^n
+    double total = 1 - Math.pow(decay, 3);
+    double mean = 0;
+    double[] w = new double[3];
+    for (int i = 0; i < 3; i++) {
+      w[i] = (1 - decay) * Math.pow(decay, 2 - i);
+      mean += w[i] * x[i] / total;
+    }
+    double spread = 0;
+    double squaredWeights = 0;
+    for (int i = 0; i < 3; i++) {
+      spread += w[i] * w[i] * (x[i] - mean) * (x[i] - mean);
+      squaredWeights += w[i] * w[i];
+    }
+    double n = total * total / squaredWeights; // the batches the average effectively holds, between 2 and 3
+    assertEquals(mean, estimator.current().gradientSquaredNorm(), 1e-12);
+    assertEquals(Math.sqrt(spread * n / (n - 1)) / total, estimator.signalStandardError(), 1e-12);
+    NoiseScaleEstimator restored = new NoiseScaleEstimator(10);
+    restored.restoreState(estimator.exportState(), 0);
+    restored.restoreSpread(estimator.exportSpread(), 0);
+    assertEquals(estimator.signalStandardError(), restored.signalStandardError(), 0);
+  }
+
+  @Test
+  void signalStandardErrorMatchesTheSpreadOfTheAverageAcrossRuns() {
+    // batches of 2 and 32 alternating (estimates of very different precision), window 400 examples: the
+    // standard error reported in each run against the standard deviation of the final |G|^2 over 400 runs
+    // (about 3.5% sampling error)
+    SyntheticGradients source = SyntheticGradients.create(5, 1.0, 0.5);
+    int runs = 400;
+    double sum = 0;
+    double sumSquares = 0;
+    double reported = 0;
+    for (int run = 0; run < runs; run++) {
+      NoiseScaleEstimator estimator = new NoiseScaleEstimator(400);
+      for (int step = 0; step < 200; step++) {
+        int b = step % 2 == 0 ? 2 : 32;
+        double[] stats = source.batch(b);
+        estimator.observe(b, stats[0], stats[1]);
+      }
+      double signal = estimator.current().gradientSquaredNorm();
+      sum += signal;
+      sumSquares += signal * signal;
+      reported += estimator.signalStandardError() / runs;
+    }
+    double sd = Math.sqrt((sumSquares - sum * sum / runs) / (runs - 1));
+    assertEquals(sd, reported, 0.1 * sd);
+  }
+
+  @Test
   void singleBatchFormulasAreExactForTheirExpectations() {
     // E[mean |g_i|^2] = |G|^2 + tr(Sigma), E[|gbar|^2] = |G|^2 + tr(Sigma)/B: the estimator inverts them
     NoiseScaleEstimator estimator = new NoiseScaleEstimator(1e-3); // forgets everything before the last batch
