@@ -53,6 +53,8 @@ public final class GoodputPolicy implements BatchingPolicy {
   private final NoiseScaleEstimator noise;
   private final StepTimeModel stepTime;
   private final SharpnessEstimator sharpness;
+  /** 1 / drain in seconds: the share of the backlog to learn per second, without a division per decision. */
+  private final double drainPerSecond;
   /** The multiplier of the last decision: the rate the next observed batch was learned with. */
   private double lastMultiplier = 1.0;
   /**
@@ -68,6 +70,15 @@ public final class GoodputPolicy implements BatchingPolicy {
   private double offlineOptimumAt;
   private static final double FUNCTION_REFRESH_EXAMPLES = 16;
   private static final double OPTIMUM_REFRESH_EXAMPLES = 128;
+  /**
+   * The multiplier and B_noise of the last decision, and what they were worked out from: at B = 1 most
+   * decisions repeat the previous one's batch, model and sharpness, and then they skip its half-dozen divisions.
+   */
+  private int decidedBatch = -1;
+  private GoodputFunction decidedFunction;
+  private double decidedSharpness;
+  private double decidedMultiplier;
+  private double decidedNoiseScale;
   private double arrivalRate;
   private double examplesSeen;
   private int lastBatch;
@@ -77,6 +88,7 @@ public final class GoodputPolicy implements BatchingPolicy {
     this.noise = new NoiseScaleEstimator(config.noiseWindow());
     this.stepTime = new StepTimeModel(STEP_TIME_DECAY);
     this.sharpness = new SharpnessEstimator(config.noiseWindow());
+    this.drainPerSecond = 1000.0 / config.drainMillis();
   }
 
   public GoodputConfig config() {
@@ -168,7 +180,7 @@ public final class GoodputPolicy implements BatchingPolicy {
     int lo = config.minBatch();
     double latencyFill = backlog + arrivalRate * config.latencyMillis() / 1000.0;
     int hi = (int) Math.max(lo, Math.min(config.memoryBatchLimit(), Math.floor(Math.min(latencyFill, Integer.MAX_VALUE))));
-    double needed = config.headroom() * (arrivalRate + backlog * 1000.0 / config.drainMillis());
+    double needed = config.headroom() * (arrivalRate + backlog * drainPerSecond);
     int batch;
     double ramp = 1.0;
     if (examplesSeen < config.warmupExamples()) {
@@ -192,16 +204,22 @@ public final class GoodputPolicy implements BatchingPolicy {
       // a trust region: the estimates behind a much larger batch come from much smaller ones
       batch = (int) Math.max(lo, Math.min(batch, (long) config.growth() * lastBatch));
     }
-    double multiplier = Math.min(config.maxLrMultiplier(), config.coupling().multiplier(batch, config.baseBatch(), g));
-    if (config.curvature()) {
-      multiplier = Math.max(LearningRateCoupling.MIN_MULTIPLIER,
-          Math.min(multiplier, g.optimalRateMultiplier(batch, sharpness.baseSharpness(), config.noiseWindow())));
+    double s = sharpness.baseSharpness();
+    if (batch != decidedBatch || f != decidedFunction || Double.compare(s, decidedSharpness) != 0) {
+      double m = Math.min(config.maxLrMultiplier(), config.coupling().multiplier(batch, config.baseBatch(), g));
+      if (config.curvature()) {
+        m = Math.max(LearningRateCoupling.MIN_MULTIPLIER, Math.min(m, g.optimalRateMultiplier(batch, s, config.noiseWindow())));
+      }
+      double noiseScale = g.noiseScale();
+      decidedMultiplier = m;
+      decidedNoiseScale = Double.isFinite(noiseScale) ? noiseScale : Double.NaN;
+      decidedBatch = batch;
+      decidedFunction = f;
+      decidedSharpness = s;
     }
-    multiplier *= ramp;
+    double multiplier = decidedMultiplier * ramp;
     lastMultiplier = multiplier;
-    double noiseScale = g.noiseScale();
-    return new BatchDecision(batch, multiplier, config.latencyMillis(),
-        Double.isFinite(noiseScale) ? noiseScale : Double.NaN);
+    return new BatchDecision(batch, multiplier, config.latencyMillis(), decidedNoiseScale);
   }
 
   /** B* of the current model, recomputed as {@link #OPTIMUM_REFRESH_EXAMPLES} says; one object, not one per decision. */

@@ -13,6 +13,8 @@ public final class SharpnessEstimator {
   public static final int STATE_SIZE = 3;
 
   private BiasCorrectedAverage baseSharpness = new BiasCorrectedAverage();
+  /** The average's value, kept so that reading it (at every decision) costs no division. */
+  private double current = Double.NaN;
   private final double decayPerExample;
   private double examplesSinceLast;
 
@@ -36,17 +38,19 @@ public final class SharpnessEstimator {
       return;
     }
     baseSharpness.add(sharpness / multiplier, Math.pow(decayPerExample, Math.max(1, examplesSinceLast)));
+    current = baseSharpness.value();
     examplesSinceLast = 0;
   }
 
   /** eps0 h, NaN before the first measurement. */
   public double baseSharpness() {
-    return baseSharpness.value();
+    return current;
   }
 
   /** Forgets every measurement. */
   public void clear() {
     baseSharpness = new BiasCorrectedAverage();
+    current = Double.NaN;
     examplesSinceLast = 0;
   }
 
@@ -57,6 +61,7 @@ public final class SharpnessEstimator {
 
   public void restoreState(double[] state, int offset) {
     baseSharpness.restoreState(state, offset);
+    current = baseSharpness.value();
     examplesSinceLast = state[offset + 2];
   }
 }
