@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchwise.policy.estimate.NoiseScaleEstimator;
+import io.batchwise.policy.estimate.StepTimeModel;
 import io.batchwise.policy.goodput.GoodputFunction;
 import io.batchwise.policy.goodput.GradientNoise;
 import io.batchwise.policy.goodput.StepTime;
@@ -265,40 +267,35 @@ class GoodputPolicyTest {
   }
 
   @Test
-  void aVersionTwoStateRestoresWithTheCurvatureUnknown() {
+  void olderStatesRestore() {
     GoodputPolicy original = policy("");
     BatchDecision d = original.initial();
     for (int i = 0; i < 200; i++) {
       d = original.next(observe(d.batchSize(), 5000, 1, 1e5, 0));
     }
     double[] current = original.exportState();
-    double[] version2 = Arrays.copyOf(current, current.length - 16);
-    version2[0] = 2;
-    GoodputPolicy restored = policy("");
-    restored.restoreState(version2);
     BatchObservation o = observe(d.batchSize(), 5000, 1, 1e5, 0);
-    assertEquals(original.next(o), restored.next(o)); // no curvature was measured, so nothing differs
+    BatchDecision expected = original.next(o);
+    // version 2 lacks the sharpness, the cache and the spread of |G|^2 (16 values); version 3 the spread (3)
+    for (int version : new int[] {2, 3}) {
+      int missing = version == 2 ? 16 : 3;
+      double[] older = Arrays.copyOf(current, current.length - missing);
+      older[0] = version;
+      GoodputPolicy restored = policy("");
+      restored.restoreState(older);
+      double[] again = restored.exportState();
+      assertEquals(4, again[0]);
+      assertArrayEquals(Arrays.copyOfRange(current, 1, VERSION_2_SHARED), Arrays.copyOfRange(again, 1, VERSION_2_SHARED));
+      if (version == 3) {
+        assertArrayEquals(Arrays.copyOfRange(current, 1, current.length - 3), Arrays.copyOfRange(again, 1, again.length - 3));
+      }
+      // no curvature was measured, so neither it nor the significance test changes the decision
+      assertEquals(expected, restored.next(o), "version " + version);
+    }
   }
 
-  @Test
-  void aVersionThreeStateRestoresWithoutTheSpreadOfTheSignal() {
-    GoodputPolicy original = policy("");
-    BatchDecision d = original.initial();
-    for (int i = 0; i < 200; i++) {
-      d = original.next(observe(d.batchSize(), 5000, 1, 1e5, 0));
-    }
-    double[] current = original.exportState();
-    double[] version3 = Arrays.copyOf(current, current.length - 3);
-    version3[0] = 3;
-    GoodputPolicy restored = policy("");
-    restored.restoreState(version3);
-    double[] again = restored.exportState();
-    assertEquals(4, again[0]);
-    assertArrayEquals(Arrays.copyOfRange(current, 1, current.length - 3),
-        Arrays.copyOfRange(again, 1, again.length - 3));
-    BatchObservation o = observe(d.batchSize(), 5000, 1, 1e5, 0);
-    assertEquals(original.next(o), restored.next(o)); // no curvature, so the significance test does not apply
-  }
+  /** The values a version-2 state shares with the current one: version, noise, step time, three scalars. */
+  private static final int VERSION_2_SHARED = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE + 3;
 
   @Test
   void waitingEventsGetTheBatchOfUnresolvedNoiseWhileTheSignalIsInsignificant() {
