@@ -289,8 +289,11 @@ public final class GoodputPolicy implements BatchingPolicy {
           + STATE_SIZE + " values): got " + state.length + " values");
     }
     noise.restoreState(state, 1);
-    noise.restoreSpread(version2 || version3 ? new double[NoiseScaleEstimator.SPREAD_STATE_SIZE] : state,
-        version2 || version3 ? 0 : VERSION_3_SIZE);
+    if (version2 || version3) {
+      noise.restoreSpread(new double[NoiseScaleEstimator.SPREAD_STATE_SIZE], 0);
+    } else {
+      noise.restoreSpread(state, VERSION_3_SIZE);
+    }
     stepTime.restoreState(state, 1 + NoiseScaleEstimator.STATE_SIZE);
     int at = VERSION_2_SIZE - 3;
     arrivalRate = state[at];
