@@ -13,8 +13,9 @@ package io.batchwise.policy;
  * @param stepSharpness                  eps h: the step's effective learning rate times the loss's curvature
  *                                       along the gradient (u'Hu / |u|^2); NaN when the learner does not
  *                                       measure it (adaptive optimizers, layered models, unprobed batches)
- * @param previousGradientDot            gbar . gbar_prev, the batch-mean gradient dotted with the previous batch's:
- *                                       estimates |G|^2 where one batch cannot (B = 1); NaN when not measured
+ * @param recentGradientDot              gbar . gbar_recent, the batch-mean gradient dotted with an average of the
+ *                                       previous batches' over the last few examples: estimates |G|^2 where one
+ *                                       batch cannot (B = 1); NaN when not measured
  */
 public record BatchObservation(
     int batchSize,
@@ -25,7 +26,7 @@ public record BatchObservation(
     double meanExampleGradientSquaredNorm,
     double meanGradientSquaredNorm,
     double stepSharpness,
-    double previousGradientDot) {
+    double recentGradientDot) {
 
   /** Without a curvature measurement. */
   public BatchObservation(int batchSize, double stepSeconds, double fillSeconds, double arrivalRate, long backlog,

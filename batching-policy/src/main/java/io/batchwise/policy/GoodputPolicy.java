@@ -112,7 +112,7 @@ public final class GoodputPolicy implements BatchingPolicy {
       examplesSeen += b;
       lastBatch = b;
       if (b == 1) {
-        noise.observeSingle(o.meanGradientSquaredNorm(), o.previousGradientDot());
+        noise.observeSingle(o.meanGradientSquaredNorm(), o.recentGradientDot());
       } else {
         noise.observe(b, o.meanExampleGradientSquaredNorm(), o.meanGradientSquaredNorm());
       }

@@ -87,7 +87,7 @@ public final class VirtualClockRun {
       long backlog = Math.max(0, arrived - end);
       BatchObservation observation = new BatchObservation(batch.size(), learnSeconds + decisionSeconds, close - arrivals[next],
           arrivalRate.rate(ready), backlog, step.meanExampleGradientSquaredNorm(), step.meanGradientSquaredNorm(),
-          step.stepSharpness(), step.previousGradientDot());
+          step.stepSharpness(), step.recentGradientDot());
       long deciding = System.nanoTime();
       decision = policy.next(observation);
       long decided = System.nanoTime();

@@ -10,9 +10,9 @@ import io.batchwise.policy.goodput.GradientNoise;
  * the ratio of two noisy estimates is badly biased. The average forgets per example, not per batch: a
  * batch of B weighs as much as B batches of one would, so small batches (noisy estimates) count little
  * and the memory spans the same stretch of the stream whatever the batch sizes. A batch of one example carries no variance
- * information of its own; with its gradient's dot product with the previous batch's, an unbiased estimate
- * of |G|^2 from two independent samples, it gives |G|^2 ~= g . gbar_prev and tr(Sigma) ~= |g|^2 - g . gbar_prev.
- * Without that product it is skipped, as are non-finite inputs.
+ * information of its own; with its gradient's dot product with the average of the recent batches' gradients,
+ * an estimate of |G|^2 from independent samples, it gives |G|^2 ~= g . gbar_recent and
+ * tr(Sigma) ~= |g|^2 - g . gbar_recent. Without that product it is skipped, as are non-finite inputs.
  *
  * <p>It also gives the standard error of the smoothed |G|^2, so that a caller can tell a small signal from
  * none: near a noisy stream's optimum the estimate over a window of W examples is noise of size about
@@ -49,16 +49,16 @@ public final class NoiseScaleEstimator {
 
   /**
    * Folds in one batch of one example, whose gradient g has squared norm {@code gradientSquaredNorm} and dot
-   * product {@code previousGradientDot} with the previous batch's mean gradient.
+   * product {@code recentGradientDot} with the average of the recent batches' mean gradients.
    *
    * @return whether it carried information (finite inputs, non-negative norm)
    */
-  public boolean observeSingle(double gradientSquaredNorm, double previousGradientDot) {
-    if (!(gradientSquaredNorm >= 0) || Double.isInfinite(gradientSquaredNorm) || !Double.isFinite(previousGradientDot)) {
+  public boolean observeSingle(double gradientSquaredNorm, double recentGradientDot) {
+    if (!(gradientSquaredNorm >= 0) || Double.isInfinite(gradientSquaredNorm) || !Double.isFinite(recentGradientDot)) {
       return false;
     }
-    trace.add(gradientSquaredNorm - previousGradientDot, decayPerExample);
-    addSignal(previousGradientDot, decayPerExample);
+    trace.add(gradientSquaredNorm - recentGradientDot, decayPerExample);
+    addSignal(recentGradientDot, decayPerExample);
     return true;
   }
 

@@ -17,9 +17,11 @@ package io.batchwise.learner.model;
  *                                       {@code stepScale}) times the curvature h = u'Hu/|u|^2 of the objective along
  *                                       the previous step's gradient u; a step along the gradient overshoots
  *                                       the minimum in that direction when eps h > 2. NaN when not measured
- * @param previousGradientDot            gbar . gbar_prev, the gradient the step followed dotted with the previous
- *                                       step's: an unbiased estimate of |G|^2 from two independent batches, the only
- *                                       one a batch of one example allows. NaN when not measured
+ * @param recentGradientDot              gbar . gbar_recent, the gradient the step followed dotted with the moving
+ *                                       average of the previous steps' gradients over the last few examples (8 for
+ *                                       the linear models): an estimate of |G|^2 from independent examples, the only
+ *                                       one a batch of one example allows, unbiased while the gradient moves little
+ *                                       over those examples. NaN when not measured
  *                                       <p>Both look at the previous step, so they are NaN on a model's first step,
  *                                       also the first after a restore (the last gradient is not part of the state)
  */
@@ -32,7 +34,7 @@ public record StepResult(
     double meanGradientSquaredNorm,
     double learningRate,
     double stepSharpness,
-    double previousGradientDot) {
+    double recentGradientDot) {
 
   /** Without a curvature measurement. */
   public StepResult(int batchSize, double weightSum, double lossSum, double correctSum,

@@ -234,7 +234,7 @@ public final class LearningLoop {
     }
     BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds, rate, lagEvents,
         result.meanExampleGradientSquaredNorm(), result.meanGradientSquaredNorm(), result.stepSharpness(),
-        result.previousGradientDot());
+        result.recentGradientDot());
     decision = policy.next(observation);
     batch.clear();
     firstPendingMillis = -1;

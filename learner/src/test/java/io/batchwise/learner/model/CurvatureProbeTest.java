@@ -98,7 +98,7 @@ class CurvatureProbeTest {
           : CurvatureProbeTest::real;
       double[] before = m.parameters();
       StepResult first = m.learn(TestBatches.batch(rnd, 20, D, label, true), 1.0);
-      assertTrue(Double.isNaN(first.stepSharpness()) && Double.isNaN(first.previousGradientDot())); // no previous step
+      assertTrue(Double.isNaN(first.stepSharpness()) && Double.isNaN(first.recentGradientDot())); // no previous step
       double[] after = m.parameters();
       double[] u = new double[before.length];
       for (int j = 0; j < u.length; j++) {
@@ -115,9 +115,22 @@ class CurvatureProbeTest {
       for (int j = 0; j < u.length; j++) {
         dot += u[j] * (after[j] - last[j]) / (0.5 * rate);
       }
-      assertEquals(dot, step.previousGradientDot(), 1e-9 * Math.abs(dot));
-      // a batch without a probed example (numbers 60 to 63) reports no sharpness
-      assertTrue(Double.isNaN(m.learn(TestBatches.batch(rnd, 4, D, label, false), 1.0).stepSharpness()));
+      // after one step the recent-gradient average is that step's gradient
+      assertEquals(dot, step.recentGradientDot(), 1e-9 * Math.abs(dot));
+      // a batch without a probed example (numbers 60 to 63) reports no sharpness; its gradient is dotted with
+      // the average of the first two, weighted per example: (1 - k^20) k^40 and 1 - k^40, k = 1 - 1/K
+      StepResult third = m.learn(TestBatches.batch(rnd, 4, D, label, false), 1.0);
+      assertTrue(Double.isNaN(third.stepSharpness()));
+      double[] end = m.parameters();
+      double k = 1 - 1.0 / FusedLinearModel.RECENT_GRADIENT_EXAMPLES;
+      double firstWeight = (1 - Math.pow(k, 20)) * Math.pow(k, 40);
+      double secondWeight = 1 - Math.pow(k, 40);
+      double recentDot = 0;
+      for (int j = 0; j < u.length; j++) {
+        double recent = (firstWeight * u[j] + secondWeight * (after[j] - last[j]) / (0.5 * rate)) / (firstWeight + secondWeight);
+        recentDot += recent * (last[j] - end[j]) / rate;
+      }
+      assertEquals(recentDot, third.recentGradientDot(), 1e-9 * Math.abs(recentDot));
     }
   }
 
@@ -135,6 +148,6 @@ class CurvatureProbeTest {
     adam.learn(a, 1.0);
     StepResult r = adam.learn(b, 1.0);
     assertTrue(Double.isNaN(r.stepSharpness()));
-    assertTrue(Double.isFinite(r.previousGradientDot()));
+    assertTrue(Double.isFinite(r.recentGradientDot()));
   }
 }
