@@ -74,7 +74,8 @@ public final class StepTimeModel {
 
   /**
    * Sets alpha and beta from the weighted least-squares fit of the remembered steps, or, while their batch
-   * sizes do not spread enough to identify it, from the fallbacks the class comment gives; keeps the
+   * sizes do not spread enough to identify it or the fit's slope is negative, from the fallbacks the class
+   * comment gives; keeps the
    * proportions of a fit worth keeping (a clear spread of sizes and an interior fit). Once per observation,
    * with one division by the weight: the policy reads the fit at every step.
    */
@@ -88,13 +89,13 @@ public final class StepTimeModel {
     double meanB = sumB * inverseWeight;
     double meanT = sumT * inverseWeight;
     double varianceB = sumBB * inverseWeight - meanB * meanB;
-    if (varianceB > 1e-4 * meanB * meanB) {
-      double slope = (sumBT * inverseWeight - meanB * meanT) / varianceB;
+    double slope = (sumBT * inverseWeight - meanB * meanT) / varianceB;
+    // a negative slope (larger batches faster per step) is timing noise over too narrow a spread of sizes, such
+    // as a few B = 2 steps among B = 1 steps while the JIT compiler works, not a fit: taken as beta = 0 it made
+    // every batch look free per example, and B* the search's limit, 10^7, on the noisy benchmark stream
+    if (varianceB > 1e-4 * meanB * meanB && slope >= 0) {
       double intercept = meanT - slope * meanB;
-      if (slope < 0) {
-        alpha = meanT;
-        beta = 0;
-      } else if (intercept < 0) {
+      if (intercept < 0) {
         // through the origin: the least-squares slope of T = beta B
         alpha = 0;
         beta = sumBT / sumBB;

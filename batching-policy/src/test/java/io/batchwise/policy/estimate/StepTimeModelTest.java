@@ -85,6 +85,21 @@ class StepTimeModelTest {
   }
 
   @Test
+  void aNegativeSlopeIsNoFit() {
+    StepTimeModel model = new StepTimeModel(0.9);
+    for (int step = 0; step < 50; step++) {
+      model.observe(1, 4e-6); // a cold learner at B = 1, then two warmer steps at B = 2
+    }
+    model.observe(2, 2e-6);
+    model.observe(2, 2e-6);
+    StepTime fit = model.current();
+    // the fallback: the mean time (nearly all of it from B = 1) split evenly, not alpha = the mean time, beta = 0
+    assertTrue(fit.beta() > 0, "beta " + fit.beta());
+    assertEquals(fit.alpha(), fit.beta(), 0.01 * fit.alpha());
+    assertEquals(4e-6, fit.seconds(1), 0.01 * 4e-6);
+  }
+
+  @Test
   void degenerateTimesNeverBreakTheFit() {
     StepTimeModel model = new StepTimeModel(0.9);
     assertEquals(new StepTime(0, 0), model.current());
