@@ -55,6 +55,9 @@ public final class GoodputPolicy implements BatchingPolicy {
   private final SharpnessEstimator sharpness;
   /** 1 / drain in seconds: the share of the backlog to learn per second, without a division per decision. */
   private final double drainPerSecond;
+  /** The latency bound in seconds, and the memory bound on B, likewise worked out once. */
+  private final double latencySeconds;
+  private final int memoryBatchLimit;
   /** The multiplier of the last decision: the rate the next observed batch was learned with. */
   private double lastMultiplier = 1.0;
   /**
@@ -79,6 +82,8 @@ public final class GoodputPolicy implements BatchingPolicy {
   private double decidedSharpness;
   private double decidedMultiplier;
   private double decidedNoiseScale;
+  /** The last decision, handed out again while nothing in it changes (an immutable record). */
+  private BatchDecision lastDecision;
   private double arrivalRate;
   private double examplesSeen;
   private int lastBatch;
@@ -89,6 +94,8 @@ public final class GoodputPolicy implements BatchingPolicy {
     this.stepTime = new StepTimeModel(STEP_TIME_DECAY);
     this.sharpness = new SharpnessEstimator(config.noiseWindow());
     this.drainPerSecond = 1000.0 / config.drainMillis();
+    this.latencySeconds = config.latencyMillis() / 1000.0;
+    this.memoryBatchLimit = config.memoryBatchLimit();
   }
 
   public GoodputConfig config() {
@@ -178,8 +185,8 @@ public final class GoodputPolicy implements BatchingPolicy {
     GradientNoise g = f.noise();
     StepTime t = f.stepTime();
     int lo = config.minBatch();
-    double latencyFill = backlog + arrivalRate * config.latencyMillis() / 1000.0;
-    int hi = (int) Math.max(lo, Math.min(config.memoryBatchLimit(), Math.floor(Math.min(latencyFill, Integer.MAX_VALUE))));
+    double latencyFill = backlog + arrivalRate * latencySeconds;
+    int hi = (int) Math.max(lo, Math.min(memoryBatchLimit, Math.floor(Math.min(latencyFill, Integer.MAX_VALUE))));
     double needed = config.headroom() * (arrivalRate + backlog * drainPerSecond);
     int batch;
     double ramp = 1.0;
@@ -219,7 +226,12 @@ public final class GoodputPolicy implements BatchingPolicy {
     }
     double multiplier = decidedMultiplier * ramp;
     lastMultiplier = multiplier;
-    return new BatchDecision(batch, multiplier, config.latencyMillis(), decidedNoiseScale);
+    BatchDecision last = lastDecision;
+    if (last == null || last.batchSize() != batch || Double.compare(last.learningRateMultiplier(), multiplier) != 0
+        || Double.compare(last.noiseScale(), decidedNoiseScale) != 0) {
+      lastDecision = new BatchDecision(batch, multiplier, config.latencyMillis(), decidedNoiseScale);
+    }
+    return lastDecision;
   }
 
   /** B* of the current model, recomputed as {@link #OPTIMUM_REFRESH_EXAMPLES} says; one object, not one per decision. */

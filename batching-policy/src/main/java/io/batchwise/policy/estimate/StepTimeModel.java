@@ -32,6 +32,8 @@ public final class StepTimeModel {
   /** {@link #current()}, worked out once per observation: the policy reads it at every step. */
   private double alpha;
   private double beta;
+  /** The weighted mean step time, from the same refit: the floor of the robust scale. */
+  private double meanSeconds;
 
   /** @param decay weight of the past per observation, in (0, 1); about 1/(1-decay) steps are remembered */
   public StepTimeModel(double decay) {
@@ -49,7 +51,7 @@ public final class StepTimeModel {
     double w = 1.0;
     if (count >= 2) {
       double residual = stepSeconds - (alpha + beta * batchSize);
-      double floor = 1e-3 * (sumT / weight) + 1e-12;
+      double floor = 1e-3 * meanSeconds + 1e-12;
       double s = Math.max(scale, floor);
       double magnitude = Math.abs(residual);
       w = magnitude <= HUBER_K * s ? 1.0 : HUBER_K * s / magnitude;
@@ -83,17 +85,20 @@ public final class StepTimeModel {
     if (weight <= 0) {
       alpha = 0;
       beta = 0;
+      meanSeconds = 0;
       return;
     }
     double inverseWeight = 1 / weight;
     double meanB = sumB * inverseWeight;
     double meanT = sumT * inverseWeight;
+    meanSeconds = meanT;
     double varianceB = sumBB * inverseWeight - meanB * meanB;
-    double slope = (sumBT * inverseWeight - meanB * meanT) / varianceB;
+    boolean spread = varianceB > 1e-4 * meanB * meanB;
+    double slope = spread ? (sumBT * inverseWeight - meanB * meanT) / varianceB : 0;
     // a negative slope (larger batches faster per step) is timing noise over too narrow a spread of sizes, such
     // as a few B = 2 steps among B = 1 steps while the JIT compiler works, not a fit: taken as beta = 0 it made
     // every batch look free per example, and B* the search's limit, 10^7, on the noisy benchmark stream
-    if (varianceB > 1e-4 * meanB * meanB && slope >= 0) {
+    if (spread && slope >= 0) {
       double intercept = meanT - slope * meanB;
       if (intercept < 0) {
         // through the origin: the least-squares slope of T = beta B
@@ -111,11 +116,12 @@ public final class StepTimeModel {
     }
     double lastAtMean = lastAlpha + lastBeta * meanB;
     if (lastAtMean > 0) {
-      alpha = lastAlpha * meanT / lastAtMean;
-      beta = lastBeta * meanT / lastAtMean;
+      double scaleToNow = meanT / lastAtMean;
+      alpha = lastAlpha * scaleToNow;
+      beta = lastBeta * scaleToNow;
     } else {
-      alpha = meanT / 2;
-      beta = meanT / (2 * meanB);
+      alpha = 0.5 * meanT;
+      beta = alpha / meanB;
     }
   }
 
