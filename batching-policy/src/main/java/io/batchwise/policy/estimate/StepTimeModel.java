@@ -77,9 +77,8 @@ public final class StepTimeModel {
   /**
    * Sets alpha and beta from the weighted least-squares fit of the remembered steps, or, while their batch
    * sizes do not spread enough to identify it or the fit's slope is negative, from the fallbacks the class
-   * comment gives; keeps the
-   * proportions of a fit worth keeping (a clear spread of sizes and an interior fit). Once per observation,
-   * with one division by the weight: the policy reads the fit at every step.
+   * comment gives; keeps the proportions of a fit worth keeping (a clear spread of sizes and an interior fit).
+   * Once per observation, with one division by the weight: the policy reads the fit at every step.
    */
   private void refit() {
     if (weight <= 0) {
