@@ -1,6 +1,8 @@
 package io.batchwise.app.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.batchwise.learner.model.ModelFactory;
@@ -24,6 +26,27 @@ class PolicyBenchTest {
     Path fresh = dir.resolve("sub/NEW.md");
     BenchmarksSection.replace(fresh, "## Batching policies", "## Batching policies\n\nx\n");
     assertEquals("# Benchmarks\n\n## Batching policies\n\nx\n", Files.readString(fresh));
+  }
+
+  @Test
+  void eachRunOfASyntheticScenarioDrawsItsOwnStreamReproducibly() {
+    for (PolicyScenario scenario : new PolicyBenchCommand().allScenarios()) {
+      if (scenario.name().equals("elec")) {
+        continue; // one recorded stream
+      }
+      BenchStream first = scenario.streams().apply(0);
+      BenchStream again = scenario.streams().apply(0);
+      BenchStream second = scenario.streams().apply(1);
+      double[] a = new double[first.featureCount()];
+      double[] b = new double[first.featureCount()];
+      double[] c = new double[first.featureCount()];
+      first.features(0, a);
+      again.features(0, b);
+      second.features(0, c);
+      assertEquals(first.size(), second.size(), scenario.name());
+      assertArrayEquals(a, b, scenario.name() + ": the same seed, the same stream");
+      assertFalse(java.util.Arrays.equals(a, c), scenario.name() + ": run 1 learns another stream");
+    }
   }
 
   @Test
