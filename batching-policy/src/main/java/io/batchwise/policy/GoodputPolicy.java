@@ -74,16 +74,13 @@ public final class GoodputPolicy implements BatchingPolicy {
   private static final double FUNCTION_REFRESH_EXAMPLES = 16;
   private static final double OPTIMUM_REFRESH_EXAMPLES = 128;
   /**
-   * The multiplier and B_noise of the last decision, and what they were worked out from: at B = 1 most
-   * decisions repeat the previous one's batch, model and sharpness, and then they skip its half-dozen divisions.
+   * The last decision before the warm-up ramp, and the model and sharpness it was worked out from: at B = 1 most
+   * decisions repeat the previous one's batch, model and sharpness, and then they hand out the same record
+   * instead of redoing its half-dozen divisions and allocating another.
    */
-  private int decidedBatch = -1;
+  private BatchDecision decided;
   private GoodputFunction decidedFunction;
   private double decidedSharpness;
-  private double decidedMultiplier;
-  private double decidedNoiseScale;
-  /** The last decision, handed out again while nothing in it changes (an immutable record). */
-  private BatchDecision lastDecision;
   private double arrivalRate;
   private double examplesSeen;
   private int lastBatch;
@@ -212,26 +209,20 @@ public final class GoodputPolicy implements BatchingPolicy {
       batch = (int) Math.max(lo, Math.min(batch, (long) config.growth() * lastBatch));
     }
     double s = sharpness.baseSharpness();
-    if (batch != decidedBatch || f != decidedFunction || Double.compare(s, decidedSharpness) != 0) {
+    if (decided == null || batch != decided.batchSize() || f != decidedFunction || Double.compare(s, decidedSharpness) != 0) {
       double m = Math.min(config.maxLrMultiplier(), config.coupling().multiplier(batch, config.baseBatch(), g));
       if (config.curvature()) {
         m = Math.max(LearningRateCoupling.MIN_MULTIPLIER, Math.min(m, g.optimalRateMultiplier(batch, s, config.noiseWindow())));
       }
       double noiseScale = g.noiseScale();
-      decidedMultiplier = m;
-      decidedNoiseScale = Double.isFinite(noiseScale) ? noiseScale : Double.NaN;
-      decidedBatch = batch;
+      decided = new BatchDecision(batch, m, config.latencyMillis(), Double.isFinite(noiseScale) ? noiseScale : Double.NaN);
       decidedFunction = f;
       decidedSharpness = s;
     }
-    double multiplier = decidedMultiplier * ramp;
-    lastMultiplier = multiplier;
-    BatchDecision last = lastDecision;
-    if (last == null || last.batchSize() != batch || Double.compare(last.learningRateMultiplier(), multiplier) != 0
-        || Double.compare(last.noiseScale(), decidedNoiseScale) != 0) {
-      lastDecision = new BatchDecision(batch, multiplier, config.latencyMillis(), decidedNoiseScale);
-    }
-    return lastDecision;
+    BatchDecision d = ramp == 1.0 ? decided
+        : new BatchDecision(batch, decided.learningRateMultiplier() * ramp, decided.maxWaitMillis(), decided.noiseScale());
+    lastMultiplier = d.learningRateMultiplier();
+    return d;
   }
 
   /** B* of the current model, recomputed as {@link #OPTIMUM_REFRESH_EXAMPLES} says; one object, not one per decision. */

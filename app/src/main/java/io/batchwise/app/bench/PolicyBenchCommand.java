@@ -154,6 +154,11 @@ public final class PolicyBenchCommand implements Callable<Integer> {
         continue;
       }
       BenchStream stream = scenario.streams().apply(0);
+      // run r's stream, drawn once for every pattern
+      List<BenchStream> runStreams = new ArrayList<>();
+      for (int r = 0; r < repeatsOf(scenario); r++) {
+        runStreams.add(r == 0 || sameStream ? stream : scenario.streams().apply(r));
+      }
       double mean = rate != null ? rate : scenario.arrivalRate();
       warmUp(simulator, scenario, stream, mean);
       for (String patternName : patterns) {
@@ -163,7 +168,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
         // shared machine lands on all of them alike instead of on one policy's every run
         Map<String, List<PolicyRunResult>> cells = new LinkedHashMap<>();
         for (int r = 0; r < repeatsOf(scenario); r++) {
-          BenchStream runStream = r == 0 || sameStream ? stream : scenario.streams().apply(r);
+          BenchStream runStream = runStreams.get(r);
           for (String spec : policies) {
             OnlineModel model = ModelFactory.create(scenario.modelSpec(), runStream.featureCount());
             // the optimizer family picks goodput's default learning-rate coupling (AdaScale for SGD, sqrt for Adam)
