@@ -52,29 +52,51 @@ class PolicyBenchTest {
   @Test
   void summaryAndTargetsComeFromTheMedians() {
     java.util.List<java.util.Map<String, Object>> medians = new java.util.ArrayList<>();
-    // a: goodput ties fixed:1, fixed:32 never reaches; b: goodput 1.2x the best and 2x faster than fixed:32
-    Object[][] cells = {{"a", "backlog", "fixed:1", 1.0}, {"a", "backlog", "fixed:32", null}, {"a", "backlog", "goodput", 1.0},
-        {"b", "backlog", "fixed:8", 1.0}, {"b", "backlog", "fixed:32", 2.4}, {"b", "backlog", "goodput", 1.2},
-        {"c", "steady", "fixed:8", 1.0}, {"c", "steady", "goodput", null}};
+    // a: goodput ties fixed:1, fixed:32 never reaches; b: goodput 1.2x the best on as many examples, and 1.875x
+    // faster than fixed:32; c: goodput never reaches; d: 400 events at 100/s, the first 100 waiting, so 301 have arrived at
+    // 2.0 s, when goodput would have to reach the target to be 1.5x faster than fixed:32 (3.0 s), but it needs 340
+    Object[][] cells = {{"a", "backlog", "fixed:1", 1.0, 10L}, {"a", "backlog", "fixed:32", null, null},
+        {"a", "backlog", "goodput", 1.0, 10L}, {"b", "backlog", "fixed:8", 1.0, 100L}, {"b", "backlog", "fixed:32", 2.25, 300L},
+        {"b", "backlog", "goodput", 1.2, 100L}, {"c", "steady", "fixed:8", 1.0, 10L}, {"c", "steady", "goodput", null, null},
+        {"d", "backlog", "fixed:32", 3.0, 350L}, {"d", "backlog", "goodput", 2.4, 340L}};
     for (Object[] c : cells) {
       java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("scenario", c[0]);
       m.put("pattern", c[1]);
       m.put("policy", c[2]);
+      m.put("arrivalRate", 100.0);
+      m.put("streamSize", 400);
       m.put("secondsToTarget", c[3]);
+      m.put("examplesToTarget", c[4]);
       medians.add(m);
     }
     java.util.List<java.util.Map<String, Object>> summary = PolicyBenchCommand.summary(medians);
-    assertEquals(3, summary.size());
+    assertEquals(4, summary.size());
     assertEquals(1.0, summary.get(0).get("goodputOverBestFixed"));
     assertEquals(null, summary.get(0).get("fixed32OverGoodput"));
     assertEquals(1.2, summary.get(1).get("goodputOverBestFixed"));
-    assertEquals(2.0, summary.get(1).get("fixed32OverGoodput"));
+    assertEquals(1.0, summary.get(1).get("goodputExamplesOverBestFixed"));
+    assertEquals(1.875, summary.get(1).get("fixed32OverGoodput"));
+    assertEquals(101L + 150, summary.get(1).get("arrivedByOneAndAHalfTimesFixed32"), "101 by time 0 and 1.5 s of arrivals");
+    assertEquals(301L, summary.get(3).get("arrivedByOneAndAHalfTimesFixed32"));
+    assertEquals(340L, summary.get(3).get("fewestExamplesToTarget"));
     String targets = PolicyBenchCommand.targets(summary);
-    assertTrue(targets.contains("1 of 3 cells: a backlog (1.00); slower: b backlog (1.20), c steady (never reached)"), targets);
-    assertTrue(targets.contains("Scenarios met in every pattern: 1 of 3"), targets);
+    assertTrue(targets.contains("2 of 4 cells: a backlog (1.00), d backlog (0.80); slower: b backlog (1.20, 1.00x the examples), "
+        + "c steady (never reached)"), targets);
+    assertTrue(targets.contains("Scenarios met in every pattern: 2 of 4"), targets);
     assertTrue(targets.contains("missed in c steady (never reached)"), targets);
-    assertTrue(targets.contains("met on a (fixed:32 never reaches the target), b (2.00x); missed on none"), targets);
+    assertTrue(targets.contains("met on a (fixed:32 never reaches the target), b (1.88x); missed on d (1.25x; arrival-bound: "
+        + "301 events have arrived when 1.5x asks for the target, and no policy reached it in fewer than 340 examples (goodput))"),
+        targets);
+  }
+
+  @Test
+  void arrivedByCountsEventsUpToAndIncludingTheTime() {
+    double[] arrivals = {-1, 0, 0, 1, 2};
+    assertEquals(0, PolicyBenchCommand.arrivedBy(arrivals, -2));
+    assertEquals(3, PolicyBenchCommand.arrivedBy(arrivals, 0));
+    assertEquals(3, PolicyBenchCommand.arrivedBy(arrivals, 0.5));
+    assertEquals(5, PolicyBenchCommand.arrivedBy(arrivals, 9));
   }
 
   @Test
