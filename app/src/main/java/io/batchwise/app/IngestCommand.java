@@ -26,6 +26,7 @@ import io.batchwise.ingest.Format;
 import io.batchwise.ingest.LabelMapping;
 import io.batchwise.ingest.MissingValuePolicy;
 import io.batchwise.ingest.PublishFailedException;
+import io.batchwise.ingest.DenseEncoding;
 import io.batchwise.ingest.PublishOptions;
 import io.batchwise.ingest.SourceOptions;
 import io.batchwise.ingest.SyntheticStreams;
@@ -143,6 +144,11 @@ final class IngestCommand implements Callable<Integer> {
       description = "LibSVM vector size / JSON array length; 0 = from the file (default: ${DEFAULT-VALUE}).")
   int featureCount;
 
+  @Option(names = "--dense-encoding", paramLabel = "ENCODING", defaultValue = "float64",
+      description = "How dense features are written: float64 or float32 (packed little-endian bytes, decoded without "
+          + "an object per value) or array (an Avro array of doubles) (default: ${DEFAULT-VALUE}).")
+  String denseEncoding;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Properties file; its Kafka producer keys (bootstrap.servers, security...) are used, others "
           + "(learner keys of a shared file) ignored. Env and flags override it.")
@@ -174,7 +180,7 @@ final class IngestCommand implements Callable<Integer> {
     try {
       sources = sources();
       publishOptions = PublishOptions.builder().rate(rate).loops(loops(loop)).limit(limit).eventTimeSpeedup(speedup)
-          .build();
+          .denseEncoding(DenseEncoding.parse(denseEncoding)).build();
       first = sources.get();
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println(name + ": " + Main.oneLine(e));

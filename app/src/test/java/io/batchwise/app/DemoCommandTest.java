@@ -54,14 +54,21 @@ class DemoCommandTest {
       List<String> rows = Files.readAllLines(report.resolve("metrics-" + run + ".csv"));
       assertTrue(html.contains("href=\"metrics-" + run + ".csv\""));
       List<String> header = List.of(rows.get(0).split(","));
-      assertTrue(header.containsAll(List.of("update", "batchSize", "learningRate", "arrivalRate", "backlog", "nextBatchSize")));
+      assertTrue(header.containsAll(List.of("version", "examples", "batchSizeMin", "batchSizeMax", "learningRate",
+          "lossSum", "weightSum", "arrivalRate", "lag", "nextBatchSize")));
       long examples = 0;
+      double lossSum = 0;
+      double weightSum = 0;
       for (String row : rows.subList(1, rows.size())) {
         String[] cells = row.split(",", -1);
         assertEquals(header.size(), cells.length, row);
-        examples += Long.parseLong(cells[header.indexOf("batchSize")]);
+        examples += Long.parseLong(cells[header.indexOf("examples")]);
+        lossSum += Double.parseDouble(cells[header.indexOf("lossSum")]);
+        weightSum += Double.parseDouble(cells[header.indexOf("weightSum")]);
       }
-      assertEquals(3000, examples, "the updates of run " + run + " add up to every event");
+      assertEquals(3000, examples, "the summaries of run " + run + " add up to every event");
+      assertEquals(runs.get(run - 1).get("prequentialLogLoss").asDouble(), lossSum / weightSum, 1e-9,
+          "the summaries' loss is the snapshot's");
     }
   }
 

@@ -161,6 +161,7 @@ public final class EventPublisher implements AutoCloseable {
             if (pass > 1) {
               event.setEventId(event.getEventId() + "#" + pass);
             }
+            options.denseEncoding().apply(event);
             send(eventsTopic, source.modelId(), eventSerializer.serialize(eventsTopic, event), callback);
             if (run.published == 0) {
               run.rateAnchor = clock.nanoTime();

@@ -3,20 +3,15 @@ package io.batchwise.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.batchwise.schemas.DenseFeatures;
 import io.batchwise.schemas.SparseFeatures;
 
-/** Builds the Avro feature records from primitive arrays. */
+/** Builds the Avro feature records from primitive arrays: dense ones packed as float64 (see {@link DenseEncoding}). */
 public final class Features {
   private Features() {
   }
 
-  public static DenseFeatures dense(double[] values) {
-    List<Double> list = new ArrayList<>(values.length);
-    for (double v : values) {
-      list.add(v);
-    }
-    return new DenseFeatures(list);
+  public static Object dense(double[] values) {
+    return DenseEncoding.FLOAT64.encode(values);
   }
 
   /** {@code indices} strictly increasing in [0, size); {@code count} pairs are used. */

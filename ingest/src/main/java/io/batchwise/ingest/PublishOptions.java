@@ -16,9 +16,10 @@ import java.util.Objects;
  *                         default true
  * @param eventTimeSpeedup how much faster than event time to replay those gaps; default 1.0 (real time)
  * @param progressInterval how often the progress listener is called; default 250 ms
+ * @param denseEncoding    how dense features are written; default {@link DenseEncoding#FLOAT64}, packed
  */
 public record PublishOptions(double rate, int loops, long limit, boolean followEventTime, double eventTimeSpeedup,
-    Duration progressInterval) {
+    Duration progressInterval, DenseEncoding denseEncoding) {
 
   public PublishOptions {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
@@ -34,6 +35,7 @@ public record PublishOptions(double rate, int loops, long limit, boolean followE
       throw new IllegalArgumentException("event-time speedup must be positive, got " + eventTimeSpeedup);
     }
     Objects.requireNonNull(progressInterval, "progressInterval");
+    Objects.requireNonNull(denseEncoding, "denseEncoding");
     if (progressInterval.isNegative() || progressInterval.isZero()) {
       throw new IllegalArgumentException("progress interval must be positive, got " + progressInterval);
     }
@@ -56,6 +58,7 @@ public record PublishOptions(double rate, int loops, long limit, boolean followE
     private boolean followEventTime = true;
     private double eventTimeSpeedup = 1.0;
     private Duration progressInterval = Duration.ofMillis(250);
+    private DenseEncoding denseEncoding = DenseEncoding.FLOAT64;
 
     private Builder() {
     }
@@ -90,8 +93,13 @@ public record PublishOptions(double rate, int loops, long limit, boolean followE
       return this;
     }
 
+    public Builder denseEncoding(DenseEncoding value) {
+      this.denseEncoding = value;
+      return this;
+    }
+
     public PublishOptions build() {
-      return new PublishOptions(rate, loops, limit, followEventTime, eventTimeSpeedup, progressInterval);
+      return new PublishOptions(rate, loops, limit, followEventTime, eventTimeSpeedup, progressInterval, denseEncoding);
     }
   }
 }

@@ -4,9 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.batchwise.schemas.DenseFeatures;
+import io.batchwise.schemas.DecodedEvent;
 import io.batchwise.schemas.LabelledEvent;
-import io.batchwise.schemas.SparseFeatures;
 
 /** Test reading of whole sources. */
 public final class Rows {
@@ -44,18 +43,9 @@ public final class Rows {
     return result;
   }
 
-  /** The dense vector of an event's features, dense or sparse. */
+  /** The dense vector of an event's features, in whatever form they were written. */
   public static double[] dense(LabelledEvent event) {
-    Object features = event.getFeatures();
-    if (features instanceof DenseFeatures d) {
-      return d.getValues().stream().mapToDouble(Double::doubleValue).toArray();
-    }
-    SparseFeatures s = (SparseFeatures) features;
-    double[] x = new double[s.getSize()];
-    for (int i = 0; i < s.getIndices().size(); i++) {
-      x[s.getIndices().get(i)] = s.getValues().get(i);
-    }
-    return x;
+    return new DecodedEvent().set(event).toDense();
   }
 
   public static String text(SourceRow.Rejected rejected) {

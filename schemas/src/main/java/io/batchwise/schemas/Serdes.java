@@ -17,6 +17,10 @@ public final class Serdes {
     return new AvroSerde<>(TrainingMetrics.class);
   }
 
+  public static AvroSerde<LearnerCheckpoint> learnerCheckpoint() {
+    return new AvroSerde<>(LearnerCheckpoint.class);
+  }
+
   public static AvroSerde<DeadLetter> deadLetter() {
     return new AvroSerde<>(DeadLetter.class);
   }

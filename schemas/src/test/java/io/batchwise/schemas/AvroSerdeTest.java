@@ -83,6 +83,60 @@ class AvroSerdeTest {
     assertEquals(List.of(1.0, 2.0), ((DenseFeatures) read.getFeatures()).getValues());
   }
 
+  /**
+   * Snapshots written before the learner kept its checkpoint apart (their optimizer slots, policy state and
+   * learnedThrough) read with today's schema, which drops those fields.
+   */
+  @Test
+  void readsSnapshotsOfTheFirstSchemaVersion() throws Exception {
+    Schema first = SchemaHistory.olderVersionsOf(ModelSnapshot.getClassSchema().getFullName()).get(0);
+    assertTrue(first.getField("policyState") != null && ModelSnapshot.getClassSchema().getField("policyState") == null);
+    GenericRecord architecture = new GenericData.Record(first.getField("architecture").schema());
+    architecture.put("kind", "logistic");
+    architecture.put("spec", "logistic");
+    architecture.put("featureCount", 1);
+    architecture.put("outputCount", 1);
+    GenericRecord layer = new GenericData.Record(architecture.getSchema().getField("layers").schema().getElementType());
+    layer.put("inputs", 1);
+    layer.put("outputs", 1);
+    layer.put("activation", "sigmoid");
+    architecture.put("layers", List.of(layer));
+    architecture.put("loss", "log");
+    GenericRecord optimizer = new GenericData.Record(first.getField("optimizer").schema());
+    optimizer.put("spec", "sgd:0.1");
+    optimizer.put("steps", 3L);
+    optimizer.put("state", List.of(9.0, 9.0));
+    GenericRecord metrics = new GenericData.Record(first.getField("metrics").schema());
+    for (String field : List.of("examples", "logLoss", "accuracy", "recentLogLoss", "recentAccuracy")) {
+      metrics.put(field, 0.5);
+    }
+    GenericRecord old = new GenericData.Record(first);
+    old.put("modelId", "m");
+    old.put("version", 7L);
+    old.put("createdAt", 1000L);
+    old.put("examplesSeen", 12L);
+    old.put("updates", 3L);
+    old.put("architecture", architecture);
+    old.put("parameters", List.of(0.5, -0.25));
+    old.put("optimizer", optimizer);
+    old.put("batchSize", 4);
+    old.put("learningRate", 0.1);
+    old.put("batchingPolicy", "fixed:4");
+    old.put("policyState", List.of(1.0));
+    old.put("metrics", metrics);
+    old.put("deadLetters", 2L);
+    old.put("learnedThrough", 40L);
+    ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first).encode(old);
+
+    ModelSnapshot read = Serdes.modelSnapshot().deserialize("t", java.util.Arrays.copyOfRange(encoded.array(),
+        encoded.position(), encoded.limit()));
+    assertEquals(7L, read.getVersion());
+    assertEquals(List.of(0.5, -0.25), read.getParameters());
+    assertEquals("sgd:0.1", read.getOptimizer().getSpec());
+    assertEquals(2L, read.getDeadLetters());
+    assertNull(read.getFeatureNames());
+  }
+
   @Test
   void garbageGivesAClearSerializationException() {
     AvroSerde<LabelledEvent> serde = Serdes.labelledEvent();

@@ -21,14 +21,14 @@ import io.batchwise.schemas.TrainingMetrics;
 /**
  * Writes a report folder that opens offline: index.html with the runs' summaries side by side, PNG
  * charts (XChart) of prequential loss, batch size, learning rate, throughput and noise scale over the stream,
- * and each run's TrainingMetrics as CSV (one row per update: what the policy saw and decided).
+ * and each run's TrainingMetrics as CSV (one row per snapshot interval: what the learner did and the policy
+ * decided). Every series is computed from all of a run's summaries; only the points drawn are thinned.
  */
 public final class DemoReport {
   static final List<String> CHARTS = List.of("loss.png", "batch-size.png", "learning-rate.png", "throughput.png",
       "noise-scale.png");
   private static final int WIDTH = 900;
   private static final int HEIGHT = 420;
-  private static final double RECENT_EXAMPLES = 1000;
 
   private DemoReport() {
   }
@@ -37,10 +37,10 @@ public final class DemoReport {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
     save(dir, "loss.png", lossChart(runs));
-    save(dir, "batch-size.png", chart("Batch size", "examples seen", "batch size", runs,
-        m -> m.getBatchSize(), true));
-    save(dir, "learning-rate.png", chart("Learning rate", "examples seen", "learning rate", runs,
-        TrainingMetrics::getLearningRate, false));
+    save(dir, "batch-size.png", chart("Mean batch size per interval", "examples seen", "batch size", runs,
+        m -> m.getUpdates() > 0 ? (double) m.getExamples() / m.getUpdates() : Double.NaN, true));
+    save(dir, "learning-rate.png", chart("Learning rate (mean per interval)", "examples seen", "learning rate", runs,
+        TrainingMetrics::getLearningRateMean, false));
     save(dir, "throughput.png", throughputChart(runs));
     save(dir, "noise-scale.png", chart("Gradient noise scale B_noise (the policy's estimate)", "examples seen",
         "B_noise", runs, m -> m.getNoiseScale() == null ? Double.NaN : m.getNoiseScale(), true));
@@ -89,26 +89,42 @@ public final class DemoReport {
     return chart;
   }
 
-  /** Running mean of the prequential loss, and its exponentially weighted recent value (~1000 examples). */
+  /**
+   * A run's prequential loss over the stream: x the examples seen at each summary, the running mean over every
+   * example so far (the snapshot's logLoss at the same point), and the interval's own mean.
+   */
+  record LossSeries(List<Double> examples, List<Double> runningMean, List<Double> intervalMean) {
+  }
+
+  static LossSeries lossSeries(List<TrainingMetrics> summaries) {
+    List<Double> x = new ArrayList<>();
+    List<Double> mean = new ArrayList<>();
+    List<Double> interval = new ArrayList<>();
+    double lossSum = 0;
+    double weightSum = 0;
+    for (TrainingMetrics m : summaries) {
+      if (!(m.getWeightSum() > 0)) {
+        continue;
+      }
+      lossSum += m.getLossSum();
+      weightSum += m.getWeightSum();
+      x.add((double) m.getExamplesSeen());
+      mean.add(lossSum / weightSum);
+      interval.add(m.getLossSum() / m.getWeightSum());
+    }
+    return new LossSeries(x, mean, interval);
+  }
+
   private static XYChart lossChart(List<RunSeries> runs) {
     XYChart chart = newChart("Prequential log loss (scored before learning)", "examples seen", "log loss");
     for (RunSeries run : runs) {
-      List<Double> x = new ArrayList<>();
-      List<Double> mean = new ArrayList<>();
-      List<Double> recent = new ArrayList<>();
-      double lossSum = 0;
-      double ema = Double.NaN;
-      for (TrainingMetrics m : thin(run.updates())) {
-        lossSum += m.getLossBefore() * m.getBatchSize();
-        double alpha = 1 - Math.pow(1 - 1 / RECENT_EXAMPLES, m.getBatchSize());
-        ema = Double.isNaN(ema) ? m.getLossBefore() : ema + alpha * (m.getLossBefore() - ema);
-        x.add((double) m.getExamplesSeen());
-        mean.add(lossSum / m.getExamplesSeen());
-        recent.add(ema);
-      }
-      if (!x.isEmpty()) {
-        chart.addSeries(run.policy() + " (mean)", x, mean).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        chart.addSeries(run.policy() + " (recent)", x, recent).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      LossSeries series = lossSeries(run.updates());
+      if (!series.examples().isEmpty()) {
+        List<Integer> kept = thinned(series.examples().size());
+        chart.addSeries(run.policy() + " (mean)", pick(series.examples(), kept), pick(series.runningMean(), kept))
+            .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.addSeries(run.policy() + " (interval)", pick(series.examples(), kept), pick(series.intervalMean(), kept))
+            .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       }
     }
     return withPlaceholder(chart);
@@ -120,7 +136,8 @@ public final class DemoReport {
     for (RunSeries run : runs) {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
-      for (TrainingMetrics m : thin(run.updates())) {
+      for (int i : thinned(run.updates().size())) {
+        TrainingMetrics m = run.updates().get(i);
         double value = y.applyAsDouble(m);
         if (Double.isFinite(value) && (!logY || value > 0)) {
           xs.add((double) m.getExamplesSeen());
@@ -135,42 +152,45 @@ public final class DemoReport {
     return withPlaceholder(chart);
   }
 
-  /** Examples learned per second of wall time, in half-second buckets of the updates' timestamps. */
+  /** Examples learned per second of wall time, interval by interval. */
   private static XYChart throughputChart(List<RunSeries> runs) {
     XYChart chart = newChart("Throughput", "seconds since the first update", "examples / s");
     for (RunSeries run : runs) {
       if (run.updates().isEmpty()) {
         continue;
       }
-      long start = run.updates().get(0).getTimestamp().toEpochMilli();
-      long last = run.updates().get(run.updates().size() - 1).getTimestamp().toEpochMilli();
-      int buckets = (int) ((last - start) / 500) + 1;
-      double[] examples = new double[buckets];
-      for (TrainingMetrics m : run.updates()) {
-        examples[(int) ((m.getTimestamp().toEpochMilli() - start) / 500)] += m.getBatchSize();
-      }
+      long start = run.updates().get(0).getIntervalStart().toEpochMilli();
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
-      for (int b = 0; b < buckets; b++) {
-        xs.add(b * 0.5);
-        ys.add(examples[b] * 2);
+      for (TrainingMetrics m : run.updates()) {
+        long millis = m.getIntervalEnd().toEpochMilli() - m.getIntervalStart().toEpochMilli();
+        if (millis > 0) {
+          xs.add((m.getIntervalEnd().toEpochMilli() - start) / 1000.0);
+          ys.add(m.getExamples() * 1000.0 / millis);
+        }
       }
-      chart.addSeries(run.policy(), xs, ys).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+      if (!xs.isEmpty()) {
+        chart.addSeries(run.policy(), xs, ys).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+      }
     }
     return withPlaceholder(chart);
   }
 
-  /** At most ~2000 points per series: every k-th update, always the last. */
-  private static List<TrainingMetrics> thin(List<TrainingMetrics> updates) {
-    int step = Math.max(1, updates.size() / 2000);
-    List<TrainingMetrics> thinned = new ArrayList<>();
-    for (int i = 0; i < updates.size(); i += step) {
-      thinned.add(updates.get(i));
+  /** The indices of at most ~2000 points to draw of n: every k-th, always the last. */
+  private static List<Integer> thinned(int n) {
+    int step = Math.max(1, n / 2000);
+    List<Integer> kept = new ArrayList<>();
+    for (int i = 0; i < n; i += step) {
+      kept.add(i);
     }
-    if (!updates.isEmpty() && thinned.get(thinned.size() - 1) != updates.get(updates.size() - 1)) {
-      thinned.add(updates.get(updates.size() - 1));
+    if (n > 0 && kept.get(kept.size() - 1) != n - 1) {
+      kept.add(n - 1);
     }
-    return thinned;
+    return kept;
+  }
+
+  private static List<Double> pick(List<Double> values, List<Integer> indices) {
+    return indices.stream().map(values::get).toList();
   }
 
   /** XChart cannot draw an empty chart: say so in it instead. */
@@ -203,7 +223,7 @@ public final class DemoReport {
     for (String chart : CHARTS) {
       h.append("<img src=\"").append(chart).append("\" alt=\"").append(chart.replace(".png", "")).append("\">\n");
     }
-    h.append("<p>Every update as CSV:");
+    h.append("<p>What the learner did, interval by interval, as CSV:");
     for (int i = 0; i < runs.size(); i++) {
       h.append(" <a href=\"").append(metricsFile(i)).append("\">").append(escape(runs.get(i).policy())).append("</a>");
     }

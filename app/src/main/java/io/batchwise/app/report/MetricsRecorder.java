@@ -18,7 +18,7 @@ import io.batchwise.schemas.AvroSerde;
 import io.batchwise.schemas.Serdes;
 import io.batchwise.schemas.TrainingMetrics;
 
-/** Records one model's TrainingMetrics from the metrics topic while a run goes on, for the report. */
+/** Records one model's TrainingMetrics summaries from the metrics topic while a run goes on, for the report. */
 public final class MetricsRecorder implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final String modelId;
@@ -62,14 +62,14 @@ public final class MetricsRecorder implements AutoCloseable {
     }
   }
 
-  /** The newest update recorded so far, or null. */
+  /** The newest summary recorded so far, or null. */
   public TrainingMetrics latest() {
     synchronized (updates) {
       return updates.isEmpty() ? null : updates.get(updates.size() - 1);
     }
   }
 
-  /** Waits until the recorded updates cover {@code examples} examples (or the timeout), then returns them in order. */
+  /** Waits until the recorded summaries cover {@code examples} examples (or the timeout), then returns them in order. */
   public List<TrainingMetrics> awaitExamples(long examples, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -82,7 +82,7 @@ public final class MetricsRecorder implements AutoCloseable {
     }
     synchronized (updates) {
       List<TrainingMetrics> sorted = new ArrayList<>(updates);
-      sorted.sort((a, b) -> Long.compare(a.getUpdate(), b.getUpdate()));
+      sorted.sort((a, b) -> Long.compare(a.getVersion(), b.getVersion()));
       return sorted;
     }
   }

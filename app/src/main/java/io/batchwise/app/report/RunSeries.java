@@ -10,7 +10,7 @@ import io.batchwise.schemas.TrainingMetrics;
  *
  * @param policy  the batching policy of the run
  * @param summary the summary the demo printed
- * @param updates the run's TrainingMetrics, in update order
+ * @param updates the run's TrainingMetrics summaries, in order
  */
 public record RunSeries(String policy, Map<String, Object> summary, List<TrainingMetrics> updates) {
 }

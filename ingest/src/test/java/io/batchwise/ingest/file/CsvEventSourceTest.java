@@ -28,7 +28,6 @@ import io.batchwise.ingest.MissingValuePolicy;
 import io.batchwise.ingest.Rows;
 import io.batchwise.ingest.SourceOptions;
 import io.batchwise.ingest.SourceRow;
-import io.batchwise.schemas.DenseFeatures;
 import io.batchwise.schemas.LabelledEvent;
 import io.batchwise.schemas.SparseFeatures;
 
@@ -64,7 +63,7 @@ class CsvEventSourceTest {
     assertEquals("a.csv:2", e.getEventId());
     assertEquals(NOW, e.getEventTime());
     assertEquals(1.0, e.getLabel());
-    assertEquals(List.of(1.5, -2.0), ((DenseFeatures) e.getFeatures()).getValues());
+    assertArrayEquals(new double[] {1.5, -2.0}, Rows.dense(e));
     assertArrayEquals(new double[] {0, 300}, Rows.dense(Rows.valid(rows).get(1)));
   }
 

@@ -33,8 +33,13 @@ public final class MicroBatch {
     if (row.length != featureCount) {
       throw new IllegalArgumentException("expected " + featureCount + " features, got " + row.length);
     }
+    add(row, 0, label, weight);
+  }
+
+  /** Appends the {@code featureCount()} values of {@code values} from {@code offset} on (copied). */
+  public void add(double[] values, int offset, double label, double weight) {
     ensureCapacity(size + 1);
-    System.arraycopy(row, 0, features, size * featureCount, featureCount);
+    System.arraycopy(values, offset, features, size * featureCount, featureCount);
     labels[size] = label;
     weights[size] = weight;
     size++;

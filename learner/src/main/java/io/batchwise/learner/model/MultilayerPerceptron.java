@@ -567,6 +567,11 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   }
 
   @Override
+  public boolean computesInFloat32() {
+    return dtype == DataType.FLOAT;
+  }
+
+  @Override
   public ModelState exportState() {
     List<LayerShape> layers = new ArrayList<>();
     for (int l = 0; l < layerCount; l++) {

@@ -26,4 +26,12 @@ public interface OnlineModel {
   double[] predict(double[] features);
 
   ModelState exportState();
+
+  /**
+   * True when the model computes in float32, so its state loses nothing kept in float32 (checkpoints then
+   * store it at half the size).
+   */
+  default boolean computesInFloat32() {
+    return false;
+  }
 }

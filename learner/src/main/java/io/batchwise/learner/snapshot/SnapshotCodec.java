@@ -12,7 +12,11 @@ import io.batchwise.schemas.ModelSnapshot;
 import io.batchwise.schemas.OptimizerState;
 import io.batchwise.schemas.StandardizerState;
 
-/** Converts between the learner's {@link ModelState} and the model part of an Avro {@link ModelSnapshot}. */
+/**
+ * Converts between the learner's {@link ModelState} and the model part of an Avro {@link ModelSnapshot}. A
+ * snapshot carries no optimizer slots: the model it gives scores exactly as the learner did, and learns on with
+ * a fresh optimizer of the same spec.
+ */
 public final class SnapshotCodec {
   private SnapshotCodec() {
   }
@@ -31,7 +35,7 @@ public final class SnapshotCodec {
     OptimizerState o = snapshot.getOptimizer();
     StandardizerState s = snapshot.getStandardizer();
     return new ModelState(a.getSpec(), a.getKind(), a.getFeatureCount(), a.getOutputCount(), layers, a.getLoss(),
-        toArray(snapshot.getParameters()), o.getSpec(), o.getSteps(), toArray(o.getState()),
+        toArray(snapshot.getParameters()), o.getSpec(), o.getSteps(), new double[0],
         s == null ? null : new ModelState.StandardizerState(s.getCount(), toArray(s.getMean()), toArray(s.getM2())));
   }
 
@@ -45,7 +49,7 @@ public final class SnapshotCodec {
   }
 
   public static OptimizerState optimizer(ModelState state) {
-    return new OptimizerState(state.optimizerSpec(), state.optimizerSteps(), toList(state.optimizerState()));
+    return new OptimizerState(state.optimizerSpec(), state.optimizerSteps());
   }
 
   public static StandardizerState standardizer(ModelState state) {

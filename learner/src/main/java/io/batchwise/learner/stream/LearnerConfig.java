@@ -31,6 +31,7 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String SNAPSHOT_INTERVAL_MS = "snapshot.interval.ms";
   public static final String SNAPSHOT_EVERY_UPDATES = "snapshot.every.updates";
   public static final String SNAPSHOT_MAX_BYTES = "snapshot.max.bytes";
+  public static final String SNAPSHOT_MAX_TIME_SHARE = "snapshot.max.time.share";
   public static final String PUNCTUATE_INTERVAL_MS = "punctuate.interval.ms";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
@@ -39,7 +40,7 @@ public final class LearnerConfig extends AbstractConfig {
       .define(SNAPSHOTS_TOPIC, Type.STRING, "model-snapshots", Importance.HIGH,
           "Compacted topic the learner publishes versioned ModelSnapshot records to, keyed by model id.")
       .define(METRICS_TOPIC, Type.STRING, "training-metrics", Importance.MEDIUM,
-          "Topic of one TrainingMetrics record per update.")
+          "Topic of TrainingMetrics records: one per model and snapshot, summarizing the updates since the last.")
       .define(DEAD_LETTER_TOPIC, Type.STRING, "events-dlq", Importance.MEDIUM,
           "Topic of DeadLetter records: every input that cannot be learned from, with the reason and its bytes.")
       .define(MODEL_KIND, Type.STRING, "logistic", Importance.HIGH,
@@ -53,11 +54,18 @@ public final class LearnerConfig extends AbstractConfig {
       .define(BATCH_MAX_LATENCY_MS, Type.LONG, 500L, Range.atLeast(1), Importance.MEDIUM,
           "Flush a micro-batch once its oldest event has waited this long, full or not.")
       .define(SNAPSHOT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(0), Importance.MEDIUM,
-          "Publish a model's snapshot at most this often while it learns, and once when its input goes idle.")
+          "Publish a model's snapshot (with its checkpoint and metrics summary) at most this often while it learns, "
+              + "and once when its input goes idle. After a crash the learner reads back at most about this much of "
+              + "the events topic.")
       .define(SNAPSHOT_EVERY_UPDATES, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
           "Also publish after this many updates since the last snapshot; 0 turns this off.")
       .define(SNAPSHOT_MAX_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
-          "Largest snapshot record; the snapshots topic's max.message.bytes and the producer's max.request.size.")
+          "Largest snapshot or checkpoint record; the snapshots topic's max.message.bytes and the producer's "
+              + "max.request.size.")
+      .define(SNAPSHOT_MAX_TIME_SHARE, Type.DOUBLE, 0.05, Range.between(0.001, 1.0), Importance.LOW,
+          "Largest share of the stream thread's time that publishing one model (snapshot, checkpoint, summary) may "
+              + "take: after a publication that took c, the next waits at least c / share, so a large model costs "
+              + "the stream a bounded share whatever snapshot.interval.ms says.")
       .define(PUNCTUATE_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(1), Importance.LOW,
           "How often wall-clock checks for max latency and snapshot cadence run.");
 
@@ -113,6 +121,10 @@ public final class LearnerConfig extends AbstractConfig {
     return getInt(SNAPSHOT_MAX_BYTES);
   }
 
+  public double snapshotMaxTimeShare() {
+    return getDouble(SNAPSHOT_MAX_TIME_SHARE);
+  }
+
   public long punctuateIntervalMillis() {
     return getLong(PUNCTUATE_INTERVAL_MS);
   }
@@ -126,13 +138,20 @@ public final class LearnerConfig extends AbstractConfig {
   }
 
   /**
-   * Why a model of {@code featureCount} features cannot be published (its snapshot is larger than
-   * {@value #SNAPSHOT_MAX_BYTES}), or null when it can.
+   * Why a model of {@code featureCount} features cannot be published (its snapshot or its checkpoint is larger
+   * than {@value #SNAPSHOT_MAX_BYTES}), or null when it can. Sized after one step, when the optimizer's slots
+   * (Adam's moments, FTRL's accumulators) exist.
    */
   public String snapshotTooLarge(int featureCount) {
-    int bytes = Serdes.modelSnapshot().serialize(snapshotsTopic(), newLoop("size-check", featureCount).state(0)).length;
+    LearningLoop loop = newLoop("size-check", featureCount);
+    loop.add(new double[featureCount], 0, 1, 0, 0, 0);
+    loop.step(0, 0);
+    int snapshot = Serdes.modelSnapshot().serialize(snapshotsTopic(), loop.snapshot(0)).length;
+    int checkpoint = Serdes.learnerCheckpoint().serialize(snapshotsTopic(), loop.checkpoint(0)).length;
+    int bytes = Math.max(snapshot, checkpoint);
     return bytes <= snapshotMaxBytes() ? null : "a " + modelKind() + " model of " + featureCount + " features needs "
-        + bytes + "-byte snapshots, more than " + SNAPSHOT_MAX_BYTES + "=" + snapshotMaxBytes();
+        + bytes + "-byte " + (snapshot >= checkpoint ? "snapshots" : "checkpoints") + ", more than "
+        + SNAPSHOT_MAX_BYTES + "=" + snapshotMaxBytes();
   }
 
   /**

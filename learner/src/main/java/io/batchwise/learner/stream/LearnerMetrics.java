@@ -32,9 +32,10 @@ final class LearnerMetrics {
     this.registry = registry;
     Map<String, String> tags = Map.of("task-id", taskId);
     batchSize = sensor("batch-size", taskId);
-    batchSize.add(new MetricName("batch-size", GROUP, "Size of the last micro-batch learned", tags), new Value());
+    batchSize.add(new MetricName("batch-size", GROUP, "The batch size in force at the last snapshot", tags), new Value());
     learningRate = sensor("learning-rate", taskId);
-    learningRate.add(new MetricName("learning-rate", GROUP, "Learning rate of the last update", tags), new Value());
+    learningRate.add(new MetricName("learning-rate", GROUP, "Learning rate of the last update before the last snapshot",
+        tags), new Value());
     noiseScale = sensor("noise-scale", taskId);
     noiseScale.add(new MetricName("noise-scale", GROUP, "Gradient noise scale B_noise estimated by the policy", tags),
         new Value());
@@ -52,13 +53,14 @@ final class LearnerMetrics {
     return sensor;
   }
 
+  /** Records one published summary (sensors cost too much to record per update at B = 1). */
   void update(TrainingMetrics m) {
-    batchSize.record(m.getBatchSize());
+    batchSize.record(m.getNextBatchSize());
     learningRate.record(m.getLearningRate());
     if (m.getNoiseScale() != null) {
       noiseScale.record(m.getNoiseScale());
     }
-    examples.record(m.getBatchSize());
+    examples.record(m.getExamples());
   }
 
   void deadLetter() {

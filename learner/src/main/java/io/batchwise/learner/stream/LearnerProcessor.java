@@ -4,12 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -22,98 +18,80 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.batchwise.learner.snapshot.SnapshotCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.batchwise.policy.BatchingPolicies;
-import io.batchwise.schemas.AvroSerde;
 import io.batchwise.schemas.DeadLetter;
-import io.batchwise.schemas.DenseFeatures;
-import io.batchwise.schemas.LabelledEvent;
-import io.batchwise.schemas.ModelSnapshot;
-import io.batchwise.schemas.Serdes;
-import io.batchwise.schemas.SparseFeatures;
-import io.batchwise.schemas.TrainingMetrics;
+import io.batchwise.schemas.DecodedEvent;
+import io.batchwise.schemas.EventDecoder;
+import io.batchwise.schemas.LearnerCheckpoint;
 
 /**
  * Runs the learning loops of the models whose events land on this task's partition.
  *
- * <p>Exactly-once without writing a model per update: every valid event is numbered and kept in the
- * changelogged {@code pending} store as it arrives (in chunks, see {@link PendingEvents}). Updates change
- * only the in-memory model. A checkpoint, every punctuation and before each snapshot, writes the model
- * state with the number of the first event it does not include ({@code learnedThrough}), deletes the
- * chunks wholly below it, and
- * forwards the updates' metrics, all in the same transaction. Whenever Kafka Streams commits, the stores
- * therefore hold a state and exactly the events after it; after a crash the learner replays those from
- * the store, and nothing from the lost updates was ever visible. Dead-letter counts are written at once,
- * since their records are.
+ * <p>Exactly-once without writing anything per event or per update: updates change only the in-memory
+ * models. Publishing a model writes its checkpoint (the whole learner state, with the input offset after the
+ * last event it includes) into the changelogged {@code checkpoints} store, and sends its snapshot and its
+ * metrics summary, all in the task's transaction. The {@code position} store keeps the offset below which
+ * every valid event is in its model's checkpoint. Whenever Kafka Streams commits, the stores therefore hold
+ * checkpoints, and the events after them are in the input topic between that offset and the committed one:
+ * after a crash or a move the learner reads them back from the topic ({@link InputReplay}) and learns them
+ * again before Kafka Streams hands it the next record. Nothing from the lost updates was ever visible: their
+ * snapshots and summaries were not published. Dead-letter counts are written at once, since their records are.
  */
 final class LearnerProcessor implements Processor<String, byte[], String, Object> {
+  private static final Logger LOG = LoggerFactory.getLogger(LearnerProcessor.class);
+  static final String REPLAY_FROM = "replay-from";
+
   private final LearnerConfig config;
-  private final AvroSerde<LabelledEvent> eventSerde = Serdes.labelledEvent();
+  private final EventDecoder decoder = new EventDecoder();
+  private final DecodedEvent event = new DecodedEvent();
   private final Map<String, LearningLoop> loops = new HashMap<>();
-  private final Map<String, PendingEvents> pendingEvents = new HashMap<>();
-  private final Set<String> uncheckpointed = new LinkedHashSet<>();
-  private final List<TrainingMetrics> unforwardedMetrics = new ArrayList<>();
   /** Per feature count: why such a model cannot be learned (its snapshots would be too large to publish). */
   private final Map<Integer, String> oversized = new HashMap<>();
-  private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, ModelSnapshot> models;
-  private KeyValueStore<String, byte[]> pending;
-  private KeyValueStore<String, Long> deadLetterCounts;
-  private LearnerMetrics metrics;
-  private long lastRecordTimestamp = -1;
   /** End offsets of the input partitions (null without a running Kafka Streams, e.g. under TopologyTestDriver). */
   private final InputLag inputLag;
-  private TopicPartition lastPartition;
+  private final InputReplay replay;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, LearnerCheckpoint> checkpoints;
+  private KeyValueStore<String, Long> position;
+  private KeyValueStore<String, Long> deadLetterCounts;
+  private LearnerMetrics metrics;
+  private TopicPartition partition;
+  private long lastRecordTimestamp = -1;
   private long lastOffset = -1;
-  /** Smoothed cost of emitting one update's metrics record: part of every update's cost. */
-  private double metricsForwardSeconds;
+  private long storedReplayFrom = -1;
 
-  LearnerProcessor(LearnerConfig config, InputLag inputLag) {
+  LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay) {
     this.config = config;
     this.inputLag = inputLag;
+    this.replay = replay;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.models = context.getStateStore(LearnerTopology.MODELS_STORE);
-    this.pending = context.getStateStore(LearnerTopology.PENDING_STORE);
+    this.checkpoints = context.getStateStore(LearnerTopology.CHECKPOINTS_STORE);
+    this.position = context.getStateStore(LearnerTopology.POSITION_STORE);
     this.deadLetterCounts = context.getStateStore(LearnerTopology.DEAD_LETTER_COUNTS_STORE);
     this.metrics = new LearnerMetrics(context.metrics(), context.taskId().toString());
-    restoreLoops();
+    this.partition = new TopicPartition(config.eventsTopic(), context.taskId().partition());
+    restore();
     context.schedule(Duration.ofMillis(config.punctuateIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);
   }
 
-  /** Rebuilds the loops and their pending micro-batches from the stores after a (re)start or a move. */
-  private void restoreLoops() {
-    long now = context.currentSystemTimeMs();
-    try (KeyValueIterator<String, ModelSnapshot> it = models.all()) {
+  /** Rebuilds the loops from their checkpoints, then learns again what they lacked, up to where Streams resumes. */
+  private void restore() {
+    long nowNanos = nanos(context.currentSystemTimeMs());
+    try (KeyValueIterator<String, LearnerCheckpoint> it = checkpoints.all()) {
       while (it.hasNext()) {
-        KeyValue<String, ModelSnapshot> entry = it.next();
-        ModelSnapshot stored = entry.value;
-        loops.put(entry.key, LearningLoop.restore(stored, SnapshotCodec.model(stored), BatchingPolicies.parse(
-            stored.getBatchingPolicy(), config.maxLatencyMillis(), stored.getOptimizer().getSpec())));
-        events(entry.key).restoreWatermark(stored.getLearnedThrough());
+        LearnerCheckpoint stored = it.next().value;
+        loops.put(stored.getModelId(), LearningLoop.restore(stored, BatchingPolicies.parse(stored.getBatchingPolicy(),
+            config.maxLatencyMillis(), stored.getOptimizerSpec()), nowNanos));
       }
     }
-    List<String> obsolete = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = pending.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> entry = it.next();
-        String modelId = PendingEvents.modelIdOf(entry.key);
-        List<byte[]> unlearned = events(modelId).restoreChunk(entry.key, entry.value);
-        if (unlearned == null) {
-          obsolete.add(entry.key);
-          continue;
-        }
-        for (byte[] bytes : unlearned) {
-          LabelledEvent event = eventSerde.deserialize(config.eventsTopic(), bytes);
-          loops.computeIfAbsent(modelId, id -> config.newLoop(id, dimension(event))).add(event, now, now);
-        }
-      }
-    }
-    obsolete.forEach(pending::delete);
     try (KeyValueIterator<String, Long> it = deadLetterCounts.all()) {
       while (it.hasNext()) {
         KeyValue<String, Long> entry = it.next();
@@ -123,118 +101,145 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
         }
       }
     }
+    Long replayFrom = position.get(REPLAY_FROM);
+    if (replayFrom == null || replay == null) {
+      return;
+    }
+    storedReplayFrom = replayFrom;
+    long resume = replay.committedOffset(partition);
+    long[] read = new long[1];
+    replay.read(partition, replayFrom, resume, (offset, timestamp, key, value) -> {
+      lastOffset = offset;
+      read[0]++;
+      relearn(offset, timestamp, value, nowNanos);
+    });
+    if (read[0] > 0) {
+      LOG.info("{}: read back {} events of {} from offset {} to {}, which the checkpoints did not include", context.taskId(),
+          read[0], partition, replayFrom, resume);
+    }
   }
 
-  private PendingEvents events(String modelId) {
-    return pendingEvents.computeIfAbsent(modelId, PendingEvents::new);
+  /** An event read back after a restart: learned where its model's checkpoint lacks it; its dead letter was sent. */
+  private void relearn(long offset, long timestamp, byte[] value, long nowNanos) {
+    try {
+      decoder.decode(config.eventsTopic(), value, event);
+    } catch (SerializationException e) {
+      return;
+    }
+    LearningLoop loop = loopFor(event);
+    if (loop == null || offset < loop.nextOffset() || loop.rejectionReason(event) != null) {
+      return;
+    }
+    loop.add(event, offset, timestamp, nowNanos);
+    if (loop.batchFull()) {
+      loop.step(nowNanos, 0);
+    }
+  }
+
+  /** The model's loop, created on its first event; null when its model cannot be learned. */
+  private LearningLoop loopFor(DecodedEvent e) {
+    LearningLoop loop = loops.get(e.modelId());
+    if (loop == null && unlearnableReason(e) == null) {
+      loop = config.newLoop(e.modelId(), dimension(e));
+      Long deadLetters = deadLetterCounts.get(e.modelId());
+      if (deadLetters != null) {
+        loop.restoreDeadLetters(deadLetters);
+      }
+      loops.put(e.modelId(), loop);
+    }
+    return loop;
+  }
+
+  private String unlearnableReason(DecodedEvent e) {
+    int d = dimension(e);
+    return d < 1 ? "no features" : oversized.computeIfAbsent(d, config::snapshotTooLarge);
+  }
+
+  private int dimension(DecodedEvent e) {
+    return config.featureCount() > 0 ? config.featureCount() : e.size();
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
     long started = System.nanoTime();
-    long now = context.currentSystemTimeMs();
+    long nowNanos = nanos(context.currentSystemTimeMs());
     lastRecordTimestamp = record.timestamp();
-    if (inputLag != null) {
-      context.recordMetadata().ifPresent(this::rememberPosition);
-    }
-    LabelledEvent event;
+    long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(lastOffset + 1);
+    lastOffset = offset;
     try {
-      event = eventSerde.deserialize(config.eventsTopic(), record.value());
+      decoder.decode(config.eventsTopic(), record.value(), event);
     } catch (SerializationException e) {
-      deadLetter(record, null, "undecodable: " + e.getMessage(), now);
+      // the key names the model where a producer followed the topic's convention
+      deadLetter(record, record.key(), record.value() == null ? "empty value (null)" : "undecodable: " + e.getMessage());
       return;
     }
-    if (event == null) {
-      deadLetter(record, record.key(), "empty value (null)", now);
-      return;
-    }
-    String modelId = event.getModelId();
-    LearningLoop loop = loops.get(modelId);
-    if (loop == null) {
-      int d = config.featureCount() > 0 ? config.featureCount() : dimension(event);
-      String unlearnable = d < 1 ? "no features" : oversized.computeIfAbsent(d, config::snapshotTooLarge);
-      if (unlearnable != null) {
-        deadLetter(record, modelId, unlearnable, now);
-        return;
-      }
-      loop = config.newLoop(modelId, d);
-      loops.put(modelId, loop);
-    }
-    String reason = loop.rejectionReason(event);
+    LearningLoop loop = loopFor(event);
+    String reason = loop == null ? unlearnableReason(event) : loop.rejectionReason(event);
     if (reason != null) {
-      loop.countDeadLetter();
-      deadLetterCounts.put(modelId, loop.deadLetters());
-      deadLetter(record, modelId, reason, now);
+      deadLetter(record, event.modelId(), reason);
       return;
     }
-    KeyValue<String, byte[]> chunk = events(modelId).append(record.value());
-    pending.put(chunk.key, chunk.value);
-    loop.add(event, record.timestamp(), now);
+    if (offset < loop.nextOffset()) {
+      return;  // in the model already: its checkpoint is ahead of the offsets Streams committed
+    }
+    loop.add(event, offset, record.timestamp(), nowNanos);
     loop.addEventCost(System.nanoTime() - started);
     if (loop.batchFull()) {
-      learn(loop, now);
+      learn(loop, nowNanos);
     }
   }
 
-  private void punctuate(long now) {
+  private void punctuate(long nowMillis) {
+    long nowNanos = nanos(nowMillis);
     for (LearningLoop loop : loops.values()) {
-      if (loop.waitedTooLong(now)) {
-        learn(loop, now);
+      if (loop.waitedTooLong(nowNanos)) {
+        learn(loop, nowNanos);
       }
     }
     for (LearningLoop loop : loops.values()) {
-      if (loop.snapshotDue(now, config.snapshotIntervalMillis(), config.snapshotEveryUpdates())) {
-        publish(loop, now);
+      if (loop.publishDue(nowNanos, config.snapshotIntervalMillis(), config.snapshotEveryUpdates(),
+          config.snapshotMaxTimeShare())) {
+        publish(loop, nowMillis);
       }
     }
-    for (String modelId : List.copyOf(uncheckpointed)) {
-      checkpoint(loops.get(modelId), now);
-    }
-    forwardMetrics(now);
+    storeReplayFrom();
   }
 
-  private void learn(LearningLoop loop, long now) {
-    TrainingMetrics update = loop.step(now, estimatedLag(loop, now), metricsForwardSeconds);
-    events(loop.modelId()).markAllLearned();
-    uncheckpointed.add(loop.modelId());
-    metrics.update(update);
-    unforwardedMetrics.add(update);
+  private void learn(LearningLoop loop, long nowNanos) {
+    loop.step(nowNanos, estimatedLag(loop, nowNanos / 1_000_000));
   }
 
-  /** Makes the model's state durable: the state with its watermark, and the learned events out of the store. */
-  private void checkpoint(LearningLoop loop, long now) {
-    PendingEvents events = events(loop.modelId());
-    models.put(loop.modelId(), loop.state(now, events.learned()));
-    events.checkpoint().forEach(pending::delete);
-    uncheckpointed.remove(loop.modelId());
-  }
-
-  private void publish(LearningLoop loop, long now) {
-    loop.nextVersion(now);
-    checkpoint(loop, now);
-    forwardMetrics(now);
-    context.forward(new Record<>(loop.modelId(), loop.state(now), now), LearnerTopology.SNAPSHOTS_SINK);
-  }
-
-  /** Metrics go out with (never before) the checkpoint of the updates they describe. */
-  private void forwardMetrics(long now) {
-    if (unforwardedMetrics.isEmpty()) {
-      return;
-    }
+  /**
+   * A new version: its checkpoint into the store, then its summary and its snapshot out, in one transaction.
+   * The summary goes out with (never before) the checkpoint of the updates it describes.
+   */
+  private void publish(LearningLoop loop, long nowMillis) {
     long started = System.nanoTime();
-    for (TrainingMetrics update : unforwardedMetrics) {
-      context.forward(new Record<>(update.getModelId(), update, now), LearnerTopology.METRICS_SINK);
-    }
-    double perUpdate = (System.nanoTime() - started) / 1e9 / unforwardedMetrics.size();
-    metricsForwardSeconds = metricsForwardSeconds == 0 ? perUpdate : 0.9 * metricsForwardSeconds + 0.1 * perUpdate;
-    unforwardedMetrics.clear();
+    loop.nextVersion(nanos(nowMillis));
+    checkpoints.put(loop.modelId(), loop.checkpoint(nowMillis));
+    var summary = loop.closeInterval(nowMillis, estimatedLag(loop, nowMillis));
+    metrics.update(summary);
+    context.forward(new Record<>(loop.modelId(), summary, nowMillis), LearnerTopology.METRICS_SINK);
+    context.forward(new Record<>(loop.modelId(), loop.snapshot(nowMillis), nowMillis), LearnerTopology.SNAPSHOTS_SINK);
+    loop.publishCost(System.nanoTime() - started);
   }
 
-  private void rememberPosition(RecordMetadata meta) {
-    if (lastPartition == null || lastPartition.partition() != meta.partition() || !lastPartition.topic().equals(meta.topic())) {
-      lastPartition = new TopicPartition(meta.topic(), meta.partition());
+  /**
+   * Moves the replay start up to the first event some model's checkpoint lacks (or past the last record, when
+   * every event is in one): a restarted task reads back the input from there.
+   */
+  private void storeReplayFrom() {
+    long from = lastOffset + 1;
+    for (LearningLoop loop : loops.values()) {
+      long first = loop.firstUncheckpointedOffset();
+      if (first >= 0) {
+        from = Math.min(from, first);
+      }
     }
-    lastOffset = meta.offset();
+    if (lastOffset >= 0 && from > storedReplayFrom) {
+      position.put(REPLAY_FROM, from);
+      storedReplayFrom = from;
+    }
   }
 
   /**
@@ -242,11 +247,11 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
    * (and then the loop hears the rate the partition grows at now); else how long that event waited in the
    * topic times the arrival rate.
    */
-  private long estimatedLag(LearningLoop loop, long now) {
-    if (inputLag != null && lastPartition != null) {
-      long lag = inputLag.lagAfter(lastPartition, lastOffset);
+  private long estimatedLag(LearningLoop loop, long nowMillis) {
+    if (inputLag != null && lastOffset >= 0) {
+      long lag = inputLag.lagAfter(partition, lastOffset);
       if (lag >= 0) {
-        loop.limitArrivalRate(inputLag.appendRate(lastPartition));
+        loop.limitArrivalRate(inputLag.appendRate(partition));
         return lag;
       }
     }
@@ -254,19 +259,22 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     if (lastRecordTimestamp < 0 || !(rate > 0)) {
       return 0;
     }
-    return Math.max(0, Math.round((now - lastRecordTimestamp) / 1000.0 * rate));
+    return Math.max(0, Math.round((nowMillis - lastRecordTimestamp) / 1000.0 * rate));
   }
 
-  private static int dimension(LabelledEvent event) {
-    Object features = event.getFeatures();
-    if (features instanceof DenseFeatures dense) {
-      return dense.getValues().size();
-    }
-    return features instanceof SparseFeatures sparse ? sparse.getSize() : 0;
-  }
-
-  private void deadLetter(Record<String, byte[]> record, String modelId, String reason, long now) {
+  /** Sends the record to the dead-letter topic with the reason, and counts it on its model (null: none named). */
+  private void deadLetter(Record<String, byte[]> record, String modelId, String reason) {
+    long now = context.currentSystemTimeMs();
     metrics.deadLetter();
+    if (modelId != null) {
+      LearningLoop loop = loops.get(modelId);
+      Long stored = deadLetterCounts.get(modelId);
+      long count = (loop != null ? loop.deadLetters() : stored == null ? 0 : stored) + 1;
+      if (loop != null) {
+        loop.restoreDeadLetters(count);
+      }
+      deadLetterCounts.put(modelId, count);
+    }
     RecordMetadata meta = context.recordMetadata().orElse(null);
     DeadLetter letter = DeadLetter.newBuilder()
         .setSourceTopic(meta == null ? config.eventsTopic() : meta.topic())
@@ -279,8 +287,11 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
         .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
         .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
         .build();
-    context.forward(new Record<>(modelId == null ? record.key() : modelId, letter, now),
-        LearnerTopology.DEAD_LETTER_SINK);
+    context.forward(new Record<>(modelId, letter, now), LearnerTopology.DEAD_LETTER_SINK);
+  }
+
+  private static long nanos(long millis) {
+    return millis * 1_000_000L;
   }
 
   @Override

@@ -10,13 +10,14 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * events -> learner -> {model-snapshots, training-metrics, events-dlq}. The learner keeps each model's
- * state and its pending micro-batch in changelogged stores (see {@link LearnerProcessor}).
+ * checkpoint and the input offset to read back from after a restart in changelogged stores (see
+ * {@link LearnerProcessor}).
  */
 public final class LearnerTopology {
   public static final String SOURCE = "events-source";
   public static final String PROCESSOR = "learner";
-  public static final String MODELS_STORE = "models";
-  public static final String PENDING_STORE = "pending-events";
+  public static final String CHECKPOINTS_STORE = "checkpoints";
+  public static final String POSITION_STORE = "position";
   public static final String DEAD_LETTER_COUNTS_STORE = "dead-letter-counts";
   public static final String SNAPSHOTS_SINK = "snapshots-sink";
   public static final String METRICS_SINK = "metrics-sink";
@@ -25,24 +26,29 @@ public final class LearnerTopology {
   private LearnerTopology() {
   }
 
+  /** The topology without a view of the brokers (TopologyTestDriver, benchmarks): no lag, no read-back after a restart. */
   public static Topology build(LearnerConfig config) {
-    return build(config, null);
+    return build(config, null, null);
   }
 
-  /** @param inputLag end offsets of the input partitions, or null where they are not known */
-  public static Topology build(LearnerConfig config, InputLag inputLag) {
+  /**
+   * @param inputLag end offsets of the input partitions, or null where they are not known
+   * @param replay   reads back the input after a restart, or null where the stores start empty
+   */
+  static Topology build(LearnerConfig config, InputLag inputLag, InputReplay replay) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         config.eventsTopic());
-    topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config, inputLag), SOURCE);
-    // caching collapses a model's many puts between two commits into one changelog write
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE),
-            Serdes.String(), io.batchwise.schemas.Serdes.modelSnapshot())
-        .withCachingEnabled()
+    topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config, inputLag, replay), SOURCE);
+    // one checkpoint per model and snapshot: nothing for a cache to collapse, and it would hold a copy
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHECKPOINTS_STORE),
+            Serdes.String(), io.batchwise.schemas.Serdes.learnerCheckpoint())
+        .withCachingDisabled()
         .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()))),
         PROCESSOR);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-            Serdes.String(), Serdes.ByteArray())
+    // caching collapses the puts of every punctuation between two commits into one changelog write
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POSITION_STORE),
+            Serdes.String(), Serdes.Long())
         .withCachingEnabled()
         .withLoggingEnabled(Map.of()),
         PROCESSOR);

@@ -1,9 +1,11 @@
 package io.batchwise.learner.stream;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import io.batchwise.learner.model.MicroBatch;
+import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.ModelState;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.model.StepResult;
@@ -11,16 +13,22 @@ import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchDecision;
 import io.batchwise.policy.BatchObservation;
 import io.batchwise.policy.BatchingPolicy;
-import io.batchwise.schemas.DenseFeatures;
-import io.batchwise.schemas.LabelledEvent;
+import io.batchwise.schemas.DecodedEvent;
+import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.ModelSnapshot;
-import io.batchwise.schemas.SparseFeatures;
+import io.batchwise.schemas.PackedStandardizer;
 import io.batchwise.schemas.TrainingMetrics;
 
 /**
- * The learning loop of one model, free of Kafka: buffer events into a micro-batch until the policy's
- * target size (or max wait) is reached, score the batch before learning from it, take one step with the
- * policy's learning-rate multiplier, and feed the policy what was measured (DESIGN.md, "The learning loop").
+ * The learning loop of one model, free of Kafka: buffer events into a micro-batch until the policy's target
+ * size (or max wait) is reached, score the batch before learning from it, take one step with the policy's
+ * learning-rate multiplier, and feed the policy what was measured (docs/DESIGN.md, "The learning loop").
+ * The Kafka Streams processor and the virtual-clock benchmark both drive this class, each with its own clock
+ * and its own costs per event, so the benchmark runs the loop that is deployed.
+ *
+ * <p>Times: {@code nowNanos} is the host's clock (any origin, nanoseconds); record timestamps are ms since the
+ * epoch, as Kafka gives them. Offsets number the events of the host's input in order (the input partition's
+ * offsets in the stream), so that a checkpoint can say which events it includes.
  */
 public final class LearningLoop {
   private static final double RATE_SMOOTHING = 0.2;
@@ -35,14 +43,18 @@ public final class LearningLoop {
   private final MicroBatch batch;
   private final double[] row;
   private final PrequentialMetrics metrics;
+  private final boolean float32State;
   private BatchDecision decision;
+  private StepResult lastStep;
   private long examplesSeen;
   private long updates;
   private long version;
   private long deadLetters;
   private long updatesAtLastSnapshot;
-  private long lastSnapshotMillis;
-  private long firstPendingMillis = -1;
+  private long lastSnapshotNanos;
+  private long lastPublishCostNanos;
+  private IntervalSummary interval = new IntervalSummary(-1);
+  private long firstPendingNanos = -1;
   private long lastEventTimestamp = -1;
   private long rateWindowStart = -1;
   private long rateWindowEvents;
@@ -50,6 +62,12 @@ public final class LearningLoop {
   /** The rate the input partition grows at now, where known: this model's events arrive no faster. */
   private double arrivalLimit = Double.NaN;
   private long pendingEventNanos;
+  private long decisionNanos;
+  /** Offsets: after the last learned event; the first buffered one; the first since the last checkpoint. */
+  private long nextOffset = -1;
+  private long firstBufferedOffset = -1;
+  private long lastBufferedOffset = -1;
+  private long firstUncheckpointedOffset = -1;
 
   public LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy) {
     this(modelId, model, policy, new PrequentialMetrics());
@@ -63,68 +81,80 @@ public final class LearningLoop {
     this.featureCount = model.featureCount();
     this.loss = state.loss();
     this.outputCount = state.outputCount();
+    this.float32State = model.computesInFloat32();
     this.decision = policy.initial();
     this.batch = new MicroBatch(featureCount, decision.batchSize());
     this.row = new double[featureCount];
     this.metrics = metrics;
   }
 
-  /** Resumes a loop from its stored state: weights, optimizer, standardizer, policy, counters, version. */
-  public static LearningLoop restore(ModelSnapshot stored, OnlineModel model, BatchingPolicy policy) {
-    io.batchwise.schemas.PrequentialMetrics m = stored.getMetrics();
-    LearningLoop loop = new LearningLoop(stored.getModelId(), model, policy, new PrequentialMetrics(m.getExamples(),
+  /**
+   * Resumes a loop from its checkpoint: weights, optimizer, standardizer, policy, counters, version.
+   *
+   * @param policy a policy built from {@code checkpoint.getBatchingPolicy()}; its state is restored here
+   */
+  public static LearningLoop restore(LearnerCheckpoint checkpoint, BatchingPolicy policy, long nowNanos) {
+    io.batchwise.schemas.PrequentialMetrics m = checkpoint.getMetrics();
+    OnlineModel model = restoreModel(checkpoint);
+    LearningLoop loop = new LearningLoop(checkpoint.getModelId(), model, policy, new PrequentialMetrics(m.getExamples(),
         m.getLogLoss(), m.getAccuracy(), m.getRecentLogLoss(), m.getRecentAccuracy()));
-    policy.restoreState(SnapshotCodec.toArray(stored.getPolicyState()));
+    double[] policyState = new double[checkpoint.getPolicyState().size()];
+    for (int i = 0; i < policyState.length; i++) {
+      policyState[i] = checkpoint.getPolicyState().get(i);
+    }
+    policy.restoreState(policyState);
     BatchDecision initial = policy.initial();
-    double multiplier = model.baseLearningRate() > 0 ? stored.getLearningRate() / model.baseLearningRate() : 1.0;
-    loop.decision = new BatchDecision(stored.getBatchSize(), multiplier, initial.maxWaitMillis(), Double.NaN);
-    loop.examplesSeen = stored.getExamplesSeen();
-    loop.updates = stored.getUpdates();
-    loop.version = stored.getVersion();
-    loop.deadLetters = stored.getDeadLetters();
-    // the stored state may hold updates no snapshot showed yet: publish once after a restart
-    loop.updatesAtLastSnapshot = -1;
-    loop.lastSnapshotMillis = stored.getCreatedAt().toEpochMilli();
+    loop.decision = new BatchDecision(checkpoint.getBatchSize(), checkpoint.getLearningRateMultiplier(),
+        initial.maxWaitMillis(), Double.NaN);
+    loop.examplesSeen = checkpoint.getExamplesSeen();
+    loop.updates = checkpoint.getUpdates();
+    loop.version = checkpoint.getVersion();
+    loop.updatesAtLastSnapshot = loop.updates;
+    loop.lastSnapshotNanos = nowNanos;
+    loop.nextOffset = checkpoint.getNextOffset();
     return loop;
   }
 
+  private static OnlineModel restoreModel(LearnerCheckpoint c) {
+    ModelState fresh = ModelFactory.create(c.getModelSpec(), c.getOptimizerSpec(), c.getFeatureCount()).exportState();
+    PackedStandardizer s = c.getStandardizer();
+    return ModelFactory.restore(new ModelState(fresh.spec(), fresh.kind(), fresh.featureCount(), fresh.outputCount(),
+        fresh.layers(), fresh.loss(), PackedArrays.unpack(c.getParameters()), c.getOptimizerSpec(), c.getOptimizerSteps(),
+        PackedArrays.unpack(c.getOptimizerState()), s == null ? null
+            : new ModelState.StandardizerState(s.getCount(), PackedArrays.unpack(s.getMean()), PackedArrays.unpack(s.getM2()))));
+  }
+
   /** Why this event cannot be learned by this model, or null when it can. */
-  public String rejectionReason(LabelledEvent event) {
-    Object features = event.getFeatures();
-    if (features instanceof DenseFeatures dense) {
-      List<Double> values = dense.getValues();
-      if (values.size() != featureCount) {
-        return "feature count " + values.size() + " does not match the model's " + featureCount;
+  public String rejectionReason(DecodedEvent event) {
+    double[] values = event.values();
+    int n = event.count();
+    if (event.sparse()) {
+      if (event.size() != featureCount) {
+        return "sparse vector size " + event.size() + " does not match the model's " + featureCount;
       }
-      for (int j = 0; j < featureCount; j++) {
-        if (!Double.isFinite(values.get(j))) {
-          return "feature " + j + " is " + values.get(j);
-        }
-      }
-    } else if (features instanceof SparseFeatures sparse) {
-      if (sparse.getSize() != featureCount) {
-        return "sparse vector size " + sparse.getSize() + " does not match the model's " + featureCount;
-      }
-      List<Integer> indices = sparse.getIndices();
-      List<Double> values = sparse.getValues();
-      if (indices.size() != values.size()) {
-        return "sparse features have " + indices.size() + " indices but " + values.size() + " values";
-      }
+      int[] indices = event.indices();
       int previous = -1;
-      for (int k = 0; k < indices.size(); k++) {
-        int index = indices.get(k);
+      for (int k = 0; k < n; k++) {
+        int index = indices[k];
         if (index <= previous || index >= featureCount) {
           return "sparse index " + index + " is out of order or outside [0, " + featureCount + ")";
         }
-        if (!Double.isFinite(values.get(k))) {
-          return "feature " + index + " is " + values.get(k);
+        if (!Double.isFinite(values[k])) {
+          return "feature " + index + " is " + values[k];
         }
         previous = index;
       }
     } else {
-      return "no features";
+      if (n != featureCount) {
+        return n == 0 ? "no features" : "feature count " + n + " does not match the model's " + featureCount;
+      }
+      for (int j = 0; j < n; j++) {
+        if (!Double.isFinite(values[j])) {
+          return "feature " + j + " is " + values[j];
+        }
+      }
     }
-    double label = event.getLabel();
+    double label = event.label();
     if (!Double.isFinite(label)) {
       return "label is " + label;
     }
@@ -134,55 +164,55 @@ public final class LearningLoop {
     if ("cross-entropy".equals(loss) && (label != Math.rint(label) || label < 0 || label >= outputCount)) {
       return "label " + label + " is not a class index in [0, " + outputCount + ")";
     }
-    Double weight = event.getWeight();
-    if (weight != null && !(weight >= 0 && Double.isFinite(weight))) {
+    double weight = event.weight();
+    if (!(weight >= 0 && Double.isFinite(weight))) {
       return "weight " + weight + " is not a finite non-negative number";
     }
     return null;
   }
 
   /** Buffers a valid event ({@link #rejectionReason} returned null for it). */
-  public void add(LabelledEvent event, long recordTimestamp, long nowMillis) {
-    double weight = event.getWeight() == null ? 1.0 : event.getWeight();
-    // into the reusable row, then copied into the batch: no allocation per event
-    if (event.getFeatures() instanceof DenseFeatures dense) {
-      List<Double> values = dense.getValues();
-      for (int j = 0; j < featureCount; j++) {
-        row[j] = values.get(j);
+  public void add(DecodedEvent event, long offset, long recordTimestamp, long nowNanos) {
+    double[] values = event.values();
+    if (event.sparse()) {
+      Arrays.fill(row, 0.0);
+      int[] indices = event.indices();
+      for (int k = 0; k < event.count(); k++) {
+        row[indices[k]] = values[k];
       }
+      add(row, event.label(), event.weight(), offset, recordTimestamp, nowNanos);
     } else {
-      SparseFeatures sparse = (SparseFeatures) event.getFeatures();
-      java.util.Arrays.fill(row, 0.0);
-      List<Integer> indices = sparse.getIndices();
-      List<Double> values = sparse.getValues();
-      for (int k = 0; k < indices.size(); k++) {
-        row[indices.get(k)] = values.get(k);
-      }
+      add(values, event.label(), event.weight(), offset, recordTimestamp, nowNanos);
     }
-    batch.add(row, event.getLabel(), weight);
-    if (firstPendingMillis < 0) {
-      firstPendingMillis = nowMillis;
+  }
+
+  /** Buffers one valid example given as a dense row of at least {@code featureCount()} values. */
+  public void add(double[] features, double label, double weight, long offset, long recordTimestamp, long nowNanos) {
+    batch.add(features, 0, label, weight);
+    if (firstPendingNanos < 0) {
+      firstPendingNanos = nowNanos;
+      firstBufferedOffset = offset;
     }
+    if (firstUncheckpointedOffset < 0) {
+      firstUncheckpointedOffset = offset;
+    }
+    lastBufferedOffset = offset;
     if (rateWindowStart < 0) {
       rateWindowStart = recordTimestamp;
     }
     lastEventTimestamp = Math.max(lastEventTimestamp, recordTimestamp);
   }
 
-  /** Adds the host's time spent handling one buffered event (decoding, storing) to the next update's cost. */
+  /** Adds the host's time spent handling one buffered event (decoding, validating) to the next update's cost. */
   public void addEventCost(long nanos) {
     pendingEventNanos += Math.max(0, nanos);
-  }
-
-  public void countDeadLetter() {
-    deadLetters++;
   }
 
   public long deadLetters() {
     return deadLetters;
   }
 
-  /** Sets the dead-letter count kept outside the checkpointed state (see LearnerProcessor). */
+  /** Sets the dead-letter count, which the host keeps outside the checkpoint (its records go out at once). */
   public void restoreDeadLetters(long count) {
     deadLetters = count;
   }
@@ -196,67 +226,42 @@ public final class LearningLoop {
   }
 
   /** True when buffered events have waited at least the policy's max wait. */
-  public boolean waitedTooLong(long nowMillis) {
-    return batch.size() > 0 && nowMillis - firstPendingMillis >= decision.maxWaitMillis();
+  public boolean waitedTooLong(long nowNanos) {
+    return batch.size() > 0 && nowNanos - firstPendingNanos >= decision.maxWaitMillis() * 1_000_000L;
   }
 
   /**
-   * Learns the buffered micro-batch: prequential scoring, one optimizer step, one policy observation.
+   * Learns the buffered micro-batch: prequential scoring, one optimizer step, one policy observation. The
+   * policy hears the update's whole cost on the host: the step, the previous decision, and the host's time
+   * handling the batch's events ({@link #addEventCost}), so its step-time model T(B) = alpha + beta B
+   * describes what a batch costs the stream thread, not only the arithmetic.
    *
    * @param lagEvents events known to wait beyond the buffer (consumer lag), 0 when unknown
-   * @return the metrics record of this update
    */
-  public TrainingMetrics step(long nowMillis, long lagEvents) {
-    return step(nowMillis, lagEvents, 0);
-  }
-
-  /**
-   * As {@link #step(long, long)}, telling the policy the whole cost of this update: the step itself, the
-   * host's time handling the batch's events (see {@link #addEventCost}) and {@code updateOverheadSeconds},
-   * the host's fixed cost per update (e.g. emitting its metrics record). The policy's step-time model
-   * T(B) = alpha + beta B then sees what a batch really costs the stream thread, not only the arithmetic.
-   */
-  public TrainingMetrics step(long nowMillis, long lagEvents, double updateOverheadSeconds) {
+  public StepResult step(long nowNanos, long lagEvents) {
     int n = batch.size();
-    double fillSeconds = Math.max(0, nowMillis - firstPendingMillis) / 1000.0;
+    double fillSeconds = Math.max(0, nowNanos - firstPendingNanos) / 1e9;
     updateArrivalRate(n);
     long start = System.nanoTime();
     StepResult result = model.learn(batch, decision.learningRateMultiplier());
-    double stepSeconds = (System.nanoTime() - start) / 1e9;
+    long learned = System.nanoTime();
+    double stepSeconds = (learned - start) / 1e9;
     metrics.add(result);
     examplesSeen += n;
     updates++;
-    double updateCost = stepSeconds + pendingEventNanos / 1e9 + Math.max(0, updateOverheadSeconds);
+    nextOffset = lastBufferedOffset + 1;
+    double updateCost = stepSeconds + (pendingEventNanos + decisionNanos) / 1e9;
     pendingEventNanos = 0;
-    double rate = Double.isNaN(arrivalRate) ? 0.0 : arrivalRate;
-    if (arrivalLimit >= 0) {
-      rate = Math.min(rate, arrivalLimit);
-    }
-    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds, rate, lagEvents,
+    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds, arrivalRate(), lagEvents,
         result.meanExampleGradientSquaredNorm(), result.meanGradientSquaredNorm(), result.stepSharpness(),
         result.recentGradientDot());
     decision = policy.next(observation);
+    decisionNanos = System.nanoTime() - learned;
     batch.clear();
-    firstPendingMillis = -1;
-    double weightSum = result.weightSum() > 0 ? result.weightSum() : Double.NaN;
-    return TrainingMetrics.newBuilder()
-        .setModelId(modelId)
-        .setUpdate(updates)
-        .setTimestamp(Instant.ofEpochMilli(nowMillis))
-        .setExamplesSeen(examplesSeen)
-        .setBatchSize(n)
-        .setLearningRate(result.learningRate())
-        .setLossBefore(result.lossSum() / weightSum)
-        .setAccuracyBefore(result.correctSum() / weightSum)
-        .setMeanExampleGradientSquaredNorm(result.meanExampleGradientSquaredNorm())
-        .setMeanGradientSquaredNorm(result.meanGradientSquaredNorm())
-        .setNoiseScale(Double.isFinite(decision.noiseScale()) ? decision.noiseScale() : null)
-        .setStepMillis(stepSeconds * 1000)
-        .setFillMillis(fillSeconds * 1000)
-        .setArrivalRate(observation.arrivalRate())
-        .setBacklog(lagEvents)
-        .setNextBatchSize(decision.batchSize())
-        .build();
+    firstPendingNanos = -1;
+    interval.add(result, stepSeconds, updateCost, fillSeconds, nowNanos / 1_000_000);
+    lastStep = result;
+    return result;
   }
 
   /**
@@ -275,33 +280,34 @@ public final class LearningLoop {
     }
   }
 
-  /** True when there are updates not yet published and the last snapshot is at least intervalMillis old. */
-  public boolean snapshotDue(long nowMillis, long intervalMillis, long everyUpdates) {
+  /**
+   * True when there are updates not yet published, and the last snapshot is at least {@code intervalMillis}
+   * old and at least its cost divided by {@code maxTimeShare} ago (or {@code everyUpdates} updates came since).
+   */
+  public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare) {
     long unpublished = updates - updatesAtLastSnapshot;
     if (unpublished <= 0) {
       return false;
     }
-    return (everyUpdates > 0 && unpublished >= everyUpdates) || nowMillis - lastSnapshotMillis >= intervalMillis;
+    long gap = Math.max(intervalMillis * 1_000_000L, (long) (lastPublishCostNanos / maxTimeShare));
+    return (everyUpdates > 0 && unpublished >= everyUpdates) || nowNanos - lastSnapshotNanos >= gap;
   }
 
-  /** Takes the next version number for a snapshot about to be published. */
-  public void nextVersion(long nowMillis) {
+  /** Takes the next version number for a snapshot about to be published; its checkpoint includes the learned events. */
+  public void nextVersion(long nowNanos) {
     version++;
     updatesAtLastSnapshot = updates;
-    lastSnapshotMillis = nowMillis;
+    lastSnapshotNanos = nowNanos;
+    firstUncheckpointedOffset = batch.size() > 0 ? firstBufferedOffset : -1;
   }
 
-  /** The complete state under the current version: what the state store keeps. */
-  public ModelSnapshot state(long nowMillis) {
-    return state(nowMillis, -1);
+  /** What publishing the last snapshot cost the host (checkpoint, snapshot and summary), for the budget. */
+  public void publishCost(long nanos) {
+    lastPublishCostNanos = Math.max(0, nanos);
   }
 
-  /**
-   * The complete state under the current version.
-   *
-   * @param learnedThrough the learner's pending-event sequence number below which this state includes events
-   */
-  public ModelSnapshot state(long nowMillis, long learnedThrough) {
+  /** The public snapshot under the current version: what scoring and warm starts need. */
+  public ModelSnapshot snapshot(long nowMillis) {
     ModelState state = model.exportState();
     return ModelSnapshot.newBuilder()
         .setModelId(modelId)
@@ -316,12 +322,55 @@ public final class LearningLoop {
         .setBatchSize(decision.batchSize())
         .setLearningRate(model.baseLearningRate() * decision.learningRateMultiplier())
         .setBatchingPolicy(policy.spec())
-        .setPolicyState(SnapshotCodec.toList(policy.exportState()))
-        .setMetrics(new io.batchwise.schemas.PrequentialMetrics(metrics.examples(), metrics.meanLoss(),
-            metrics.accuracy(), metrics.recentLoss(), metrics.recentAccuracy()))
+        .setMetrics(prequentialMetrics())
         .setDeadLetters(deadLetters)
-        .setLearnedThrough(learnedThrough)
         .build();
+  }
+
+  /** The learner's own state under the current version: everything to resume exactly here. */
+  public LearnerCheckpoint checkpoint(long nowMillis) {
+    ModelState state = model.exportState();
+    ModelState.StandardizerState s = state.standardizer();
+    double[] policyState = policy.exportState();
+    Double[] boxed = new Double[policyState.length];
+    for (int i = 0; i < boxed.length; i++) {
+      boxed[i] = policyState[i];
+    }
+    return LearnerCheckpoint.newBuilder()
+        .setModelId(modelId)
+        .setVersion(version)
+        .setCreatedAt(Instant.ofEpochMilli(nowMillis))
+        .setExamplesSeen(examplesSeen)
+        .setUpdates(updates)
+        .setNextOffset(nextOffset)
+        .setModelSpec(state.spec())
+        .setFeatureCount(featureCount)
+        .setParameters(PackedArrays.pack(state.parameters(), float32State))
+        .setOptimizerSpec(state.optimizerSpec())
+        .setOptimizerSteps(state.optimizerSteps())
+        .setOptimizerState(PackedArrays.pack(state.optimizerState(), float32State))
+        .setStandardizer(s == null ? null : new PackedStandardizer(s.count(), PackedArrays.pack(s.mean(), false),
+            PackedArrays.pack(s.m2(), false)))
+        .setBatchingPolicy(policy.spec())
+        .setPolicyState(List.of(boxed))
+        .setBatchSize(decision.batchSize())
+        .setLearningRateMultiplier(decision.learningRateMultiplier())
+        .setMetrics(prequentialMetrics())
+        .setLastSnapshotAt(Instant.ofEpochMilli(nowMillis))
+        .build();
+  }
+
+  /** The summary of the updates since the last one (see {@link IntervalSummary}); the next interval starts now. */
+  public TrainingMetrics closeInterval(long nowMillis, long lagEvents) {
+    TrainingMetrics summary = interval.close(modelId, version, nowMillis, updates, examplesSeen, decision, arrivalRate(),
+        lagEvents);
+    interval = new IntervalSummary(nowMillis);
+    return summary;
+  }
+
+  private io.batchwise.schemas.PrequentialMetrics prequentialMetrics() {
+    return new io.batchwise.schemas.PrequentialMetrics(metrics.examples(), metrics.meanLoss(), metrics.accuracy(),
+        metrics.recentLoss(), metrics.recentAccuracy());
   }
 
   public String modelId() {
@@ -336,12 +385,35 @@ public final class LearningLoop {
     return examplesSeen;
   }
 
+  public long updates() {
+    return updates;
+  }
+
   public long version() {
     return version;
   }
 
   public BatchDecision decision() {
     return decision;
+  }
+
+  /** What the last step measured, or null before the first. */
+  public StepResult lastStep() {
+    return lastStep;
+  }
+
+  public double meanLoss() {
+    return metrics.meanLoss();
+  }
+
+  /** The offset after the last event learned; events below it are in the model (-1: none yet). */
+  public long nextOffset() {
+    return nextOffset;
+  }
+
+  /** The offset of the first event not in the last checkpoint, or -1 when every event added is in it. */
+  public long firstUncheckpointedOffset() {
+    return firstUncheckpointedOffset;
   }
 
   /**
@@ -353,7 +425,9 @@ public final class LearningLoop {
     arrivalLimit = partitionAppendRate;
   }
 
+  /** The arrival rate the policy hears: the record timestamps' rate, capped by the partition's (0 while unknown). */
   public double arrivalRate() {
-    return arrivalRate;
+    double rate = Double.isNaN(arrivalRate) ? 0.0 : arrivalRate;
+    return arrivalLimit >= 0 ? Math.min(rate, arrivalLimit) : rate;
   }
 }

@@ -63,12 +63,15 @@ public final class StreamingLearner implements AutoCloseable {
     });
     props.putAll(LearnerTopology.requiredStreamsSettings(config));
     InputLag inputLag = new InputLag();
-    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config, inputLag), props);
+    StreamsConfig streamsConfig = new StreamsConfig(props);
+    Admin admin = Admin.create(streamsConfig.getAdminConfigs("batchwise-input"));
+    InputReplay replay = new KafkaInputReplay(admin, streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG),
+        streamsConfig.getRestoreConsumerConfigs("batchwise-replay"));
+    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config, inputLag, replay), props);
     if (listener != null) {
       streams.setStateListener(listener);
     }
     streams.start();
-    Admin admin = Admin.create(new StreamsConfig(props).getAdminConfigs("batchwise-input-lag"));
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "batchwise-input-lag");
       thread.setDaemon(true);

@@ -78,33 +78,36 @@ class LearnerTopologyTest {
   }
 
   @Test
-  void learnsInMicroBatchesAndPublishesVersionedSnapshots() {
+  void learnsInMicroBatchesAndPublishesVersionedSnapshotsWithASummaryEach() {
     for (int i = 0; i < 10; i++) {
       send("m", i % 2, 1.0 * i, -0.5 * i, 2.0);
     }
-    assertTrue(metrics.isEmpty(), "metrics go out with the checkpoint, at the next punctuation");
+    assertTrue(metrics.isEmpty() && snapshots.isEmpty(), "summaries and snapshots go out at punctuations");
     driver.advanceWallClockTime(Duration.ofMillis(60));
-    List<TrainingMetrics> updates = metrics.readValuesToList();
-    assertEquals(2, updates.size(), "two full batches of 4");
-    assertEquals(4, updates.get(0).getBatchSize());
-    assertEquals(8, updates.get(1).getExamplesSeen());
-
-    driver.advanceWallClockTime(Duration.ofMillis(600));
-    updates = metrics.readValuesToList();
-    assertEquals(1, updates.size(), "the last 2 events flush after max latency");
-    assertEquals(2, updates.get(0).getBatchSize());
+    List<TrainingMetrics> summaries = metrics.readValuesToList();
+    assertEquals(1, summaries.size(), "the first snapshot's summary");
+    assertEquals(2, summaries.get(0).getUpdates(), "two full batches of 4");
+    assertEquals(8, summaries.get(0).getExamples());
+    assertEquals(4, summaries.get(0).getBatchSizeMin());
 
     driver.advanceWallClockTime(Duration.ofMillis(1200));
+    summaries = metrics.readValuesToList();
+    assertEquals(1, summaries.size(), "the last 2 events flush after max latency and are published when idle");
+    assertEquals(1, summaries.get(0).getUpdates());
+    assertEquals(2, summaries.get(0).getBatchSizeMax());
+    assertEquals(10, summaries.get(0).getExamplesSeen());
+
     List<ModelSnapshot> published = snapshots.readValuesToList();
-    assertTrue(published.size() >= 2, "a snapshot while learning and one when idle");
-    for (int i = 1; i < published.size(); i++) {
-      assertTrue(published.get(i).getVersion() > published.get(i - 1).getVersion(), "versions increase");
-    }
-    ModelSnapshot last = published.get(published.size() - 1);
+    assertEquals(2, published.size(), "a snapshot while learning and one when idle");
+    assertTrue(published.get(1).getVersion() > published.get(0).getVersion(), "versions increase");
+    assertEquals(published.get(1).getVersion(), summaries.get(0).getVersion(), "a summary names its snapshot");
+    ModelSnapshot last = published.get(1);
     assertEquals(10, last.getExamplesSeen());
     assertEquals(3, last.getUpdates());
     assertEquals("fixed:4", last.getBatchingPolicy());
     assertEquals(10.0, last.getMetrics().getExamples(), 1e-9);
+    driver.advanceWallClockTime(Duration.ofMillis(3000));
+    assertTrue(snapshots.isEmpty() && metrics.isEmpty(), "nothing new, nothing published");
   }
 
   @Test
@@ -115,11 +118,13 @@ class LearnerTopologyTest {
     send("m", 0, 1.0, 2.0);
     send("m", 2, 1.0, 2.0, 3.0);
     send("m", 1, 1.0, Double.POSITIVE_INFINITY, 3.0);
+    events.pipeInput("other", "garbage that names its model in the key".getBytes(StandardCharsets.UTF_8));
     for (int i = 0; i < 3; i++) {
       send("m", i % 2, 0.5, 0.25, -1.0);
     }
     List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertEquals(5, letters.size());
+    assertEquals(6, letters.size());
+    assertEquals("m", letters.get(0).getModelId(), "an undecodable record counts on the model its key names");
     assertTrue(letters.get(0).getReason().startsWith("undecodable"), letters.get(0).getReason());
     assertTrue(letters.get(1).getReason().contains("NaN"), letters.get(1).getReason());
     assertTrue(letters.get(2).getReason().contains("feature count 2"), letters.get(2).getReason());
@@ -132,7 +137,7 @@ class LearnerTopologyTest {
     List<ModelSnapshot> published = snapshots.readValuesToList();
     ModelSnapshot last = published.get(published.size() - 1);
     assertEquals(4, last.getExamplesSeen());
-    assertEquals(4, last.getDeadLetters(), "dead letters that belong to the model are counted on it");
+    assertEquals(5, last.getDeadLetters(), "dead letters that belong to the model are counted on it");
     for (double p : last.getParameters()) {
       assertTrue(Double.isFinite(p), "weights stay finite");
     }
@@ -144,7 +149,7 @@ class LearnerTopologyTest {
       send("m", i % 2, 1.0, 2.0);
     }
     send("m", 1, Double.NaN, 2.0);
-    driver.advanceWallClockTime(Duration.ofMillis(60));
+    driver.advanceWallClockTime(Duration.ofMillis(1000));
     Map<String, Object> values = new HashMap<>();
     driver.metrics().forEach((name, metric) -> {
       if (name.group().equals(LearnerMetrics.GROUP)) {
@@ -177,6 +182,22 @@ class LearnerTopologyTest {
     assertEquals(1, letters.size());
     assertEquals("wide", letters.get(0).getModelId());
     assertTrue(letters.get(0).getReason().contains("snapshot.max.bytes=4096"), letters.get(0).getReason());
+  }
+
+  /** Snapshots and checkpoints both must fit: Adam's two slots per parameter make the checkpoint the larger. */
+  @Test
+  void sizesAdamsCheckpointWithItsSlots() {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(LearnerConfig.OPTIMIZER, "adam:0.01");
+    settings.put(LearnerConfig.SNAPSHOT_MAX_BYTES, 30_000);
+    LearnerConfig config = new LearnerConfig(settings);
+    // 1,000 parameters and 2 x 999 standardizer statistics: snapshots and SGD checkpoints of about 25 kB, Adam 41 kB
+    String reason = config.snapshotTooLarge(999);
+    assertTrue(reason != null && reason.contains("checkpoints"), reason);
+    settings.put(LearnerConfig.OPTIMIZER, "ftrl");
+    assertTrue(new LearnerConfig(settings).snapshotTooLarge(999) != null, "FTRL keeps two slots per parameter too");
+    settings.put(LearnerConfig.OPTIMIZER, "sgd:0.1");
+    assertEquals(null, new LearnerConfig(settings).snapshotTooLarge(999));
   }
 
   @Test

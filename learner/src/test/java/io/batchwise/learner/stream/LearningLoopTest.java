@@ -16,16 +16,24 @@ import io.batchwise.policy.BatchingPolicies;
 import io.batchwise.policy.FixedPolicy;
 import io.batchwise.schemas.DenseFeatures;
 import io.batchwise.schemas.LabelledEvent;
-import io.batchwise.schemas.ModelSnapshot;
+import io.batchwise.schemas.DecodedEvent;
+import io.batchwise.schemas.LearnerCheckpoint;
+import io.batchwise.schemas.Serdes;
 import io.batchwise.schemas.SparseFeatures;
+import io.batchwise.schemas.TrainingMetrics;
+import io.batchwise.schemas.ValueEncoding;
 
 class LearningLoopTest {
-  private static LabelledEvent event(double label, Object features) {
-    return LabelledEvent.newBuilder().setModelId("m").setEventId("e").setEventTime(Instant.EPOCH)
-        .setFeatures(features).setLabel(label).build();
+  private static DecodedEvent event(double label, Object features) {
+    return event(label, features, null);
   }
 
-  private static LabelledEvent dense(double label, Double... x) {
+  private static DecodedEvent event(double label, Object features, Double weight) {
+    return new DecodedEvent().set(LabelledEvent.newBuilder().setModelId("m").setEventId("e").setEventTime(Instant.EPOCH)
+        .setFeatures(features).setLabel(label).setWeight(weight).build());
+  }
+
+  private static DecodedEvent dense(double label, Double... x) {
     return event(label, new DenseFeatures(List.of(x)));
   }
 
@@ -43,9 +51,8 @@ class LearningLoopTest {
     assertTrue(binary.rejectionReason(event(0, new SparseFeatures(3, List.of(0, 3), List.of(1.0, 2.0))))
         .contains("outside"));
     assertTrue(binary.rejectionReason(event(0, new SparseFeatures(4, List.of(0), List.of(1.0)))).contains("size 4"));
-    LabelledEvent negative = dense(1, 1.0, 2.0, 3.0);
-    negative.setWeight(-1.0);
-    assertTrue(binary.rejectionReason(negative).contains("weight"));
+    assertTrue(binary.rejectionReason(event(1, new DenseFeatures(List.of(1.0, 2.0, 3.0)), -1.0)).contains("weight"));
+    assertTrue(binary.rejectionReason(dense(1)).contains("no features"));
 
     LearningLoop multiclass = new LearningLoop("m", ModelFactory.create("softmax:3", 2), new FixedPolicy(4, 500));
     assertNull(multiclass.rejectionReason(dense(2, 1.0, 2.0)));
@@ -60,14 +67,14 @@ class LearningLoopTest {
   void sparseAndDenseFormsOfAnEventLearnTheSame() {
     LearningLoop sparse = new LearningLoop("m", ModelFactory.create("logistic", 4), new FixedPolicy(2, 500));
     LearningLoop dense = new LearningLoop("m", ModelFactory.create("logistic", 4), new FixedPolicy(2, 500));
-    sparse.add(event(1, new SparseFeatures(4, List.of(1, 3), List.of(2.0, -1.0))), 0, 0);
-    sparse.add(event(0, new SparseFeatures(4, List.of(0), List.of(0.5))), 0, 0);
-    dense.add(dense(1, 0.0, 2.0, 0.0, -1.0), 0, 0);
-    dense.add(dense(0, 0.5, 0.0, 0.0, 0.0), 0, 0);
+    sparse.add(event(1, new SparseFeatures(4, List.of(1, 3), List.of(2.0, -1.0))), 0, 0, 0);
+    sparse.add(event(0, new SparseFeatures(4, List.of(0), List.of(0.5))), 1, 0, 0);
+    dense.add(dense(1, 0.0, 2.0, 0.0, -1.0), 0, 0, 0);
+    dense.add(dense(0, 0.5, 0.0, 0.0, 0.0), 1, 0, 0);
     sparse.step(0, 0);
     dense.step(0, 0);
-    assertEquals(dense.state(0).getParameters(), sparse.state(0).getParameters());
-    assertEquals(dense.state(0).getStandardizer(), sparse.state(0).getStandardizer());
+    assertEquals(dense.snapshot(0).getParameters(), sparse.snapshot(0).getParameters());
+    assertEquals(dense.snapshot(0).getStandardizer(), sparse.snapshot(0).getStandardizer());
   }
 
   /** Ten events per millisecond for 300 ms, learned one at a time: 10,000 events/s. */
@@ -75,37 +82,129 @@ class LearningLoopTest {
   void measuresTheArrivalRateFromRecordTimestampsEvenWhenManyShareAMillisecond() {
     LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(1, 500));
     for (int i = 0; i < 3000; i++) {
-      loop.add(dense(i % 2, 1.0, -1.0), 1_000_000 + i / 10, 5);
+      loop.add(dense(i % 2, 1.0, -1.0), i, 1_000_000 + i / 10, 5);
       loop.step(5, 0);
     }
     assertEquals(10_000, loop.arrivalRate(), 200);
   }
 
   @Test
-  void restoredLoopContinuesWhereTheStoredStateLeftOff() {
-    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2),
-        BatchingPolicies.parse("goodput", 500, "sgd"));
+  void restoredLoopContinuesWhereItsCheckpointLeftOff() {
+    assertRestoresExactly("goodput", false);
+    assertRestoresExactly("fixed:4", true);
+  }
+
+  /**
+   * A checkpoint round trip gives the same state; with a fixed batch size (goodput's decisions depend on measured
+   * times) the restored loop then learns exactly as a twin that never stopped.
+   */
+  private static void assertRestoresExactly(String policy, boolean continueLearning) {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), BatchingPolicies.parse(policy, 500, "sgd"));
+    LearningLoop twin = new LearningLoop("m", ModelFactory.create("logistic", 2), BatchingPolicies.parse(policy, 500, "sgd"));
     for (int i = 0; i < 50; i++) {
-      loop.add(dense(i % 2, i * 0.1, 1.0 - i * 0.05), 1000 + i, 1000 + i);
-      if (loop.batchFull()) {
-        loop.step(1000 + i, 0);
+      for (LearningLoop l : List.of(loop, twin)) {
+        l.add(dense(i % 2, i * 0.1, 1.0 - i * 0.05), 100 + i, 1000 + i, 1000 + i);
+        if (l.batchFull()) {
+          l.step(1000 + i, 0);
+        }
       }
     }
-    loop.countDeadLetter();
+    loop.restoreDeadLetters(1);
     loop.nextVersion(2000);
-    ModelSnapshot stored = loop.state(2000, 42);
-    LearningLoop restored = LearningLoop.restore(stored, SnapshotCodec.model(stored),
-        BatchingPolicies.parse(stored.getBatchingPolicy(), 500, stored.getOptimizer().getSpec()));
-    ModelSnapshot again = restored.state(2000, 42);
-    assertEquals(stored.getExamplesSeen(), again.getExamplesSeen());
-    assertEquals(stored.getVersion(), again.getVersion());
-    assertEquals(stored.getBatchSize(), again.getBatchSize());
-    assertEquals(stored.getLearningRate(), again.getLearningRate(), 1e-15);
-    assertEquals(stored.getPolicyState(), again.getPolicyState());
-    assertEquals(stored.getParameters(), again.getParameters());
-    assertEquals(1, again.getDeadLetters());
-    assertEquals(42, again.getLearnedThrough());
+    LearnerCheckpoint stored = loop.checkpoint(2000);
+    LearnerCheckpoint decoded = Serdes.learnerCheckpoint().deserialize("t", Serdes.learnerCheckpoint().serialize("t", stored));
+    LearningLoop restored = LearningLoop.restore(decoded,
+        BatchingPolicies.parse(decoded.getBatchingPolicy(), 500, decoded.getOptimizerSpec()), 2000);
+    restored.restoreDeadLetters(1);
+    assertEquals(stored, restored.checkpoint(2000), "the same state, to the last bit");
+    assertEquals(loop.snapshot(2000), restored.snapshot(2000));
+    assertEquals(1, restored.snapshot(2000).getDeadLetters());
+    assertEquals(loop.nextOffset(), restored.nextOffset());
+    if (!continueLearning) {
+      return;
+    }
+    // the buffered events are not in the checkpoint: the host reads them back from its input, as after a crash
+    for (int i = 0; i < 50; i++) {
+      if (100 + i >= restored.nextOffset()) {
+        restored.add(dense(i % 2, i * 0.1, 1.0 - i * 0.05), 100 + i, 1000 + i, 1000 + i);
+      }
+    }
+    // from here the restored loop learns exactly as the one that never stopped
+    for (int i = 50; i < 80; i++) {
+      for (LearningLoop l : List.of(twin, restored)) {
+        l.add(dense(i % 2, i * 0.1, 1.0 - i * 0.05), 100 + i, 1000 + i, 1000 + i);
+        if (l.batchFull()) {
+          l.step(1000 + i, 0);
+        }
+      }
+    }
+    twin.nextVersion(3000);
+    restored.nextVersion(3000);
+    assertEquals(twin.snapshot(3000).getParameters(), restored.snapshot(3000).getParameters());
     double[] x = {0.3, 0.7};
-    assertArrayEquals(SnapshotCodec.model(stored).predict(x), SnapshotCodec.model(again).predict(x), 0.0);
+    assertArrayEquals(SnapshotCodec.model(twin.snapshot(3000)).predict(x), SnapshotCodec.model(restored.snapshot(3000)).predict(x), 0.0);
+  }
+
+  /** The MLP's checkpoint keeps its state in float32, the precision it computes in; scoring is unchanged. */
+  @Test
+  void anMlpCheckpointsInFloat32AndScoresAsBefore() {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("mlp:8", 3), new FixedPolicy(4, 500));
+    for (int i = 0; i < 40; i++) {
+      loop.add(dense(i % 2, i * 0.1, -0.3 * i, 1.0), i, 0, 0);
+      if (loop.batchFull()) {
+        loop.step(0, 0);
+      }
+    }
+    LearnerCheckpoint checkpoint = loop.checkpoint(0);
+    assertEquals(ValueEncoding.FLOAT32_LE, checkpoint.getParameters().getEncoding());
+    assertEquals(4 * (3 * 8 + 8 + 8 + 1), checkpoint.getParameters().getValues().remaining());
+    LearningLoop restored = LearningLoop.restore(checkpoint, new FixedPolicy(4, 500), 0);
+    double[] x = {0.5, -1.0, 1.0};
+    assertArrayEquals(SnapshotCodec.model(loop.snapshot(0)).predict(x), SnapshotCodec.model(restored.snapshot(0)).predict(x), 1e-6);
+  }
+
+  /** A checkpoint lacks the buffered events: the offset of the first one is where a restart reads back from. */
+  @Test
+  void tracksTheOffsetsACheckpointIncludes() {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(2, 500));
+    assertEquals(-1, loop.firstUncheckpointedOffset());
+    loop.add(dense(1, 1.0, 2.0), 10, 0, 0);
+    loop.add(dense(0, 1.0, 2.0), 12, 0, 0);
+    loop.step(0, 0);
+    loop.add(dense(0, 1.0, 2.0), 15, 0, 0);
+    assertEquals(13, loop.nextOffset());
+    assertEquals(10, loop.firstUncheckpointedOffset());
+    loop.nextVersion(0);
+    assertEquals(13, loop.checkpoint(0).getNextOffset());
+    assertEquals(15, loop.firstUncheckpointedOffset(), "the buffered event is not in the checkpoint");
+    loop.add(dense(1, 1.0, 2.0), 16, 0, 0);
+    loop.step(0, 0);
+    loop.nextVersion(0);
+    assertEquals(-1, loop.firstUncheckpointedOffset());
+  }
+
+  /** One summary covers the updates since the last: their examples, batch sizes and loss, exactly. */
+  @Test
+  void summarizesTheUpdatesOfAnInterval() {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(3, 500));
+    double lossSum = 0;
+    for (int i = 0; i < 7; i++) {
+      loop.add(dense(i % 2, 0.1 * i, 1.0), i, 0, 0);
+      if (loop.batchFull() || i == 6) {
+        lossSum += loop.step(1_000_000L * i, 0).lossSum();
+      }
+    }
+    TrainingMetrics summary = loop.closeInterval(9, 4);
+    assertEquals(3, summary.getUpdates());
+    assertEquals(7, summary.getExamples());
+    assertEquals(1, summary.getBatchSizeMin());
+    assertEquals(3, summary.getBatchSizeMax());
+    assertEquals(lossSum, summary.getLossSum(), 0.0);
+    assertEquals(7.0, summary.getWeightSum(), 0.0);
+    assertEquals(loop.meanLoss(), summary.getLossSum() / summary.getWeightSum(), 1e-15);
+    assertEquals(4, summary.getLag());
+    TrainingMetrics next = loop.closeInterval(20, 0);
+    assertEquals(0, next.getUpdates());
+    assertEquals(9, next.getIntervalStart().toEpochMilli());
   }
 }
