@@ -7,7 +7,7 @@ COPY batching-policy batching-policy
 COPY learner learner
 COPY ingest ingest
 COPY app app
-RUN mvn -B -q package -DskipTests
+RUN mvn -B -q -pl app -am package -DskipTests
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system batchwise && useradd --system --gid batchwise --uid 10001 --home-dir /opt/batchwise batchwise \

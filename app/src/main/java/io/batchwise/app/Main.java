@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 @Command(name = "batchwise", mixinStandardHelpOptions = true, version = "batchwise 0.1.0",
     description = "A streaming online learner for Apache Kafka with adaptive micro-batches.",
     subcommands = {DemoCommand.class, IngestCommand.class, BrokerCommand.class, TopicsCommand.class, LearnCommand.class, SnapshotsCommand.class, ScoreCommand.class, ServeCommand.class,
-        io.batchwise.app.bench.BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -20,8 +19,15 @@ public final class Main implements Runnable {
 
   /** Runs one command line and returns its exit code: 0 success, 1 failure, 2 wrong usage. */
   public static int run(String... args) {
+    return execute(new CommandLine(new Main()), args);
+  }
+
+  /**
+   * Runs a command line with batchwise's error handling: a wrong flag or a failure is one line on stderr (the
+   * command's name and what went wrong), exit code 2 for wrong usage, 1 for a failure.
+   */
+  public static int execute(CommandLine commandLine, String... args) {
     TrustedPackages.install();
-    CommandLine commandLine = new CommandLine(new Main());
     commandLine.setParameterExceptionHandler((e, arguments) -> {
       CommandLine command = e.getCommandLine();
       command.getErr().println(command.getCommandName() + ": " + e.getMessage() + " (see "

@@ -1,4 +1,4 @@
-package io.batchwise.app.bench;
+package io.batchwise.bench;
 
 /**
  * What one policy did on one scenario and arrival pattern, on the virtual clock.

@@ -1,4 +1,4 @@
-package io.batchwise.app.bench;
+package io.batchwise.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

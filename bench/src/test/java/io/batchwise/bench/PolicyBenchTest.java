@@ -1,4 +1,4 @@
-package io.batchwise.app.bench;
+package io.batchwise.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.batchwise.app.bench;
+package io.batchwise.bench;
 
 /** A finite labelled stream, read in order; rows may be stored or generated on demand. */
 public interface BenchStream {

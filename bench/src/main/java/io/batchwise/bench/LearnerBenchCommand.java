@@ -1,4 +1,4 @@
-package io.batchwise.app.bench;
+package io.batchwise.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package io.batchwise.app.bench;
+package io.batchwise.bench;
 
 import io.batchwise.learner.model.MicroBatch;
 import io.batchwise.learner.model.OnlineModel;

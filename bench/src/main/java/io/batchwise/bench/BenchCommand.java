@@ -1,4 +1,4 @@
-package io.batchwise.app.bench;
+package io.batchwise.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
