@@ -186,14 +186,7 @@ public final class LearnerBenchCommand implements Callable<Integer> {
       wallReps[r] = examples / ((now - start) / 1e9);
     }
     String label = optimizer == null ? modelSpec : modelSpec + " (" + optimizer + ")";
-    return new Cell(label, d, batchSize, median(reps), median(wallReps), reps, wallReps);
-  }
-
-  static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    return new Cell(label, d, batchSize, Statistics.median(reps), Statistics.median(wallReps), reps, wallReps);
   }
 
   /**

@@ -260,16 +260,16 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     m.put("arrivalRate", rate);
     m.put("streamSize", streamSize);
     m.put("targetLoss", first.targetLoss());
-    double seconds = median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.secondsToTarget() : Double.POSITIVE_INFINITY).toArray());
+    double seconds = Statistics.median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.secondsToTarget() : Double.POSITIVE_INFINITY).toArray());
     m.put("secondsToTarget", Double.isFinite(seconds) ? significant(seconds) : null);
-    double examples = median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.examplesToTarget() : Double.POSITIVE_INFINITY).toArray());
+    double examples = Statistics.median(cell.stream().mapToDouble(r -> r.reachedTarget() ? r.examplesToTarget() : Double.POSITIVE_INFINITY).toArray());
     m.put("examplesToTarget", Double.isFinite(examples) ? (long) examples : null);
-    m.put("finalLoss", significant(median(cell.stream().mapToDouble(PolicyRunResult::finalLoss).toArray())));
-    m.put("meanLoss", significant(median(cell.stream().mapToDouble(PolicyRunResult::meanLoss).toArray())));
-    m.put("meanStalenessMillis", significant(median(cell.stream().mapToDouble(PolicyRunResult::meanStalenessMillis).toArray())));
-    m.put("meanBatchSize", significant(median(cell.stream().mapToDouble(PolicyRunResult::meanBatchSize).toArray())));
-    m.put("updates", (long) median(cell.stream().mapToDouble(PolicyRunResult::updates).toArray()));
-    m.put("computeSeconds", significant(median(cell.stream().mapToDouble(PolicyRunResult::computeSeconds).toArray())));
+    m.put("finalLoss", significant(Statistics.median(cell.stream().mapToDouble(PolicyRunResult::finalLoss).toArray())));
+    m.put("meanLoss", significant(Statistics.median(cell.stream().mapToDouble(PolicyRunResult::meanLoss).toArray())));
+    m.put("meanStalenessMillis", significant(Statistics.median(cell.stream().mapToDouble(PolicyRunResult::meanStalenessMillis).toArray())));
+    m.put("meanBatchSize", significant(Statistics.median(cell.stream().mapToDouble(PolicyRunResult::meanBatchSize).toArray())));
+    m.put("updates", (long) Statistics.median(cell.stream().mapToDouble(PolicyRunResult::updates).toArray()));
+    m.put("computeSeconds", significant(Statistics.median(cell.stream().mapToDouble(PolicyRunResult::computeSeconds).toArray())));
     m.put("repeats", cell.size());
     return m;
   }
@@ -280,13 +280,6 @@ public final class PolicyBenchCommand implements Callable<Integer> {
       return value;
     }
     return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).doubleValue();
-  }
-
-  static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** Per scenario and pattern: goodput's time to target against the best fixed size in hindsight and fixed:32. */

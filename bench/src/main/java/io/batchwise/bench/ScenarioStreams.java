@@ -69,7 +69,51 @@ public final class ScenarioStreams {
    * two-layer teacher network of the latent code exceeds its median, so a nonlinear model does better.
    */
   public static BenchStream imageLike(int n, long seed) {
-    return new ImageLikeStream(n, seed);
+    return new ImageLikeStream(n, 1, seed);
+  }
+
+  /** The same images with {@code classes} labels: the class whose teacher network answers highest. */
+  public static BenchStream imageLike(int n, int classes, long seed) {
+    return new ImageLikeStream(n, classes, seed);
+  }
+
+  /**
+   * A linearly separable concept, generated on demand: features N(0, 1), label 1 where a fixed random unit
+   * vector's dot with them is positive, flipped with probability {@code noise}.
+   */
+  public static BenchStream separable(int n, int d, double noise, long seed) {
+    double[] w = unitVector(d, new SplittableRandom(seed));
+    return new BenchStream() {
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public int featureCount() {
+        return d;
+      }
+
+      @Override
+      public void features(int index, double[] row) {
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + index);
+        for (int j = 0; j < d; j++) {
+          row[j] = gaussian(random);
+        }
+      }
+
+      @Override
+      public double label(int index) {
+        double[] row = new double[d];
+        features(index, row);
+        double z = 0;
+        for (int j = 0; j < d; j++) {
+          z += w[j] * row[j];
+        }
+        boolean flip = new SplittableRandom(~(seed * 1_000_003L + index)).nextDouble() < noise;
+        return (z > 0) != flip ? 1 : 0;
+      }
+    };
   }
 
   private static final class ImageLikeStream implements BenchStream {
@@ -77,16 +121,19 @@ public final class ScenarioStreams {
     private static final int LATENT = 12;
     private static final int HIDDEN = 16;
     private final int n;
+    private final int classes;
     private final long seed;
     private final double[] dictionary = new double[D * LATENT];
     private final double[] teacherIn = new double[HIDDEN * LATENT];
-    private final double[] teacherOut = new double[HIDDEN];
+    private final double[] teacherOut;
     private final double[] latent = new double[LATENT];
     private final double threshold;
 
-    ImageLikeStream(int n, long seed) {
+    ImageLikeStream(int n, int classes, long seed) {
       this.n = n;
+      this.classes = classes;
       this.seed = seed;
+      this.teacherOut = new double[HIDDEN * classes];
       SplittableRandom random = new SplittableRandom(seed);
       for (int k = 0; k < LATENT; k++) {
         // a stroke: a Gaussian blob at a random place of the 28 x 28 grid
@@ -102,13 +149,13 @@ public final class ScenarioStreams {
       for (int i = 0; i < teacherIn.length; i++) {
         teacherIn[i] = gaussian(random) / Math.sqrt(LATENT);
       }
-      for (int i = 0; i < HIDDEN; i++) {
+      for (int i = 0; i < teacherOut.length; i++) {
         teacherOut[i] = gaussian(random) * 3 / Math.sqrt(HIDDEN);
       }
       // the median teacher output on a sample, so that the classes are balanced
       double[] sample = new double[2001];
       for (int i = 0; i < sample.length; i++) {
-        sample[i] = teacher(-1 - i);
+        sample[i] = teacher(-1 - i, 0);
       }
       java.util.Arrays.sort(sample);
       threshold = sample[sample.length / 2];
@@ -150,10 +197,23 @@ public final class ScenarioStreams {
 
     @Override
     public double label(int index) {
-      return teacher(index) > threshold ? 1 : 0;
+      if (classes == 1) {
+        return teacher(index, 0) > threshold ? 1 : 0;
+      }
+      int best = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        double score = teacher(index, c);
+        if (score > bestScore) {
+          best = c;
+          bestScore = score;
+        }
+      }
+      return best;
     }
 
-    private double teacher(int index) {
+    /** Output {@code c} of the teacher network on example {@code index}'s latent code. */
+    private double teacher(int index, int c) {
       SplittableRandom random = exampleRandom(index);
       latent(random);
       double z = 0;
@@ -162,7 +222,7 @@ public final class ScenarioStreams {
         for (int k = 0; k < LATENT; k++) {
           a += teacherIn[h * LATENT + k] * latent[k];
         }
-        z += teacherOut[h] * Math.max(0, a);
+        z += teacherOut[c * HIDDEN + h] * Math.max(0, a);
       }
       return z;
     }

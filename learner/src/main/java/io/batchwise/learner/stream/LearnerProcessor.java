@@ -40,11 +40,13 @@ import io.batchwise.schemas.LearnerCheckpoint;
  * again before Kafka Streams hands it the next record. Nothing from the lost updates was ever visible: their
  * snapshots and summaries were not published. Dead-letter counts are written at once, since their records are.
  */
-final class LearnerProcessor implements Processor<String, byte[], String, Object> {
+final class LearnerProcessor implements Processor<byte[], byte[], String, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(LearnerProcessor.class);
   static final String REPLAY_FROM = "replay-from";
 
   private final LearnerConfig config;
+  /** The input topic's name: read once, not from the config's map per event. */
+  private final String eventsTopic;
   private final EventDecoder decoder = new EventDecoder();
   private final DecodedEvent event = new DecodedEvent();
   private final Map<String, LearningLoop> loops = new HashMap<>();
@@ -65,6 +67,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
 
   LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay) {
     this.config = config;
+    this.eventsTopic = config.eventsTopic();
     this.inputLag = inputLag;
     this.replay = replay;
   }
@@ -76,7 +79,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     this.position = context.getStateStore(LearnerTopology.POSITION_STORE);
     this.deadLetterCounts = context.getStateStore(LearnerTopology.DEAD_LETTER_COUNTS_STORE);
     this.metrics = new LearnerMetrics(context.metrics(), context.taskId().toString());
-    this.partition = new TopicPartition(config.eventsTopic(), context.taskId().partition());
+    this.partition = new TopicPartition(eventsTopic, context.taskId().partition());
     restore();
     context.schedule(Duration.ofMillis(config.punctuateIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);
@@ -122,7 +125,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   /** An event read back after a restart: learned where its model's checkpoint lacks it; its dead letter was sent. */
   private void relearn(long offset, long timestamp, byte[] value, long nowNanos) {
     try {
-      decoder.decode(config.eventsTopic(), value, event);
+      decoder.decode(eventsTopic, value, event);
     } catch (SerializationException e) {
       return;
     }
@@ -160,17 +163,18 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   }
 
   @Override
-  public void process(Record<String, byte[]> record) {
+  public void process(Record<byte[], byte[]> record) {
     long started = System.nanoTime();
     long nowNanos = nanos(context.currentSystemTimeMs());
     lastRecordTimestamp = record.timestamp();
     long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(lastOffset + 1);
     lastOffset = offset;
     try {
-      decoder.decode(config.eventsTopic(), record.value(), event);
+      decoder.decode(eventsTopic, record.value(), event);
     } catch (SerializationException e) {
       // the key names the model where a producer followed the topic's convention
-      deadLetter(record, record.key(), record.value() == null ? "empty value (null)" : "undecodable: " + e.getMessage());
+      String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+      deadLetter(record, key, record.value() == null ? "empty value (null)" : "undecodable: " + e.getMessage());
       return;
     }
     LearningLoop loop = loopFor(event);
@@ -263,7 +267,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
   }
 
   /** Sends the record to the dead-letter topic with the reason, and counts it on its model (null: none named). */
-  private void deadLetter(Record<String, byte[]> record, String modelId, String reason) {
+  private void deadLetter(Record<byte[], byte[]> record, String modelId, String reason) {
     long now = context.currentSystemTimeMs();
     metrics.deadLetter();
     if (modelId != null) {
@@ -277,14 +281,14 @@ final class LearnerProcessor implements Processor<String, byte[], String, Object
     }
     RecordMetadata meta = context.recordMetadata().orElse(null);
     DeadLetter letter = DeadLetter.newBuilder()
-        .setSourceTopic(meta == null ? config.eventsTopic() : meta.topic())
+        .setSourceTopic(meta == null ? eventsTopic : meta.topic())
         .setPartition(meta == null ? -1 : meta.partition())
         .setOffset(meta == null ? -1 : meta.offset())
         .setTimestamp(Instant.ofEpochMilli(now))
         .setModelId(modelId)
         .setReason(reason)
         .setDetectedBy("learner")
-        .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+        .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
         .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
         .build();
     context.forward(new Record<>(modelId, letter, now), LearnerTopology.DEAD_LETTER_SINK);

@@ -37,7 +37,8 @@ public final class LearnerTopology {
    */
   static Topology build(LearnerConfig config, InputLag inputLag, InputReplay replay) {
     Topology topology = new Topology();
-    topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+    // keys stay bytes: the model id travels in the value, and a key is read only for a dead letter
+    topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         config.eventsTopic());
     topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config, inputLag, replay), SOURCE);
     // one checkpoint per model and snapshot: nothing for a cache to collapse, and it would hold a copy
