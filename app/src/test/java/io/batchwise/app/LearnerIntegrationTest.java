@@ -58,7 +58,7 @@ class LearnerIntegrationTest {
     assertEquals(45312, PipelineRun.awaitExamples(settings, config, kafka.bootstrapServers(), "elec", 45312,
         Duration.ofMinutes(3)));
     List<TrainingMetrics> updates;
-    try (MetricsRecorder recorder = new MetricsRecorder(kafka.bootstrapServers(), config.metricsTopic(), "elec")) {
+    try (MetricsRecorder recorder = new MetricsRecorder(Map.of("bootstrap.servers", kafka.bootstrapServers()), config.metricsTopic(), "elec")) {
       updates = recorder.awaitExamples(45312, Duration.ofMinutes(1));
     }
     // the file was in the topic before the learner started: a replay. The policy must hear that nothing
