@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,29 +93,38 @@ public final class KafkaConnection {
 
   /**
    * Returns once the cluster answers. While it does not, asks again with exponential backoff, and tells
-   * {@code waiting} once (one line) that it waits; gives up after {@code limit}.
+   * {@code waiting} once (one line) that it waits; gives up after {@code limit}, the {@value #BROKER_WAIT_MS}.
    *
    * @throws IllegalStateException with a one-line message when the cluster did not answer within {@code limit},
    *     at once when it refused the credentials (no retries: each would be another failed login), or when the
    *     client settings are wrong
    */
   public void awaitBroker(Duration limit, Consumer<String> waiting) {
+    await(limit, " (up to " + limit.toSeconds() + " s, " + BROKER_WAIT_MS + ")",
+        " within " + limit.toSeconds() + " s (" + BROKER_WAIT_MS + ")", waiting);
+  }
+
+  /** As {@link #awaitBroker} for {@link #INTERACTIVE_WAIT}, quietly. */
+  public void requireReachable() {
+    await(INTERACTIVE_WAIT, "", " within " + INTERACTIVE_WAIT.toSeconds() + " s", line -> { });
+  }
+
+  private void await(Duration limit, String upTo, String within, Consumer<String> waiting) {
     long deadline = System.nanoTime() + limit.toNanos();
     Duration backoff = FIRST_BACKOFF;
     boolean announced = false;
     while (true) {
-      long answerMs = Math.min(ANSWER_TIMEOUT.toMillis(), Math.max(MIN_ANSWER_TIMEOUT.toMillis(), remainingMillis(deadline)));
+      long answerMs = Math.min(ANSWER_TIMEOUT.toMillis(),
+          Math.max(MIN_ANSWER_TIMEOUT.toMillis(), remainingMillis(deadline)));
       if (listening() && answers(answerMs)) {
         return;
       }
       long remainingMs = remainingMillis(deadline);
       if (remainingMs <= 0) {
-        throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers() + " within "
-            + limit.toSeconds() + " s (" + BROKER_WAIT_MS + ")");
+        throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers() + within);
       }
       if (!announced) {
-        waiting.accept("waiting for Kafka at " + bootstrapServers() + " (up to " + limit.toSeconds() + " s, "
-            + BROKER_WAIT_MS + ")...");
+        waiting.accept("waiting for Kafka at " + bootstrapServers() + upTo + "...");
         announced = true;
       }
       try {
@@ -151,11 +161,6 @@ public final class KafkaConnection {
       }
     }
     return false;
-  }
-
-  /** Waits {@link #INTERACTIVE_WAIT} at most. */
-  public void requireReachable() {
-    awaitBroker(INTERACTIVE_WAIT, line -> { });
   }
 
   /** Whether the cluster answered within {@code timeoutMs}; throws when waiting longer cannot help. */
@@ -196,7 +201,7 @@ public final class KafkaConnection {
       root = root.getCause();
     }
     String message = Main.oneLine(root);
-    if (root instanceof AuthenticationException && !message.toLowerCase().contains("authentication")) {
+    if (root instanceof AuthenticationException && !message.toLowerCase(Locale.ROOT).contains("authentication")) {
       return "authentication failed: " + message;
     }
     return message;

@@ -28,18 +28,23 @@ final class KafkaOptions {
     Map<String, Object> all = new LinkedHashMap<>(flags);
     all.put("bootstrap.servers", bootstrap);
     Map<String, Object> settings = Settings.layered(configFile, System.getenv(), all);
-    KafkaConnection.of(settings);
+    KafkaConnection.of(settings);  // no bootstrap servers: wrong usage, before anything starts
     return settings;
   }
 
   /**
-   * The connection of {@code settings}, once its cluster answers: within {@code broker.wait.ms} for the
-   * long-running commands ({@code patient}), {@link KafkaConnection#INTERACTIVE_WAIT} for the others.
+   * The connection of {@code settings}, once its cluster answers: within {@code broker.wait.ms}, saying so while
+   * it waits, for the long-running commands ({@code patient}); within {@link KafkaConnection#INTERACTIVE_WAIT}
+   * for the others.
    */
   KafkaConnection connect(Map<String, Object> settings, boolean patient) {
     KafkaConnection kafka = KafkaConnection.of(settings);
-    kafka.awaitBroker(patient ? KafkaConnection.brokerWait(settings) : KafkaConnection.INTERACTIVE_WAIT,
-        line -> System.err.println(command.qualifiedName() + ": " + line));
+    if (patient) {
+      kafka.awaitBroker(KafkaConnection.brokerWait(settings),
+          line -> System.err.println(command.qualifiedName() + ": " + line));
+    } else {
+      kafka.requireReachable();
+    }
     return kafka;
   }
 }
