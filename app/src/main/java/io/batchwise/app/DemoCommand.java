@@ -167,7 +167,8 @@ final class DemoCommand implements Callable<Integer> {
     LearnerConfig config = new LearnerConfig(settings);
     TopicSetup.ensureTopics(kafka, new TopicsConfig(settings).all(1));
     if (checkAccess) {
-      AccessCheck.require(kafka, CommandAccess.demo(config, settings.get(StreamsConfig.APPLICATION_ID_CONFIG).toString()));
+      String application = settings.get(StreamsConfig.APPLICATION_ID_CONFIG).toString();
+      AccessCheck.require(kafka, CommandAccess.demo(config, application));
     }
 
     long start = System.nanoTime();

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +66,13 @@ record CommandRun(int exitCode, String out, String err) {
     return new CommandRun(process.exitValue(), Files.readString(log), errOf(log));
   }
 
-  static String errOf(Path log) throws IOException {
-    return Files.readString(Path.of(log + ".err"));
+  /** What a command started with {@link #start} has printed on stderr so far. */
+  static String errOf(Path log) {
+    try {
+      return Files.readString(Path.of(log + ".err"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static java.net.URI toUri(java.net.URL url) {

@@ -95,7 +95,8 @@ final class DocumentedAcls {
 
   /** kafka-acls' names: Read, Write, DescribeConfigs, ... */
   private static AclOperation operation(String name) {
-    AclOperation operation = AclOperation.fromString(name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
+    AclOperation operation = AclOperation.fromString(
+        name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
     if (operation == AclOperation.UNKNOWN) {
       throw new IllegalArgumentException("unknown operation " + name);
     }

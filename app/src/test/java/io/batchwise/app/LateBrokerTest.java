@@ -61,7 +61,7 @@ class LateBrokerTest {
       assertEquals(0, ingest.exitValue(), CommandRun.errOf(ingestLog));
       assertTrue(Files.readString(ingestLog).contains("published 4,000 events"), Files.readString(ingestLog));
 
-      assertEquals(EVENTS, awaitExamples(bootstrap, EVENTS), () -> "learner: " + errOf(learnerLog));
+      assertEquals(EVENTS, awaitExamples(bootstrap, EVENTS), () -> "learner: " + CommandRun.errOf(learnerLog));
       Thread.sleep(2000);  // time for a wrongly repeated update to show, were there one
       assertEquals(EVENTS, awaitExamples(bootstrap, EVENTS), "every event learned exactly once");
       String models = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -92,14 +92,6 @@ class LateBrokerTest {
       Thread.sleep(500);
     }
     return seen;
-  }
-
-  private static String errOf(Path log) {
-    try {
-      return CommandRun.errOf(log);
-    } catch (java.io.IOException e) {
-      return e.toString();
-    }
   }
 
   private static int freePort() throws Exception {

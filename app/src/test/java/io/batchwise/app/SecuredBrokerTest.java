@@ -74,7 +74,7 @@ class SecuredBrokerTest {
         "--state-dir", Files.createTempDirectory(work, "state-").toString());
     Process serve = null;
     try {
-      assertEquals(3000, awaitExamples("secured", 3000), () -> "learner stderr: " + errOf(learnerLog));
+      assertEquals(3000, awaitExamples("secured", 3000), () -> "learner stderr: " + CommandRun.errOf(learnerLog));
 
       CommandRun snapshots = CommandRun.inProcess("snapshots", "--config", config("serve"), "--json");
       assertEquals(0, snapshots.exitCode(), snapshots.err());
@@ -234,7 +234,7 @@ class SecuredBrokerTest {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("serve did not start: " + errOf(log));
+    throw new AssertionError("serve did not start: " + CommandRun.errOf(log));
   }
 
   private static String httpGet(String url) throws Exception {
@@ -248,14 +248,6 @@ class SecuredBrokerTest {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-    }
-  }
-
-  private static String errOf(Path log) {
-    try {
-      return CommandRun.errOf(log);
-    } catch (java.io.IOException e) {
-      return e.toString();
     }
   }
 }
