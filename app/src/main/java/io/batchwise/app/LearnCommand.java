@@ -54,11 +54,14 @@ final class LearnCommand implements Callable<Integer> {
     Map<String, Object> settings = kafka.settings(flags);
     LearnerConfig config = new LearnerConfig(settings);
     config.validateSpecs();
-    String servers = KafkaOptions.reachableServers(settings);
-    TopicSetup.ensureTopics(servers, config, partitions);
+    KafkaConnection connection = kafka.connect(settings, true);
+    TopicSetup.ensureTopics(connection, new TopicsConfig(settings).all(partitions));
+    Object application = settings.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG,
+        StreamingLearner.STREAMS_DEFAULTS.get(StreamsConfig.APPLICATION_ID_CONFIG));
+    AccessCheck.require(connection, CommandAccess.learner(config, application.toString()));
 
     CountDownLatch stopped = new CountDownLatch(1);
-    StreamingLearner learner = StreamingLearner.start(settings, (newState, oldState) -> {
+    StreamingLearner learner = StreamingLearner.start(Settings.withoutSetupKeys(settings), (newState, oldState) -> {
       System.err.println("learner: " + oldState + " -> " + newState);
       if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
         stopped.countDown();
@@ -68,8 +71,8 @@ final class LearnCommand implements Callable<Integer> {
       learner.close();
       stopped.countDown();
     }, "learner-shutdown"));
-    System.err.println("learner: reading " + config.eventsTopic() + " from " + servers + ", model " + config.modelKind()
-        + ", batch policy " + config.batchPolicy());
+    System.err.println("learner: reading " + config.eventsTopic() + " from " + connection.bootstrapServers()
+        + ", model " + config.modelKind() + ", batch policy " + config.batchPolicy());
     stopped.await();
     return learner.state() == KafkaStreams.State.ERROR ? 1 : 0;
   }

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.learner.snapshot.SnapshotScorer;
@@ -41,10 +39,10 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> settings = kafka.settings(Map.of());
-    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
-    try (SnapshotScorer scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
-        config.snapshotsTopic())) {
+    KafkaConnection connection = kafka.connect(settings, false);
+    AccessCheck.require(connection, CommandAccess.snapshotReader(config.snapshotsTopic()));
+    try (SnapshotScorer scorer = SnapshotScorer.follow(connection.clientSettings(), config.snapshotsTopic())) {
       if (!scorer.awaitModel(modelId, Duration.ofSeconds(waitSeconds))) {
         throw new IllegalStateException("no snapshot of model " + modelId + " on " + config.snapshotsTopic()
             + " within " + waitSeconds + " s");

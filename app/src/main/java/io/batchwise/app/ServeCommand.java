@@ -12,8 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -46,10 +44,11 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> settings = kafka.settings(Map.of());
-    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
-    TopicSetup.ensureTopics(servers, config, 1);
-    scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), config.snapshotsTopic());
+    KafkaConnection connection = kafka.connect(settings, true);
+    TopicSetup.ensureTopics(connection, List.of(new TopicsConfig(settings).snapshots(1)));
+    AccessCheck.require(connection, CommandAccess.snapshotReader(config.snapshotsTopic()));
+    scorer = SnapshotScorer.follow(connection.clientSettings(), config.snapshotsTopic());
     HttpServer server = start(new InetSocketAddress(host, port));
     System.out.println("serving http://" + host + ":" + server.getAddress().getPort() + "/models");
     System.out.flush();

@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -34,11 +32,11 @@ final class SnapshotsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> settings = kafka.settings(Map.of());
-    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
+    KafkaConnection connection = kafka.connect(settings, false);
+    AccessCheck.require(connection, CommandAccess.snapshotReader(config.snapshotsTopic()));
     Map<String, ModelSnapshot> latest;
-    try (SnapshotFollower follower = new SnapshotFollower(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), config.snapshotsTopic())) {
+    try (SnapshotFollower follower = new SnapshotFollower(connection.clientSettings(), config.snapshotsTopic())) {
       latest = new TreeMap<>(follower.readToEnd(Duration.ofSeconds(60)));
     }
     if (modelId != null) {

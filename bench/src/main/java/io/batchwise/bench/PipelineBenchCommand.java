@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.batchwise.app.Settings;
+import io.batchwise.app.TopicSetup;
 import io.batchwise.app.broker.EmbeddedKafkaBroker;
 import io.batchwise.app.report.MetricsRecorder;
 import io.batchwise.ingest.DenseEncoding;
@@ -158,12 +159,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     String app = "pipe-" + scenario.name() + "-" + pattern + "-" + policy.replaceAll("[^A-Za-z0-9]", "") + "-" + r + "-"
         + System.nanoTime();
     String topic = app + "-events";
-    BenchTopics.create(servers, topic);
+    Map<String, String> topics = Map.of(LearnerConfig.EVENTS_TOPIC, topic, LearnerConfig.SNAPSHOTS_TOPIC, app + "-snapshots",
+        LearnerConfig.METRICS_TOPIC, app + "-metrics", LearnerConfig.DEAD_LETTER_TOPIC, app + "-dlq");
+    // all four before the learner starts: the snapshot follower below must find its topic
+    TopicSetup.ensureTopics(servers, new LearnerConfig(topics), 1);
     Map<String, String> env = new LinkedHashMap<>();
-    env.put(Settings.environmentName(LearnerConfig.EVENTS_TOPIC), topic);
-    env.put(Settings.environmentName(LearnerConfig.SNAPSHOTS_TOPIC), app + "-snapshots");
-    env.put(Settings.environmentName(LearnerConfig.METRICS_TOPIC), app + "-metrics");
-    env.put(Settings.environmentName(LearnerConfig.DEAD_LETTER_TOPIC), app + "-dlq");
+    topics.forEach((key, name) -> env.put(Settings.environmentName(key), name));
     env.put(Settings.environmentName(LearnerConfig.SNAPSHOT_INTERVAL_MS), Long.toString(snapshotIntervalMillis));
     long n = stream.size();
     long[] appended = null;
@@ -196,7 +197,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       if (last[0] == null || last[0].getExamplesSeen() < n) {
         throw new IllegalStateException("the learner of " + app + " did not learn every event; see its log");
       }
-      try (MetricsRecorder recorder = new MetricsRecorder(servers, app + "-metrics", MODEL)) {
+      try (MetricsRecorder recorder = new MetricsRecorder(Map.of("bootstrap.servers", servers), app + "-metrics", MODEL)) {
         summaries = recorder.awaitExamples(n, java.time.Duration.ofSeconds(30));
       }
     }
