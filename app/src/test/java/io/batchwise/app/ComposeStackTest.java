@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.batchwise.app.serve.ServeConfig;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine;
 
@@ -56,6 +57,7 @@ class ComposeStackTest {
     Set<String> names = new HashSet<>();
     names.add(Settings.BOOTSTRAP_ENV);
     LearnerConfig.DEFINITION.names().forEach(key -> names.add(Settings.environmentName(key)));
+    ServeConfig.DEFINITION.names().forEach(key -> names.add(Settings.environmentName(key)));
     Settings.ENVIRONMENT_STREAMS_KEYS.forEach(key -> names.add(Settings.environmentName(key)));
     collectOptionDefaults(new CommandLine(new Main()), names);
     return names;

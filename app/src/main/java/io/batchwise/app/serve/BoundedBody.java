@@ -9,7 +9,7 @@ final class BoundedBody extends FilterInputStream {
   /** The body went past the limit: reading stopped there. */
   static final class TooLarge extends IOException {
     TooLarge(long limit) {
-      super("the body is larger than " + limit + " bytes (the limit is " + ServeConfig.MAX_BODY_BYTES + ")");
+      super("request body over the limit of " + limit + " bytes (" + ServeConfig.MAX_BODY_BYTES + ")");
     }
   }
 

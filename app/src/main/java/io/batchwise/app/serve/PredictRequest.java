@@ -100,7 +100,7 @@ public final class PredictRequest {
     List<double[]> instances = new ArrayList<>();
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
       if (instances.size() == maxInstances) {
-        throw new RequestProblem(413, "more than " + maxInstances + " instances in one request (the limit is "
+        throw new RequestProblem(413, "more than the limit of " + maxInstances + " instances in one request ("
             + ServeConfig.MAX_INSTANCES + "): send them in several requests");
       }
       instances.add(vector(parser, token, instances.size()));

@@ -87,7 +87,7 @@ class PredictRequestTest {
   void tooManyInstancesIs413BeforeTheRestIsRead() {
     RequestProblem e = assertThrows(RequestProblem.class, () -> read("{\"instances\": [[1], [2], [3]]}", 2));
     assertEquals(413, e.status());
-    assertEquals("more than 2 instances in one request (the limit is serve.max.instances): send them in several requests",
+    assertEquals("more than the limit of 2 instances in one request (serve.max.instances): send them in several requests",
         e.getMessage());
   }
 
@@ -104,7 +104,7 @@ class PredictRequestTest {
     };
     BoundedBody.TooLarge e = assertThrows(BoundedBody.TooLarge.class,
         () -> PredictRequest.read(new BoundedBody(endless, 4096), 10));
-    assertEquals("the body is larger than 4096 bytes (the limit is serve.max.body.bytes)", e.getMessage());
+    assertEquals("request body over the limit of 4096 bytes (serve.max.body.bytes)", e.getMessage());
   }
 
   @Test
