@@ -86,11 +86,13 @@ class IngestCommandTest {
   void anUnreachableBrokerFailsWithExitOneInsteadOfHanging() {
     long start = System.nanoTime();
     // the environment supplies both the servers and the stream, as docker-compose does
+    // long enough for a progress line (one per 5 s), which must not claim an event sent that never was
     int code = run(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "BATCHWISE_INGEST_SYNTHETIC", "separable:n=5"),
-        "--producer-property", "max.block.ms=1000");
+        "--producer-property", "max.block.ms=6000");
     assertEquals(1, code);
     assertTrue(errorLine().contains("cannot publish to Kafka at 127.0.0.1:1"), errorLine());
     assertTrue(out.toString().contains("synthetic separable:n=5"), out.toString());
+    assertEquals(1, out.toString().lines().count(), out.toString());
     assertTrue((System.nanoTime() - start) / 1e9 < 20, "bounded by max.block.ms, not a hang");
   }
 
@@ -113,6 +115,11 @@ class IngestCommandTest {
         "--events-topic", "cmd-events", "--dlq-topic", "cmd-dlq");
     assertEquals(0, code, err.toString());
     assertTrue(out.toString().contains("published 3 events, rejected 3 rows"), out.toString());
+    assertTrue(out.toString().contains("ingest: line 4 rejected: column 'a': 'NaN' is not a finite number\n"
+        + "ingest: line 5 rejected: column 'colour' is missing\n"
+        + "ingest: line 6 rejected: expected 3 fields, found 2\n"), out.toString());
+    assertTrue(out.toString().contains("ingest: every rejected row is on cmd-dlq with its reason and its bytes: "
+        + "batchwise dead-letters --bootstrap " + kafka.bootstrapServers() + " --model mixed"), out.toString());
 
     List<ConsumerRecord<String, byte[]>> events = consume("cmd-events", 3);
     List<ConsumerRecord<String, byte[]>> dead = consume("cmd-dlq", 3);
