@@ -149,4 +149,21 @@ class ScoringIntegrationTest {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Output(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void learnProgressShowsEachModelOnceReadThenOnlyWhatChanged() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SnapshotFollower follower = new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), "model-snapshots").start();
+    try (LearnProgress progress = new LearnProgress(follower, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+      assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+      progress.tick();
+      progress.tick();
+    }
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith("learn: it v" + latestVersion + "  2,000 examples  batch 16  lr 0.233  loss 0."),
+        lines.get(0));
+    assertTrue(lines.get(0).endsWith("  dead letters 0"), lines.get(0));
+  }
 }
