@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigException;
 
 import io.batchwise.app.serve.ScoringServer;
 import io.batchwise.app.serve.ServeConfig;
@@ -69,30 +70,35 @@ final class ServeCommand implements Callable<Integer> {
     flags.put(ServeConfig.THREADS, threads);
     flags.put(ServeConfig.TOKEN_FILE, tokenFile);
     flags.put(ServeConfig.TLS_KEYSTORE, tlsKeystore);
-    ServeConfig serveConfig = new ServeConfig(Settings.layered(kafka.configFile, System.getenv(),
-        ServeConfig.DEFINITION, flags));
-    Map<String, Object> settings = kafka.settings(Map.of());
-    String servers = KafkaOptions.reachableServers(settings);
-    LearnerConfig config = new LearnerConfig(settings);
-    TopicSetup.ensureTopics(servers, config, 1);
-    SnapshotScorer scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
-        config.snapshotsTopic());
-    ScoringServer server;
+    ServeConfig serveConfig;
     try {
-      server = ScoringServer.start(scorer, config.snapshotsTopic(), serveConfig);
-    } catch (RuntimeException | java.io.IOException e) {
-      scorer.close();
+      serveConfig = new ServeConfig(Settings.layered(kafka.configFile, System.getenv(), ServeConfig.DEFINITION, flags));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage());  // wrong usage: exit code 2
+    }
+    Map<String, Object> settings = kafka.settings(Map.of());
+    LearnerConfig config = new LearnerConfig(settings);
+    // up before Kafka is: /healthz answers, and /readyz says why the models do not yet
+    ScoringServer server = ScoringServer.start(config.snapshotsTopic(), serveConfig);
+    System.out.println("serving " + server.uri() + "models" + (serveConfig.token().isPresent() ? " (bearer token required)" : "")
+        + "; ready once " + config.snapshotsTopic() + " has been read to its end");
+    System.out.flush();
+    SnapshotScorer scorer;
+    try {
+      String servers = KafkaOptions.reachableServers(settings);
+      TopicSetup.ensureTopics(servers, config, 1);
+      scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), config.snapshotsTopic());
+    } catch (RuntimeException e) {
+      server.close();
       throw e;
     }
+    server.serve(scorer);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       scorer.close();
       stopped.countDown();
     }, "serve-shutdown"));
-    System.out.println("serving " + server.uri() + "models" + (serveConfig.token().isPresent() ? " (bearer token required)" : "")
-        + "; ready once " + config.snapshotsTopic() + " has been read to its end");
-    System.out.flush();
     if (!scorer.awaitCaughtUp(Duration.ofSeconds(catchUpTimeoutSeconds))) {
       throw new IllegalStateException("could not read " + config.snapshotsTopic() + " to its end within "
           + catchUpTimeoutSeconds + " s");

@@ -116,6 +116,11 @@ class ServeIntegrationTest {
 
   @Test
   void readyOnlyOnceTheSnapshotsTopicIsReadToItsEnd() throws Exception {
+    try (ScoringServer withoutKafka = ScoringServer.start(TOPIC, config(Map.of()))) {
+      assertEquals(200, get(withoutKafka.uri(), "healthz").statusCode());
+      assertEquals(503, get(withoutKafka.uri(), "readyz").statusCode());
+      assertEquals(503, get(withoutKafka.uri(), "models/it").statusCode());
+    }
     try (SnapshotScorer stuck = follow("127.0.0.1:1");
          ScoringServer notReady = ScoringServer.start(stuck, TOPIC, config(Map.of()))) {
       URI base = notReady.uri();

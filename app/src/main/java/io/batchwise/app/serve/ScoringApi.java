@@ -31,7 +31,8 @@ import io.batchwise.schemas.ModelSnapshot;
 /**
  * The scoring API: {@code GET /healthz}, {@code GET /readyz}, {@code GET /models}, {@code GET /models/{id}},
  * {@code POST /models/{id}/predict}. Every answer is JSON; every error is {@code {"error": "..."}} (with
- * {@code "instance"} when one instance of a batch is at fault). Models are answered only once the scorer has
+ * {@code "instance"} when one instance of a batch is at fault). Models are answered only once there is a scorer
+ * (the server starts before Kafka answers, so that its health can be checked meanwhile) and it has
  * caught up with the snapshots topic, so the first answer already comes from the latest version.
  */
 final class ScoringApi extends Handler.Abstract {
@@ -43,14 +44,13 @@ final class ScoringApi extends Handler.Abstract {
    */
   private static final Duration LINGER = Duration.ofSeconds(10);
 
-  private final SnapshotScorer scorer;
+  private volatile SnapshotScorer scorer;
   private final String snapshotsTopic;
   private final long maxBodyBytes;
   private final int maxInstances;
   private final byte[] token;
 
-  ScoringApi(SnapshotScorer scorer, String snapshotsTopic, ServeConfig config, Optional<String> token) {
-    this.scorer = scorer;
+  ScoringApi(String snapshotsTopic, ServeConfig config, Optional<String> token) {
     this.snapshotsTopic = snapshotsTopic;
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxInstances = config.maxInstances();
@@ -113,9 +113,11 @@ final class ScoringApi extends Handler.Abstract {
     if (path.equals("/readyz")) {
       requireMethod(method, "GET");
       Map<String, Object> status = new LinkedHashMap<>();
-      status.put("status", scorer.isCaughtUp() ? "ready" : "catching up");
-      if (scorer.isCaughtUp()) {
-        status.put("models", scorer.latest().size());
+      SnapshotScorer current = scorer;
+      boolean ready = current != null && current.isCaughtUp();
+      status.put("status", ready ? "ready" : "catching up");
+      if (ready) {
+        status.put("models", current.latest().size());
         return new Reply(200, status);
       }
       status.put("detail", catchingUp());
@@ -128,7 +130,8 @@ final class ScoringApi extends Handler.Abstract {
           + " (endpoints: /models, /models/{id}, /models/{id}/predict, /healthz, /readyz)");
     }
     requireMethod(method, parts.length == 4 ? "POST" : "GET");
-    if (!scorer.isCaughtUp()) {
+    SnapshotScorer scorer = this.scorer;
+    if (scorer == null || !scorer.isCaughtUp()) {
       throw new RequestProblem(503, catchingUp());
     }
     if (parts.length == 2) {
@@ -138,10 +141,15 @@ final class ScoringApi extends Handler.Abstract {
     }
     ModelSnapshot snapshot = scorer.latest(parts[2]).orElseThrow(
         () -> new RequestProblem(404, "no snapshot of model " + parts[2] + " on " + snapshotsTopic));
-    return parts.length == 3 ? new Reply(200, SnapshotSummary.of(snapshot)) : predict(request, parts[2]);
+    return parts.length == 3 ? new Reply(200, SnapshotSummary.of(snapshot)) : predict(scorer, request, parts[2]);
   }
 
-  private Reply predict(Request request, String modelId) throws RequestProblem, IOException {
+  /** Answers with the models of this scorer from now on. */
+  void serve(SnapshotScorer scorer) {
+    this.scorer = scorer;
+  }
+
+  private Reply predict(SnapshotScorer scorer, Request request, String modelId) throws RequestProblem, IOException {
     long length = request.getLength();
     if (length > maxBodyBytes) {
       throw new RequestProblem(413, "request body over the limit of " + maxBodyBytes + " bytes ("

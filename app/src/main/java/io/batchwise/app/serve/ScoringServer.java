@@ -39,22 +39,31 @@ public final class ScoringServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final ScoringApi api;
   private final boolean tls;
 
-  private ScoringServer(Server server, ServerConnector connector, boolean tls) {
+  private ScoringServer(Server server, ServerConnector connector, ScoringApi api, boolean tls) {
     this.server = server;
     this.connector = connector;
+    this.api = api;
     this.tls = tls;
   }
 
+  /** Starts serving the scorer's models. */
+  public static ScoringServer start(SnapshotScorer scorer, String snapshotsTopic, ServeConfig config)
+      throws IOException {
+    ScoringServer server = start(snapshotsTopic, config);
+    server.serve(scorer);
+    return server;
+  }
+
   /**
-   * Starts serving the scorer's models.
+   * Starts the server without models: {@code /healthz} answers, everything else is 503 until {@link #serve}.
    *
    * @throws IllegalArgumentException for a keystore that cannot be read or a token file without a token
    * @throws IOException              when the address cannot be bound
    */
-  public static ScoringServer start(SnapshotScorer scorer, String snapshotsTopic, ServeConfig config)
-      throws IOException {
+  public static ScoringServer start(String snapshotsTopic, ServeConfig config) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(config.threads() + CONNECTOR_THREADS,
         Math.min(config.threads() + CONNECTOR_THREADS, 4));
     threads.setName("serve");
@@ -79,7 +88,8 @@ public final class ScoringServer implements AutoCloseable {
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeoutMillis());
     server.addConnector(connector);
-    server.setHandler(new ScoringApi(scorer, snapshotsTopic, config, config.token()));
+    ScoringApi api = new ScoringApi(snapshotsTopic, config, config.token());
+    server.setHandler(api);
     server.setErrorHandler(new JsonErrors());
     try {
       server.start();
@@ -90,7 +100,12 @@ public final class ScoringServer implements AutoCloseable {
       stopQuietly(server);
       throw new IllegalStateException("cannot start the scoring server: " + e.getMessage(), e);
     }
-    return new ScoringServer(server, connector, tls);
+    return new ScoringServer(server, connector, api, tls);
+  }
+
+  /** Answers with the models of this scorer from now on (ready once it has caught up). */
+  public void serve(SnapshotScorer scorer) {
+    api.serve(scorer);
   }
 
   private static KeyStore keyStore(Path file, char[] password) {
