@@ -165,7 +165,7 @@ final class DeadLettersCommand implements Callable<Integer> {
   }
 
   private void printUndecodable(String where, ConsumerRecord<byte[], byte[]> record) throws Exception {
-    String problem = "not a DeadLetter record (written by something else than batchwise?)";
+    String problem = "not a DeadLetter record (written by something other than batchwise?)";
     ByteBuffer value = record.value() == null ? null : ByteBuffer.wrap(record.value());
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -103,7 +103,7 @@ final class ScoreCommand implements Callable<Integer> {
         try {
           predictions = scorer.score(modelId, instances);
         } catch (SnapshotScorer.BadInstance e) {
-          String problem = instances.size() == 1 ? e.getMessage().replaceFirst("^instance 0: ", "") : e.getMessage();
+          String problem = instances.size() == 1 ? e.problem() : e.getMessage();
           boolean labelLeftIn = labelColumn == null && instances.get(e.index()).length == featureCount + 1;
           throw new IllegalArgumentException(problem + (labelLeftIn ? " (a label column? drop it with --label COLUMN)" : ""));
         }

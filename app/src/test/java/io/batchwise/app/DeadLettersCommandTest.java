@@ -110,7 +110,7 @@ class DeadLettersCommandTest {
     assertTrue(out.contains("model other  from events-0@5 (learner): no features\n"), out);
     assertTrue(out.contains("model dl  from " + dir.resolve("rows.csv") + " line 3 (ingest): column 'b': 'oops' is not "
         + "a finite number\n    value: 1,oops,0 (8 bytes)\n"), out);
-    assertTrue(out.contains("events-dlq-0@0  not a DeadLetter record (written by something else than batchwise?)\n"
+    assertTrue(out.contains("events-dlq-0@0  not a DeadLetter record (written by something other than batchwise?)\n"
         + "    value: not avro (8 bytes)\n"), out);
     assertEquals("dead-letters: 7 dead letters on events-dlq\n", listing.err);
   }

@@ -163,8 +163,8 @@ final class ScoringApi extends Handler.Abstract {
       predictions = scorer.score(modelId, instances);
     } catch (SnapshotScorer.BadInstance e) {
       // a single "features" vector is instance 0 of its batch: name it only in batches
-      throw new RequestProblem(400, instances.size() == 1 ? e.getMessage().replaceFirst("^instance 0: ", "")
-          : e.getMessage(), instances.size() == 1 ? null : e.index());
+      throw instances.size() == 1 ? new RequestProblem(400, e.problem())
+          : new RequestProblem(400, e.getMessage(), e.index());
     } catch (IllegalArgumentException e) {
       throw new RequestProblem(404, e.getMessage());
     }

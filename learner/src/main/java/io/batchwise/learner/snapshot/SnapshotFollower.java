@@ -36,9 +36,9 @@ public final class SnapshotFollower implements AutoCloseable {
   private final String topic;
   private final Map<String, ModelSnapshot> latest = new ConcurrentHashMap<>();
   private final List<Consumer<ModelSnapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile Throwable failure;
   private volatile boolean running;
 

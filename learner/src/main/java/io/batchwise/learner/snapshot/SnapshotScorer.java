@@ -47,14 +47,21 @@ public final class SnapshotScorer implements AutoCloseable {
   /** An instance of a batch that cannot be scored: its 0-based position and what is wrong with it. */
   public static final class BadInstance extends IllegalArgumentException {
     private final int index;
+    private final String problem;
 
     BadInstance(int index, String problem) {
       super("instance " + index + ": " + problem);
       this.index = index;
+      this.problem = problem;
     }
 
     public int index() {
       return index;
+    }
+
+    /** What is wrong, without the instance's position: for a batch of one. */
+    public String problem() {
+      return problem;
     }
   }
 
