@@ -24,6 +24,7 @@ import io.batchwise.ingest.ConsoleProgress;
 import io.batchwise.ingest.EventPublisher;
 import io.batchwise.ingest.EventSource;
 import io.batchwise.ingest.EventSources;
+import io.batchwise.ingest.IngestReport;
 import io.batchwise.ingest.Format;
 import io.batchwise.ingest.LabelMapping;
 import io.batchwise.ingest.MissingValuePolicy;
@@ -244,7 +245,12 @@ final class IngestCommand implements Callable<Integer> {
     }, "ingest-shutdown");
     Runtime.getRuntime().addShutdownHook(onInterrupt);
     try (publisher) {
-      publisher.publish(passes, publishOptions, new ConsoleProgress(out, System.console() != null, 5.0));
+      IngestReport report = publisher.publish(passes, publishOptions,
+          new ConsoleProgress(out, System.console() != null, 5.0));
+      if (report.rejected() > 0) {
+        out.println("ingest: every rejected row is on " + deadLetterTopic + " with its reason and its bytes: "
+            + "batchwise dead-letters --bootstrap " + servers + " --model " + modelId);
+      }
       return 0;
     } catch (PublishFailedException e) {
       err.println(name + ": cannot publish to Kafka at " + servers + ": " + Main.oneLine(e));

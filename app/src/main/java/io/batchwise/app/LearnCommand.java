@@ -1,6 +1,7 @@
 package io.batchwise.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -9,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
+import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import picocli.CommandLine.Command;
@@ -39,6 +41,13 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--state-dir", description = "Kafka Streams state folder (default: Kafka Streams' own).")
   Path stateDir;
 
+  @Option(names = "--quiet", description = "No progress lines, only state changes and errors.")
+  boolean quiet;
+
+  @Option(names = "--progress-s", paramLabel = "SECONDS", defaultValue = "5",
+      description = "Print a line per model whose snapshot changed this often (default: ${DEFAULT-VALUE}).")
+  long progressSeconds;
+
   @Option(names = "--partitions", defaultValue = "${env:BATCHWISE_PARTITIONS:-2}", description = "Partitions of topics this command creates when missing (env BATCHWISE_PARTITIONS; default: 2).")
   int partitions;
 
@@ -67,7 +76,13 @@ final class LearnCommand implements Callable<Integer> {
         stopped.countDown();
       }
     });
+    LearnProgress progress = quiet ? null : LearnProgress.start(new SnapshotFollower(
+        connection.clientSettings(), config.snapshotsTopic()), System.out,
+        Duration.ofSeconds(Math.max(1, progressSeconds)));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (progress != null) {
+        progress.close();
+      }
       learner.close();
       stopped.countDown();
     }, "learner-shutdown"));

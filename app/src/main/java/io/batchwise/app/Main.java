@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The batchwise command line. */
 @Command(name = "batchwise", mixinStandardHelpOptions = true, version = "batchwise 0.1.0",
     description = "A streaming online learner for Apache Kafka with adaptive micro-batches.",
-    subcommands = {DemoCommand.class, IngestCommand.class, BrokerCommand.class, TopicsCommand.class, LearnCommand.class, SnapshotsCommand.class, ScoreCommand.class, ServeCommand.class,
+    subcommands = {DemoCommand.class, IngestCommand.class, BrokerCommand.class, TopicsCommand.class, LearnCommand.class, SnapshotsCommand.class, ScoreCommand.class, ServeCommand.class, DeadLettersCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -51,6 +51,7 @@ public final class Settings {
     Set<String> keys = new TreeSet<>(LearnerConfig.DEFINITION.names());
     keys.addAll(TopicsConfig.DEFINITION.names());
     keys.addAll(KafkaConnection.DEFINITION.names());
+    keys.addAll(io.batchwise.app.serve.ServeConfig.DEFINITION.names());
     keys.addAll(ENVIRONMENT_STREAMS_KEYS);
     keys.addAll(CONNECTION_KEYS);
     return keys;

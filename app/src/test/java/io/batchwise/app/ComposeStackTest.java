@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.batchwise.app.serve.ServeConfig;
 import picocli.CommandLine;
 
 /**
@@ -55,6 +56,7 @@ class ComposeStackTest {
     Set<String> names = new HashSet<>();
     names.add(Settings.BOOTSTRAP_ENV);
     Settings.environmentKeys().forEach(key -> names.add(Settings.environmentName(key)));
+    ServeConfig.DEFINITION.names().forEach(key -> names.add(Settings.environmentName(key)));
     collectOptionDefaults(new CommandLine(new Main()), names);
     return names;
   }

@@ -92,6 +92,7 @@ class IngestCommandTest {
     assertEquals(2, lines.size(), "one line while it waits, one when it gives up: " + err);
     assertEquals("ingest: waiting for Kafka at 127.0.0.1:1 (up to 2 s, broker.wait.ms)...", lines.get(0));
     assertEquals("ingest: cannot reach Kafka at 127.0.0.1:1 within 2 s (broker.wait.ms)", lines.get(1));
+    assertTrue(out.toString().lines().noneMatch(line -> line.contains("events,")), "no progress claimed: " + out);
   }
 
   @Test
@@ -113,6 +114,11 @@ class IngestCommandTest {
         "--events-topic", "cmd-events", "--dlq-topic", "cmd-dlq");
     assertEquals(0, code, err.toString());
     assertTrue(out.toString().contains("published 3 events, rejected 3 rows"), out.toString());
+    assertTrue(out.toString().contains("ingest: line 4 rejected: column 'a': 'NaN' is not a finite number\n"
+        + "ingest: line 5 rejected: column 'colour' is missing\n"
+        + "ingest: line 6 rejected: expected 3 fields, found 2\n"), out.toString());
+    assertTrue(out.toString().contains("ingest: every rejected row is on cmd-dlq with its reason and its bytes: "
+        + "batchwise dead-letters --bootstrap " + kafka.bootstrapServers() + " --model mixed"), out.toString());
 
     List<ConsumerRecord<String, byte[]>> events = consume("cmd-events", 3);
     List<ConsumerRecord<String, byte[]>> dead = consume("cmd-dlq", 3);

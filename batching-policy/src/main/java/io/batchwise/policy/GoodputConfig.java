@@ -154,7 +154,8 @@ public record GoodputConfig(
         "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
             + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s,curvature=%s,significance=%s",
         minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
-        baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, noiseWindow, slack,
-        growth, optimizer, curvature ? "on" : "off", significance);
+        SpecNumbers.format(baseBatch), SpecNumbers.format(maxLrMultiplier), warmupExamples,
+        SpecNumbers.format(headroom), drainMillis, SpecNumbers.format(noiseWindow), SpecNumbers.format(slack),
+        growth, optimizer, curvature ? "on" : "off", SpecNumbers.format(significance));
   }
 }

@@ -3,6 +3,7 @@ package io.batchwise.learner.model;
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.loss.SoftmaxCrossEntropy;
 import io.batchwise.learner.optim.Optimizer;
+import io.batchwise.policy.SpecNumbers;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       opts.add("loss=" + lossName);
     }
     if (lossName.equals("huber") && c.huberDelta() != ModelConfig.DEFAULTS.huberDelta()) {
-      opts.add("delta=" + c.huberDelta());
+      opts.add("delta=" + SpecNumbers.format(c.huberDelta()));
     }
     if (!c.activation().equals(ModelConfig.DEFAULTS.activation())) {
       opts.add("activation=" + c.activation());

@@ -1,6 +1,8 @@
 package io.batchwise.learner.snapshot;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,7 @@ import io.batchwise.schemas.ModelSnapshot;
  *
  * <pre>{@code
  * try (SnapshotScorer scorer = SnapshotScorer.follow(Map.of("bootstrap.servers", "localhost:9092"), "model-snapshots")) {
+ *   scorer.awaitCaughtUp(Duration.ofSeconds(30));      // else the first answers may come from old versions
  *   scorer.awaitModel("fraud", Duration.ofSeconds(30));
  *   Prediction p = scorer.score("fraud", features);   // p.version() says which model answered
  * }
@@ -38,6 +41,27 @@ public final class SnapshotScorer implements AutoCloseable {
         }
       }
       return best;
+    }
+  }
+
+  /** An instance of a batch that cannot be scored: its 0-based position and what is wrong with it. */
+  public static final class BadInstance extends IllegalArgumentException {
+    private final int index;
+    private final String problem;
+
+    BadInstance(int index, String problem) {
+      super("instance " + index + ": " + problem);
+      this.index = index;
+      this.problem = problem;
+    }
+
+    public int index() {
+      return index;
+    }
+
+    /** What is wrong, without the instance's position: for a batch of one. */
+    public String problem() {
+      return problem;
     }
   }
 
@@ -65,6 +89,22 @@ public final class SnapshotScorer implements AutoCloseable {
     });
     follower.start();
     return scorer;
+  }
+
+  /**
+   * Waits until every snapshot that was on the topic when following began has been read, so the next
+   * answers come from the latest versions.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalStateException when following failed (e.g. the topic does not exist)
+   */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return follower.awaitCaughtUp(timeout);
+  }
+
+  /** True once every snapshot that was on the topic when following began has been read. */
+  public boolean isCaughtUp() {
+    return follower.isCaughtUp();
   }
 
   /** Waits until a snapshot of the model has arrived. */
@@ -96,24 +136,63 @@ public final class SnapshotScorer implements AutoCloseable {
    * @throws IllegalArgumentException when the model is unknown or the vector has the wrong length
    */
   public Prediction score(String modelId, double[] features) {
+    LiveModel live = live(modelId);
+    String problem = problem(live, features);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return predict(live, features);
+  }
+
+  /**
+   * Scores a batch with one version of the model, the latest when the call began, so every prediction
+   * names the same version.
+   *
+   * @throws IllegalArgumentException when the model is unknown; {@link BadInstance} for the first vector
+   *                                  of the wrong length or with a value that is not finite
+   */
+  public List<Prediction> score(String modelId, List<double[]> batch) {
+    LiveModel live = live(modelId);
+    for (int i = 0; i < batch.size(); i++) {
+      String problem = problem(live, batch.get(i));
+      if (problem != null) {
+        throw new BadInstance(i, problem);
+      }
+    }
+    List<Prediction> predictions = new ArrayList<>(batch.size());
+    for (double[] features : batch) {
+      predictions.add(predict(live, features));
+    }
+    return predictions;
+  }
+
+  private LiveModel live(String modelId) {
     LiveModel live = models.get(modelId);
     if (live == null) {
       throw new IllegalArgumentException("no snapshot of model " + modelId + " yet");
     }
+    return live;
+  }
+
+  private static String problem(LiveModel live, double[] features) {
     int d = live.model().featureCount();
     if (features.length != d) {
-      throw new IllegalArgumentException("model " + modelId + " takes " + d + " features, got " + features.length);
+      return "model " + live.snapshot().getModelId() + " takes " + d + " features, got " + features.length;
     }
-    for (double v : features) {
-      if (!Double.isFinite(v)) {
-        throw new IllegalArgumentException("features must be finite numbers, got " + v);
+    for (int j = 0; j < features.length; j++) {
+      if (!Double.isFinite(features[j])) {
+        return "feature " + j + " is " + features[j] + ": features must be finite numbers";
       }
     }
+    return null;
+  }
+
+  private static Prediction predict(LiveModel live, double[] features) {
     double[] outputs;
     synchronized (live.model()) {  // models keep scratch buffers
       outputs = live.model().predict(features);
     }
-    return new Prediction(modelId, live.snapshot().getVersion(), outputs);
+    return new Prediction(live.snapshot().getModelId(), live.snapshot().getVersion(), outputs);
   }
 
   /** True for models whose loss is a regression loss (squared, huber). */
