@@ -567,6 +567,29 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     return 0.5 * l2 * s;
   }
 
+  /**
+   * The buffered row, label and weight, and what {@link Buffers} holds per row: every layer's activations (on the
+   * device and a host copy), deltas (likewise) and backpropagated gradients, and a row norm.
+   */
+  @Override
+  public long bytesPerExample() {
+    long device = dtype == DataType.FLOAT ? Float.BYTES : Double.BYTES;
+    long activations = 0;
+    long deltas = 0;
+    long backprop = 0;
+    for (int l = 0; l <= layerCount; l++) {
+      activations += widths[l];
+      if (l >= 1) {
+        deltas += widths[l];
+      }
+      if (l >= 2) {
+        backprop += widths[l - 1];
+      }
+    }
+    return Double.BYTES * (d + 2L) + device * (activations + deltas + backprop)
+        + Double.BYTES * (activations + deltas + 1);
+  }
+
   @Override
   public boolean computesInFloat32() {
     return dtype == DataType.FLOAT;

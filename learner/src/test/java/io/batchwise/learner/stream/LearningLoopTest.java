@@ -207,4 +207,29 @@ class LearningLoopTest {
     assertEquals(0, next.getUpdates());
     assertEquals(9, next.getIntervalStart().toEpochMilli());
   }
+
+  /** The learner tells goodput what an example costs: a small memory budget bounds a wide MLP's batch by itself. */
+  @Test
+  void theMemoryBudgetBoundsAWideMlpsBatchWithoutTheUsersHelp() {
+    long bytes = ModelFactory.create("mlp:128,64", 784).bytesPerExample();
+    assertTrue(bytes > 12 * 784, "the row in float64 and on the device at least: " + bytes);
+    LearningLoop loop = new LearnerConfig(java.util.Map.of(LearnerConfig.MODEL_KIND, "mlp:128,64",
+        LearnerConfig.BATCH_POLICY, "goodput:memory=1MiB")).newLoop("m", 784);
+    int limit = (int) ((1 << 20) / bytes);
+    double[] row = new double[784];
+    java.util.Random random = new java.util.Random(2);
+    int largest = 0;
+    for (int step = 0; step < 40; step++) {
+      while (!loop.batchFull()) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = random.nextDouble();
+        }
+        loop.add(row, random.nextInt(2), 1.0, step, 0, 0);
+      }
+      loop.step(0, 1_000_000);  // a million events waiting: the policy wants large batches
+      largest = Math.max(largest, loop.decision().batchSize());
+    }
+    assertTrue(largest <= limit, "batch " + largest + " within the budget's " + limit);
+    assertTrue(largest >= limit / 2, "the backlog pushes the batch towards the budget: " + largest + " of " + limit);
+  }
 }
