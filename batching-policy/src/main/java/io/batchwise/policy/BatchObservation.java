@@ -4,7 +4,10 @@ package io.batchwise.policy;
  * What the learner measured for one micro-batch, handed to the policy after the update.
  *
  * @param batchSize                      examples in the batch (B)
- * @param stepSeconds                    time of the learning step alone
+ * @param stepSeconds                    time of the learning step (and the previous decision): a fixed cost per update and a
+ *                                       cost per example, which the policy tells apart by fitting steps of several sizes
+ * @param eventSeconds                   the host's time handling the batch's events apart from the step (decoding,
+ *                                       validating, the stream's own work per record): known to be a cost per example
  * @param fillSeconds                    time from the batch's first event to its flush
  * @param arrivalRate                    estimated events per second arriving for this model (lambda)
  * @param backlog                        events waiting: buffered plus consumer lag where known
@@ -20,6 +23,7 @@ package io.batchwise.policy;
 public record BatchObservation(
     int batchSize,
     double stepSeconds,
+    double eventSeconds,
     double fillSeconds,
     double arrivalRate,
     long backlog,
@@ -28,10 +32,10 @@ public record BatchObservation(
     double stepSharpness,
     double recentGradientDot) {
 
-  /** Without a curvature measurement. */
+  /** Without a curvature measurement, the host's event handling counted in the step. */
   public BatchObservation(int batchSize, double stepSeconds, double fillSeconds, double arrivalRate, long backlog,
       double meanExampleGradientSquaredNorm, double meanGradientSquaredNorm) {
-    this(batchSize, stepSeconds, fillSeconds, arrivalRate, backlog, meanExampleGradientSquaredNorm,
+    this(batchSize, stepSeconds, 0, fillSeconds, arrivalRate, backlog, meanExampleGradientSquaredNorm,
         meanGradientSquaredNorm, Double.NaN, Double.NaN);
   }
 }

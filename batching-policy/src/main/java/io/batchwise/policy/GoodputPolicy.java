@@ -39,20 +39,29 @@ import java.util.function.DoubleSupplier;
  * mostly noise, SGD at the tuned rate and B = 1 stalls above the target loss (docs/BENCHMARKS.md, noisy).
  */
 public final class GoodputPolicy implements BatchingPolicy {
-  private static final double STATE_VERSION = 4;
+  private static final double STATE_VERSION = 5;
   private static final double STEP_TIME_DECAY = 0.98;
-  /** Version 2 states, from before the curvature estimate: restored with the curvature unknown. */
-  private static final int VERSION_2_SIZE = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE + 3;
+  /** Layout of the state: version, noise, step time, three scalars, sharpness, cache, spread, event cost. */
+  private static final int SCALARS_AT = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE;
+  private static final int SHARPNESS_AT = SCALARS_AT + 3;
   /** After the sharpness: the last multiplier, B* and when, the goodput model (when, present, 5 numbers). */
-  private static final int CACHE_SIZE = 10;
-  private static final int VERSION_3_SIZE = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE + CACHE_SIZE;
-  /** Version 4 appends what the standard error of |G|^2 needs. */
-  private static final int STATE_SIZE = VERSION_3_SIZE + NoiseScaleEstimator.SPREAD_STATE_SIZE;
+  private static final int CACHE_AT = SHARPNESS_AT + SharpnessEstimator.STATE_SIZE;
+  private static final int SPREAD_AT = CACHE_AT + 10;
+  private static final int EVENT_COST_AT = SPREAD_AT + NoiseScaleEstimator.SPREAD_STATE_SIZE;
+  private static final int STATE_SIZE = EVENT_COST_AT + 2;
 
   private final GoodputConfig config;
   private final NoiseScaleEstimator noise;
   private final StepTimeModel stepTime;
   private final SharpnessEstimator sharpness;
+  /**
+   * The host's cost per example apart from the step (decoding, validating, the stream's own work per record),
+   * decayed sums of its seconds and examples: known to scale with B, it goes straight into beta instead of
+   * being fitted. Fitted, it was unidentifiable while every batch had one example, split evenly between alpha
+   * and beta, and in a replay through Kafka made batching look like halving a cost it barely touches.
+   */
+  private double eventSeconds;
+  private double eventExamples;
   /** 1 / drain in seconds: the share of the backlog to learn per second, without a division per decision. */
   private final double drainPerSecond;
   /** The latency bound in seconds, and the memory bound on B, likewise worked out once. */
@@ -121,6 +130,10 @@ public final class GoodputPolicy implements BatchingPolicy {
         noise.observe(b, o.meanExampleGradientSquaredNorm(), o.meanGradientSquaredNorm());
       }
       stepTime.observe(b, o.stepSeconds());
+      if (o.eventSeconds() >= 0 && Double.isFinite(o.eventSeconds())) {
+        eventSeconds = STEP_TIME_DECAY * eventSeconds + o.eventSeconds();
+        eventExamples = STEP_TIME_DECAY * eventExamples + b;
+      }
       sharpness.observe(b, o.stepSharpness(), lastMultiplier);
     }
     if (o.arrivalRate() >= 0 && Double.isFinite(o.arrivalRate())) {
@@ -134,7 +147,9 @@ public final class GoodputPolicy implements BatchingPolicy {
 
   /** The goodput model as the policy currently sees it. */
   public GoodputFunction goodputFunction() {
-    return goodputFunction(noise.current(), stepTime.current(), sharpness.baseSharpness());
+    StepTime step = stepTime.current();
+    double perEvent = eventExamples > 0 ? eventSeconds / eventExamples : 0;
+    return goodputFunction(noise.current(), new StepTime(step.alpha(), step.beta() + perEvent), sharpness.baseSharpness());
   }
 
   private GoodputFunction goodputFunction(GradientNoise noise, StepTime stepTime, double baseSharpness) {
@@ -257,13 +272,12 @@ public final class GoodputPolicy implements BatchingPolicy {
     state[0] = STATE_VERSION;
     System.arraycopy(noise.exportState(), 0, state, 1, NoiseScaleEstimator.STATE_SIZE);
     System.arraycopy(stepTime.exportState(), 0, state, 1 + NoiseScaleEstimator.STATE_SIZE, StepTimeModel.STATE_SIZE);
-    int at = VERSION_2_SIZE - 3;
-    state[at] = arrivalRate;
-    state[at + 1] = examplesSeen;
-    state[at + 2] = lastBatch;
-    System.arraycopy(sharpness.exportState(), 0, state, VERSION_2_SIZE, SharpnessEstimator.STATE_SIZE);
+    state[SCALARS_AT] = arrivalRate;
+    state[SCALARS_AT + 1] = examplesSeen;
+    state[SCALARS_AT + 2] = lastBatch;
+    System.arraycopy(sharpness.exportState(), 0, state, SHARPNESS_AT, SharpnessEstimator.STATE_SIZE);
     // the cached model and B*, so that a restored policy decides exactly as this one would
-    int c = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE;
+    int c = CACHE_AT;
     state[c] = lastMultiplier;
     state[c + 1] = offlineOptimum;
     state[c + 2] = offlineOptimumAt;
@@ -276,7 +290,9 @@ public final class GoodputPolicy implements BatchingPolicy {
       state[c + 8] = function.stepTime().beta();
       state[c + 9] = function.baseSharpness();
     }
-    System.arraycopy(noise.exportSpread(), 0, state, VERSION_3_SIZE, NoiseScaleEstimator.SPREAD_STATE_SIZE);
+    System.arraycopy(noise.exportSpread(), 0, state, SPREAD_AT, NoiseScaleEstimator.SPREAD_STATE_SIZE);
+    state[EVENT_COST_AT] = eventSeconds;
+    state[EVENT_COST_AT + 1] = eventExamples;
     return state;
   }
 
@@ -285,39 +301,25 @@ public final class GoodputPolicy implements BatchingPolicy {
     if (state.length == 0) {
       return;
     }
-    boolean version2 = state.length == VERSION_2_SIZE && state[0] == 2;
-    boolean version3 = state.length == VERSION_3_SIZE && state[0] == 3;
-    if (!version2 && !version3 && (state.length != STATE_SIZE || state[0] != STATE_VERSION)) {
+    if (state.length != STATE_SIZE || state[0] != STATE_VERSION) {
       throw new IllegalArgumentException("not a goodput policy state (version " + STATE_VERSION + ", "
           + STATE_SIZE + " values): got " + state.length + " values");
     }
     noise.restoreState(state, 1);
-    if (version2 || version3) {
-      noise.restoreSpread(new double[NoiseScaleEstimator.SPREAD_STATE_SIZE], 0);
-    } else {
-      noise.restoreSpread(state, VERSION_3_SIZE);
-    }
+    noise.restoreSpread(state, SPREAD_AT);
     stepTime.restoreState(state, 1 + NoiseScaleEstimator.STATE_SIZE);
-    int at = VERSION_2_SIZE - 3;
-    arrivalRate = state[at];
-    examplesSeen = state[at + 1];
-    lastBatch = (int) state[at + 2];
-    function = null;
-    if (version2) {
-      sharpness.clear();
-      lastMultiplier = 1.0;
-      offlineOptimum = Double.NaN;
-      return;
-    }
-    sharpness.restoreState(state, VERSION_2_SIZE);
-    int c = VERSION_2_SIZE + SharpnessEstimator.STATE_SIZE;
+    arrivalRate = state[SCALARS_AT];
+    examplesSeen = state[SCALARS_AT + 1];
+    lastBatch = (int) state[SCALARS_AT + 2];
+    sharpness.restoreState(state, SHARPNESS_AT);
+    int c = CACHE_AT;
     lastMultiplier = state[c];
     offlineOptimum = state[c + 1];
     offlineOptimumAt = state[c + 2];
     functionAt = state[c + 3];
-    if (state[c + 4] == 1) {
-      function = goodputFunction(new GradientNoise(state[c + 5], state[c + 6]), new StepTime(state[c + 7], state[c + 8]),
-          state[c + 9]);
-    }
+    function = state[c + 4] == 1 ? goodputFunction(new GradientNoise(state[c + 5], state[c + 6]),
+        new StepTime(state[c + 7], state[c + 8]), state[c + 9]) : null;
+    eventSeconds = state[EVENT_COST_AT];
+    eventExamples = state[EVENT_COST_AT + 1];
   }
 }

@@ -86,7 +86,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   /** One learner run through Kafka. */
   record Measured(String scenario, String pattern, String policy, int repeat, long events, double logLoss,
       double meanBatchSize, double secondsToLastEvent, double meanStalenessMillis, long p99StalenessMillis,
-      double eventsPerSecond, double stepSeconds, double processorEventSeconds, double publishSeconds) {
+      double eventsPerSecond, double stepSeconds, double processorEventSeconds, double publishSeconds,
+      List<TrainingMetrics> summaries) {
   }
 
   @Override
@@ -109,23 +110,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       for (PolicyScenario scenario : chosen) {
         for (int r = 0; r < repeats; r++) {
           BenchStream stream = scenario.streams().apply(r);
-          StreamCosts costs = null;
-          // fixed:1's replay first: its costs calibrate the virtual clock for the scenario
-          List<String> order = new ArrayList<>(policies);
-          if (order.remove("fixed:1")) {
-            order.add(0, "fixed:1");
-          }
+          List<Measured> measured = new ArrayList<>();
           for (String pattern : patterns) {
-            for (String policy : order) {
-              Measured real = run(servers, work, scenario, stream, pattern, policy, r);
-              if (costs == null && pattern.equals("replay") && policy.equals("fixed:1")) {
-                costs = new StreamCosts(Math.max(0, 1 / real.eventsPerSecond() - real.stepSeconds() / real.events()),
-                    real.processorEventSeconds(), real.publishSeconds(), snapshotIntervalMillis, 50);
-              }
-              PolicyRunResult predicted = costs == null ? null : predict(scenario, stream, pattern, policy, costs);
-              rows.add(row(real, predicted));
-              System.err.println(line(rows.get(rows.size() - 1)));
+            for (String policy : policies) {
+              measured.add(run(servers, work, scenario, stream, pattern, policy, r));
             }
+          }
+          StreamCosts costs = calibrate(measured);
+          for (Measured real : measured) {
+            PolicyRunResult predicted = costs == null ? null : predict(scenario, stream, real.pattern(), real.policy(), costs);
+            rows.add(row(real, predicted));
+            System.err.println(line(rows.get(rows.size() - 1)));
           }
         }
       }
@@ -210,7 +205,40 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     return new Measured(scenario.name(), pattern, policy, r, n, last[0].getMetrics().getLogLoss(),
         (double) last[0].getExamplesSeen() / last[0].getUpdates(), (lastSnapshot - origin) / 1000.0,
         Arrays.stream(stale).average().orElse(Double.NaN), Statistics.percentile(stale, 99),
-        replayRate.isPresent() ? replayRate.getAsLong() : Double.NaN, steps, Math.max(0, updateCosts - steps) / n, publish);
+        replayRate.isPresent() ? replayRate.getAsLong() : Double.NaN, steps, Math.max(0, updateCosts - steps) / n, publish,
+        summaries);
+  }
+
+  /**
+   * The stream's costs outside the learning steps, from two replays of the scenario, fixed:1 and the largest
+   * fixed size B measured: per event e and per update u solve w_1 - s_1 = e + u and w_B - s_B = e + u / B, with w
+   * the wall time per event and s the steps' time per event. Null without both replays.
+   */
+  private StreamCosts calibrate(List<Measured> measured) {
+    Measured one = null;
+    Measured large = null;
+    int largest = 1;
+    for (Measured m : measured) {
+      if (!m.pattern().equals("replay") || !m.policy().startsWith("fixed:")) {
+        continue;
+      }
+      int b = Integer.parseInt(m.policy().substring("fixed:".length()));
+      if (b == 1) {
+        one = m;
+      } else if (b > largest) {
+        largest = b;
+        large = m;
+      }
+    }
+    if (one == null || large == null) {
+      return null;
+    }
+    double overheadOne = 1 / one.eventsPerSecond() - one.stepSeconds() / one.events();
+    double overheadLarge = 1 / large.eventsPerSecond() - large.stepSeconds() / large.events();
+    double perUpdate = Math.max(0, (overheadOne - overheadLarge) * largest / (largest - 1));
+    double perEvent = Math.max(0, overheadOne - perUpdate);
+    return new StreamCosts(perEvent, one.processorEventSeconds(), perUpdate, one.publishSeconds(),
+        snapshotIntervalMillis, 50);
   }
 
   /** Waits until the learner's consumer group has its member, so that a steady rate is not a backlog at first. */
@@ -218,10 +246,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
       while (System.nanoTime() < deadline && learner.alive()) {
-        var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-        if (description != null && description.groupState() == GroupState.STABLE && !description.members().isEmpty()) {
-          Thread.sleep(1000);  // the task's initialization: its stores and its first fetch
-          return;
+        try {
+          var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+          if (description.groupState() == GroupState.STABLE && !description.members().isEmpty()) {
+            Thread.sleep(1000);  // the task's initialization: its stores and its first fetch
+            return;
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+            throw e;
+          }
         }
         Thread.sleep(100);
       }
@@ -253,6 +287,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     row.put("streamSecondsPerEvent", Double.isFinite(real.eventsPerSecond())
         ? 1 / real.eventsPerSecond() - real.stepSeconds() / real.events() : Double.NaN);
     row.put("publishSeconds", real.publishSeconds());
+    // the batch sizes over the run, interval by interval: examples seen, then the smallest, mean and largest batch
+    row.put("batchSizes", real.summaries().stream().map(m -> String.format(Locale.ROOT, "%d:%d/%.1f/%d", m.getExamplesSeen(),
+        m.getBatchSizeMin(), (double) m.getExamples() / Math.max(1, m.getUpdates()), m.getBatchSizeMax())).toList());
     if (predicted != null) {
       row.put("predictedLogLoss", predicted.meanLoss());
       row.put("predictedSecondsToLastEvent", predicted.lastSnapshotSeconds());

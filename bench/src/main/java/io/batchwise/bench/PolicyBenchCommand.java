@@ -74,6 +74,10 @@ public final class PolicyBenchCommand implements Callable<Integer> {
       description = "The part of --event-cost-us the learner's processor measures and reports to the policy (default: ${DEFAULT-VALUE}).")
   double processorEventCostMicros;
 
+  @Option(names = "--update-cost-us", defaultValue = "0",
+      description = "The stream's cost per update outside the learning step, charged on the virtual clock (default: ${DEFAULT-VALUE}).")
+  double updateCostMicros;
+
   @Option(names = "--publish-cost-ms", defaultValue = "0",
       description = "One snapshot's publication (checkpoint, snapshot, summary), charged once a second (default: ${DEFAULT-VALUE}).")
   double publishCostMillis;
@@ -113,7 +117,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     List<Map<String, Object>> medians = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     VirtualClockRun simulator = new VirtualClockRun(lossWindow, new StreamCosts(eventCostMicros / 1e6,
-        processorEventCostMicros / 1e6, publishCostMillis / 1000, 1000, 50));
+        processorEventCostMicros / 1e6, updateCostMicros / 1e6, publishCostMillis / 1000, 1000, 50));
     for (PolicyScenario scenario : allScenarios()) {
       if (!scenarios.contains(scenario.name())) {
         continue;

@@ -9,18 +9,21 @@ package io.batchwise.bench;
  *                              fetches); from a real run, (wall time - time in steps) / events
  * @param processorEventSeconds the part of it the learner's processor measures itself and reports to the policy
  *                              (decoding, validating, buffering)
+ * @param updateSeconds         the thread's time per update outside the step itself (the stream's per-update
+ *                              handling; from two real replays at different batch sizes)
  * @param publishSeconds        one publication: checkpoint, snapshot and metrics summary
  * @param snapshotIntervalMillis {@code snapshot.interval.ms}
  * @param punctuateMillis       {@code punctuate.interval.ms}
  */
-public record StreamCosts(double eventSeconds, double processorEventSeconds, double publishSeconds,
-    long snapshotIntervalMillis, long punctuateMillis) {
+public record StreamCosts(double eventSeconds, double processorEventSeconds, double updateSeconds,
+    double publishSeconds, long snapshotIntervalMillis, long punctuateMillis) {
 
   /** No stream at all: the learning step is the only cost (the policy bench's default, as before costs were charged). */
-  public static final StreamCosts NONE = new StreamCosts(0, 0, 0, 1000, 50);
+  public static final StreamCosts NONE = new StreamCosts(0, 0, 0, 0, 1000, 50);
 
   public StreamCosts {
-    if (!(eventSeconds >= 0) || !(processorEventSeconds >= 0) || !(publishSeconds >= 0) || snapshotIntervalMillis < 0
+    if (!(eventSeconds >= 0) || !(processorEventSeconds >= 0) || !(updateSeconds >= 0) || !(publishSeconds >= 0)
+        || snapshotIntervalMillis < 0
         || punctuateMillis < 1) {
       throw new IllegalArgumentException("stream costs must be finite and non-negative, the punctuation at least 1 ms");
     }

@@ -136,7 +136,7 @@ public final class VirtualClockRun {
       StepResult step = loop.step(nanos(clock), lag());
       double seconds = (System.nanoTime() - started) * 1e-9;
       compute += seconds;
-      clock += seconds;
+      clock += seconds + costs.updateSeconds();
       batchStart = taken;
       lastLearned = clock;
       double batchLoss = step.lossSum() / Math.max(step.weightSum(), 1e-300);

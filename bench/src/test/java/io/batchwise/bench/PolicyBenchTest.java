@@ -121,7 +121,7 @@ class PolicyBenchTest {
     DenseStream stream = ScenarioStreams.drifting(5_000, 4, 1_000, 3);
     double rate = 1_000; // one event per ms: a logistic step is far shorter, so every batch waits to fill
     double[] arrivals = ArrivalPattern.STEADY.arrivalTimes(stream.size(), rate);
-    VirtualClockRun run = new VirtualClockRun(500, new StreamCosts(0, 0, 0, 0, 1));
+    VirtualClockRun run = new VirtualClockRun(500, new StreamCosts(0, 0, 0, 0, 0, 1));
     PolicyRunResult one = run.run("t", stream, arrivals, "steady", ModelFactory.create("logistic", 4),
         BatchingPolicies.parse("fixed:1", 500), "fixed:1", 10);
     assertEquals(5_000, one.updates());
@@ -146,7 +146,7 @@ class PolicyBenchTest {
   void virtualClockChargesTheStreamsCostPerEvent() {
     DenseStream stream = ScenarioStreams.drifting(2_000, 4, 1_000, 3);
     double[] arrivals = ArrivalPattern.STEADY.arrivalTimes(stream.size(), 1_000);
-    PolicyRunResult slow = new VirtualClockRun(500, new StreamCosts(0.002, 0, 0, 1000, 50)).run("t", stream, arrivals,
+    PolicyRunResult slow = new VirtualClockRun(500, new StreamCosts(0.002, 0, 0, 0, 1000, 50)).run("t", stream, arrivals,
         "steady", ModelFactory.create("logistic", 4), BatchingPolicies.parse("fixed:1", 500), "fixed:1", 10);
     assertEquals(4.0, slow.virtualSeconds(), 0.05);
   }

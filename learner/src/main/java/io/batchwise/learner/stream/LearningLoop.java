@@ -250,9 +250,11 @@ public final class LearningLoop {
     examplesSeen += n;
     updates++;
     nextOffset = lastBufferedOffset + 1;
-    double updateCost = stepSeconds + (pendingEventNanos + decisionNanos) / 1e9;
+    double stepCost = stepSeconds + decisionNanos / 1e9;
+    double eventCost = pendingEventNanos / 1e9;
+    double updateCost = stepCost + eventCost;
     pendingEventNanos = 0;
-    BatchObservation observation = new BatchObservation(n, updateCost, fillSeconds, arrivalRate(), lagEvents,
+    BatchObservation observation = new BatchObservation(n, stepCost, eventCost, fillSeconds, arrivalRate(), lagEvents,
         result.meanExampleGradientSquaredNorm(), result.meanGradientSquaredNorm(), result.stepSharpness(),
         result.recentGradientDot());
     decision = policy.next(observation);
