@@ -90,6 +90,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       List<TrainingMetrics> summaries) {
   }
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec command;
+
   @Override
   public Integer call() throws Exception {
     if (repeats < 1) {
@@ -125,6 +128,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
       }
       Map<String, Object> results = new LinkedHashMap<>();
+      results.put("run", BenchRun.describe("pipeline", command.commandLine().getParseResult().originalArgs()));
       results.put("policies", policies);
       results.put("repeats", repeats);
       results.put("snapshotIntervalMillis", snapshotIntervalMillis);
