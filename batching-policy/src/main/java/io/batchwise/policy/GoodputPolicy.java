@@ -206,14 +206,15 @@ public final class GoodputPolicy implements BatchingPolicy {
       batch = (int) Math.max(lo, Math.min(hi, Math.ceil(Math.min(t.keepUpBatch(needed), hi))));
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
-      batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
       double keepUp = t.keepUpBatch(needed);
-      if (keepUp > hi) {
-        double arrivalsOnly = t.keepUpBatch(config.headroom() * arrivalRate);
-        if (arrivalsOnly <= hi) {
-          // the backlog cannot drain in time, but the lag must at least not grow
-          batch = (int) Math.max(batch, Math.ceil(arrivalsOnly));
-        }
+      double arrivals = config.headroom() * arrivalRate;
+      if (keepUp > hi && t.keepUpBatch(arrivals) <= hi) {
+        // the backlog cannot drain within `drain`, but the arrivals are kept up with: the lag does not grow, and
+        // the waiting events go in batches of B*, the most progress per second, not of the largest throughput,
+        // which a replay of a wide MLP paid for in loss (docs/BENCHMARKS.md, the pipeline)
+        batch = f.streamOptimum(arrivals, backlog, lo, hi, recentOfflineOptimum);
+      } else {
+        batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
       }
       if (config.slack() > 0 && batch >= keepUp) {
         batch = (int) Math.max(batch, Math.min(hi, Math.floor(g.batchWithinSlack(batch, config.slack()))));
