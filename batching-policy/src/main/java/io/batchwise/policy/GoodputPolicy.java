@@ -216,9 +216,6 @@ public final class GoodputPolicy implements BatchingPolicy {
       } else {
         batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
       }
-      if (config.slack() > 0 && batch >= keepUp) {
-        batch = (int) Math.max(batch, Math.min(hi, Math.floor(g.batchWithinSlack(batch, config.slack()))));
-      }
     }
     if (lastBatch > 0) {
       // a trust region: the estimates behind a much larger batch come from much smaller ones
