@@ -44,8 +44,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
    * dotted with it. Its pairs of independent examples make the estimate of |G|^2 at B = 1 about 2K - 1 = 15 times
    * less noisy than the last gradient alone (the sum of the squared weights of a moving average over K
    * examples is 1 / (2K - 1)); K stays short because consecutive records of a real stream are correlated, and
-   * an average over more of them lags: on elec K = 16 raised the policy's mean loss from 0.319 to 0.323, K = 32
-   * to 0.332 (batching-policy/README.md).
+   * an average over more of them lags (on elec longer averages raised the policy's loss).
    */
   static final int RECENT_GRADIENT_EXAMPLES = 8;
   private static final double RECENT_GRADIENT_KEEP = 1 - 1.0 / RECENT_GRADIENT_EXAMPLES;
