@@ -5,6 +5,7 @@ COPY pom.xml .
 COPY schemas schemas
 COPY batching-policy batching-policy
 COPY learner learner
+COPY learner-nd4j learner-nd4j
 COPY ingest ingest
 COPY app app
 RUN mvn -B -q -pl app -am package -DskipTests

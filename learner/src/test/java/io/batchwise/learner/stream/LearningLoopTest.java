@@ -21,7 +21,6 @@ import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.Serdes;
 import io.batchwise.schemas.SparseFeatures;
 import io.batchwise.schemas.TrainingMetrics;
-import io.batchwise.schemas.ValueEncoding;
 
 class LearningLoopTest {
   private static DecodedEvent event(double label, Object features) {
@@ -143,24 +142,6 @@ class LearningLoopTest {
     assertEquals(twin.snapshot(3000).getParameters(), restored.snapshot(3000).getParameters());
     double[] x = {0.3, 0.7};
     assertArrayEquals(SnapshotCodec.model(twin.snapshot(3000)).predict(x), SnapshotCodec.model(restored.snapshot(3000)).predict(x), 0.0);
-  }
-
-  /** The MLP's checkpoint keeps its state in float32, the precision it computes in; scoring is unchanged. */
-  @Test
-  void anMlpCheckpointsInFloat32AndScoresAsBefore() {
-    LearningLoop loop = new LearningLoop("m", ModelFactory.create("mlp:8", 3), new FixedPolicy(4, 500));
-    for (int i = 0; i < 40; i++) {
-      loop.add(dense(i % 2, i * 0.1, -0.3 * i, 1.0), i, 0, 0);
-      if (loop.batchFull()) {
-        loop.step(0, 0);
-      }
-    }
-    LearnerCheckpoint checkpoint = loop.checkpoint(0);
-    assertEquals(ValueEncoding.FLOAT32_LE, checkpoint.getParameters().getEncoding());
-    assertEquals(4 * (3 * 8 + 8 + 8 + 1), checkpoint.getParameters().getValues().remaining());
-    LearningLoop restored = LearningLoop.restore(checkpoint, new FixedPolicy(4, 500), 0);
-    double[] x = {0.5, -1.0, 1.0};
-    assertArrayEquals(SnapshotCodec.model(loop.snapshot(0)).predict(x), SnapshotCodec.model(restored.snapshot(0)).predict(x), 1e-6);
   }
 
   /** A checkpoint lacks the buffered events: the offset of the first one is where a restart reads back from. */

@@ -1,7 +1,16 @@
-package io.batchwise.learner.model;
+package io.batchwise.learner.nd4j;
 
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.loss.SoftmaxCrossEntropy;
+import io.batchwise.learner.model.DifferentiableModel;
+import io.batchwise.learner.model.LayerShape;
+import io.batchwise.learner.model.MicroBatch;
+import io.batchwise.learner.model.ModelConfig;
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.ModelSpec;
+import io.batchwise.learner.model.ModelState;
+import io.batchwise.learner.model.Standardizer;
+import io.batchwise.learner.model.StepResult;
 import io.batchwise.learner.optim.Optimizer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -297,7 +306,11 @@ public final class MultilayerPerceptron implements DifferentiableModel {
         } else {
           standardizer.standardize(x, off, in, off);
         }
-        normSq[i] = DenseKernels.dot(in, off, in, off, d);
+        double sq = 0;
+        for (int j = off; j < off + d; j++) {
+          sq += in[j] * in[j];
+        }
+        normSq[i] = sq;
       }
     }
     upload(in, 0, n * d, b.activations[0]);
