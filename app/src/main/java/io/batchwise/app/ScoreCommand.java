@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

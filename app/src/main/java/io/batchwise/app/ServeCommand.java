@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.ModelSnapshot;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package io.batchwise.learner.snapshot;
+package io.batchwise.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,6 +38,8 @@ public final class SnapshotFollower implements AutoCloseable {
   private volatile Thread thread;
   private volatile Throwable failure;
   private volatile boolean running;
+  /** Opens once the background thread has read the topic up to where it ended when following began. */
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
 
   /**
    * @param consumerSettings consumer settings, at least bootstrap.servers
@@ -46,6 +50,7 @@ public final class SnapshotFollower implements AutoCloseable {
     this.topic = topic;
   }
 
+  /** Adds a listener, called on the follower's thread with each snapshot newer than the one it replaces. */
   public SnapshotFollower onSnapshot(Consumer<ModelSnapshot> listener) {
     listeners.add(listener);
     return this;
@@ -80,15 +85,35 @@ public final class SnapshotFollower implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits until the background thread has read every snapshot that was on the topic when it started, so that
+   * {@link #latest} holds each model's latest version from then on.
+   *
+   * @return false when the timeout passed first or following failed
+   */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!caughtUp.await(20, TimeUnit.MILLISECONDS)) {
+      if (System.nanoTime() > deadline || failure != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void follow() {
     try (KafkaConsumer<String, byte[]> c = newConsumer()) {
       consumer = c;
       List<TopicPartition> partitions = partitions(c, Duration.ofSeconds(30));
       c.assign(partitions);
       c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(30));
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
           accept(record);
+        }
+        if (caughtUp.getCount() > 0 && caughtUp(c, end)) {
+          caughtUp.countDown();
         }
       }
     } catch (WakeupException e) {
@@ -150,10 +175,12 @@ public final class SnapshotFollower implements AutoCloseable {
         new org.apache.kafka.common.serialization.ByteArrayDeserializer());
   }
 
+  /** The latest snapshot of a model read so far. */
   public Optional<ModelSnapshot> latest(String modelId) {
     return Optional.ofNullable(latest.get(modelId));
   }
 
+  /** The latest snapshot of every model read so far, by model id. */
   public Map<String, ModelSnapshot> latest() {
     return Map.copyOf(latest);
   }

@@ -1,0 +1,157 @@
+package io.batchwise.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import io.batchwise.schemas.ModelSnapshot;
+
+/**
+ * Scores feature vectors with the latest snapshot of each model, as the learner would (standardization
+ * included), following the snapshots topic as new versions arrive.
+ *
+ * <pre>{@code
+ * try (SnapshotScorer scorer = SnapshotScorer.follow(Map.of("bootstrap.servers", "localhost:9092"), "model-snapshots")) {
+ *   scorer.awaitModel("fraud", Duration.ofSeconds(30));
+ *   Prediction p = scorer.score("fraud", features);   // p.version() says which model answered
+ * }
+ * }</pre>
+ */
+public final class SnapshotScorer implements AutoCloseable {
+  /** A model's answer: P(y=1), the K class probabilities, or the regression value. */
+  public record Prediction(String modelId, long version, double[] outputs) {
+    /** The predicted class (argmax; threshold 0.5 for a single probability) or the regression value. */
+    public double label(boolean regression) {
+      if (regression) {
+        return outputs[0];
+      }
+      if (outputs.length == 1) {
+        return outputs[0] >= 0.5 ? 1 : 0;
+      }
+      int best = 0;
+      for (int k = 1; k < outputs.length; k++) {
+        if (outputs[k] > outputs[best]) {
+          best = k;
+        }
+      }
+      return best;
+    }
+  }
+
+  /** The latest snapshot of a model, and the model it carries or why it cannot be scored. */
+  private record Latest(ModelSnapshot snapshot, SnapshotModel model, String unusable) {
+  }
+
+  private final SnapshotFollower follower;
+  private final Map<String, Latest> models = new ConcurrentHashMap<>();
+
+  private SnapshotScorer(SnapshotFollower follower) {
+    this.follower = follower;
+  }
+
+  /**
+   * Starts following the topic; listeners hear each new version after it is ready to score.
+   *
+   * @param consumerSettings Kafka consumer settings, at least {@code bootstrap.servers}
+   * @param topic            the snapshots topic
+   */
+  @SafeVarargs
+  public static SnapshotScorer follow(Map<String, Object> consumerSettings, String topic,
+      Consumer<ModelSnapshot>... listeners) {
+    SnapshotFollower follower = new SnapshotFollower(consumerSettings, topic);
+    SnapshotScorer scorer = new SnapshotScorer(follower);
+    follower.onSnapshot(snapshot -> {
+      scorer.models.put(snapshot.getModelId(), load(snapshot));
+      for (Consumer<ModelSnapshot> listener : listeners) {
+        listener.accept(snapshot);
+      }
+    });
+    follower.start();
+    return scorer;
+  }
+
+  /** A snapshot this client cannot score still replaces the one before, so nobody scores with a stale model. */
+  private static Latest load(ModelSnapshot snapshot) {
+    try {
+      return new Latest(snapshot, SnapshotModel.of(snapshot), null);
+    } catch (IllegalArgumentException e) {
+      return new Latest(snapshot, null, e.getMessage());
+    }
+  }
+
+  /**
+   * Waits until the scorer has read the snapshots already on the topic and holds one of the model: from then on
+   * it scores with the latest version published before it started, or a newer one.
+   *
+   * @return false when the timeout passed first, or following failed
+   */
+  public boolean awaitModel(String modelId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!follower.awaitCaughtUp(timeout)) {
+      return false;
+    }
+    while (!models.containsKey(modelId)) {
+      if (System.nanoTime() > deadline || follower.failure().isPresent()) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /** The latest snapshot of a model, if one has arrived. */
+  public Optional<ModelSnapshot> latest(String modelId) {
+    Latest latest = models.get(modelId);
+    return latest == null ? Optional.empty() : Optional.of(latest.snapshot());
+  }
+
+  /** The latest snapshot of every model, by model id. */
+  public Map<String, ModelSnapshot> latest() {
+    Map<String, ModelSnapshot> result = new TreeMap<>();
+    models.forEach((id, latest) -> result.put(id, latest.snapshot()));
+    return result;
+  }
+
+  /**
+   * Scores one raw feature vector with the model's latest version.
+   *
+   * @throws IllegalArgumentException when the model is unknown, or the vector has the wrong length or a value that
+   *     is not a finite number
+   * @throws IllegalStateException    when the latest snapshot cannot be scored by this client
+   */
+  public Prediction score(String modelId, double[] features) {
+    SnapshotModel model = model(modelId);
+    for (double v : features) {
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("features must be finite numbers, got " + v);
+      }
+    }
+    return new Prediction(modelId, model.snapshot().getVersion(), model.predict(features));
+  }
+
+  /** True for models that predict a value (regression) rather than probabilities. */
+  public boolean isRegression(String modelId) {
+    Latest latest = models.get(modelId);
+    return latest != null && latest.model() != null && latest.model().isRegression();
+  }
+
+  private SnapshotModel model(String modelId) {
+    Latest latest = models.get(modelId);
+    if (latest == null) {
+      throw new IllegalArgumentException("no snapshot of model " + modelId + " yet");
+    }
+    if (latest.model() == null) {
+      throw new IllegalStateException("version " + latest.snapshot().getVersion() + " of model " + modelId
+          + " cannot be scored: " + latest.unusable());
+    }
+    return latest.model();
+  }
+
+  @Override
+  public void close() {
+    follower.close();
+  }
+}
