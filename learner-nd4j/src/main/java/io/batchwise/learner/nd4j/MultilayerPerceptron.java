@@ -79,10 +79,12 @@ public final class MultilayerPerceptron implements DifferentiableModel {
    * @param hidden     hidden layer widths, possibly none (then the model is a GLM on ND4J)
    * @param outputs    1 for a binary or regression output, K >= 2 for a softmax over K classes
    * @param outputLoss the loss of a single output (log, squared or huber); ignored for K >= 2
+   * @throws IllegalStateException when ND4J's natives for this platform are not on the classpath
    */
   public MultilayerPerceptron(String spec, int featureCount, int[] hidden, String activation, int outputs,
       ScalarLoss outputLoss, Optimizer optimizer, Standardizer standardizer, double l2, boolean doublePrecision,
       long seed) {
+    NativeBackend.require();
     if (featureCount < 1 || outputs < 1) {
       throw new IllegalArgumentException("mlp needs d >= 1 and outputs >= 1");
     }

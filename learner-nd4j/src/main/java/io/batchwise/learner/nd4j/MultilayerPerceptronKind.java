@@ -8,7 +8,7 @@ import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.model.Standardizer;
 import io.batchwise.learner.optim.Optimizer;
 
-/** The {@code mlp} model kind: a {@link MultilayerPerceptron} on ND4J, once its native libraries have loaded. */
+/** The {@code mlp} model kind: a {@link MultilayerPerceptron} on ND4J. */
 public final class MultilayerPerceptronKind implements ModelKind {
   @Override
   public String name() {
@@ -18,14 +18,12 @@ public final class MultilayerPerceptronKind implements ModelKind {
   @Override
   public OnlineModel create(ModelSpec spec, ModelConfig config, int featureCount, Optimizer optimizer,
       Standardizer standardizer) {
-    NativeBackend.require();
     return MultilayerPerceptron.fromSpec(spec, config, featureCount, optimizer, standardizer);
   }
 
   @Override
   public OnlineModel restore(ModelSpec spec, ModelConfig config, ModelState state, Optimizer optimizer,
       Standardizer standardizer) {
-    NativeBackend.require();
     MultilayerPerceptron model = MultilayerPerceptron.fromSpec(spec, config, state.featureCount(), optimizer,
         standardizer);
     model.importState(state);
