@@ -18,10 +18,12 @@ WORKDIR /opt/batchwise
 COPY --from=build /src/app/target/batchwise.jar batchwise.jar
 COPY --from=build /src/app/target/lib lib
 # the launcher's JVM settings (see ./batchwise): one OpenMP thread for ND4J, bounded heap and native memory,
-# Avro's trusted packages
+# Avro's trusted packages; serve listens on every interface of the container (its default elsewhere is loopback),
+# and the published ports decide who reaches it
 ENV OMP_NUM_THREADS=1 \
     JAVA_TOOL_OPTIONS="-Xmx1g -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.util,io.batchwise" \
-    BATCHWISE_STATE_DIR=/var/lib/batchwise/state
+    BATCHWISE_STATE_DIR=/var/lib/batchwise/state \
+    BATCHWISE_SERVE_HOST=0.0.0.0
 USER batchwise
 ENTRYPOINT ["java", "-cp", "/opt/batchwise/batchwise.jar:/opt/batchwise/lib/*", "io.batchwise.app.Main"]
 CMD ["--help"]

@@ -1,6 +1,9 @@
 package io.batchwise.app;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,9 +21,15 @@ final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "Data folder, kept between runs; default: a temporary folder removed on exit.")
   Path dir;
 
+  @Option(names = "--override", paramLabel = "KEY=VALUE",
+      description = "A broker property over the defaults (repeatable), e.g. log.segment.bytes=67108864; "
+          + "by default segments have Kafka's default sizes.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws InterruptedException {
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dir);
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(port, dir, overrides,
+        List.of()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       broker.close();

@@ -13,8 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -46,6 +44,9 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", description = "Use this Kafka instead of starting an embedded broker (or env KAFKA_BOOTSTRAP_SERVERS).")
   String bootstrap;
+
+  @Option(names = "--config", description = "Properties file with the Kafka client keys for --bootstrap (security.protocol, sasl.*, ssl.*, ...).")
+  Path configFile;
 
   @Option(names = "--data", description = "A CSV file to learn from; default: a synthetic drifting stream.")
   Path data;
@@ -92,25 +93,29 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException("cannot read --data " + data);
     }
     for (String policy : policies()) {  // fail before starting anything
-      new LearnerConfig(learnerSettings("unused", Path.of("unused"), policy, "")).validateSpecs();
+      new LearnerConfig(learnerSettings(KafkaConnection.to("unused"), Path.of("unused"), policy, "")).validateSpecs();
     }
-    String servers = bootstrap != null ? bootstrap : System.getenv(Settings.BOOTSTRAP_ENV);
+    Map<String, Object> flags = new HashMap<>();
+    flags.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, Object> settings = Settings.layered(configFile, System.getenv(), flags);
     EmbeddedKafkaBroker broker = null;
+    KafkaConnection kafka;
     Path stateDir = Files.createTempDirectory("batchwise-demo-state-");
     try {
-      if (servers == null || servers.isBlank()) {
+      if (settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
         System.err.println("demo: starting an embedded Kafka broker...");
         broker = EmbeddedKafkaBroker.start();
-        servers = broker.bootstrapServers();
+        kafka = KafkaConnection.to(broker.bootstrapServers());
       } else {
-        KafkaConnection.requireReachable(servers);
+        kafka = KafkaConnection.of(settings);
+        kafka.requireReachable();
       }
       // on a shared broker, a fresh model id keeps earlier runs' events out of this run's count
       String model = modelId != null ? modelId : broker != null ? "demo" : "demo-" + UUID.randomUUID().toString().substring(0, 8);
       List<RunSeries> runs = new ArrayList<>();
       List<String> policies = policies();
       for (int i = 0; i < policies.size(); i++) {
-        RunSeries run = run(servers, model, stateDir, policies.get(i), i == 0 ? "" : "-compare-" + i);
+        RunSeries run = run(kafka, broker == null, model, stateDir, policies.get(i), i == 0 ? "" : "-compare-" + i);
         if (run == null) {
           return 1;
         }
@@ -138,9 +143,8 @@ final class DemoCommand implements Callable<Integer> {
     return comparePolicy == null ? List.of(batchPolicy) : List.of(batchPolicy, comparePolicy);
   }
 
-  private Map<String, Object> learnerSettings(String servers, Path stateDir, String policy, String topicSuffix) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+  private Map<String, Object> learnerSettings(KafkaConnection kafka, Path stateDir, String policy, String topicSuffix) {
+    Map<String, Object> settings = kafka.clientSettings();
     settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "batchwise-demo-" + UUID.randomUUID());
     settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     settings.put(LearnerConfig.MODEL_KIND, modelKind);
@@ -153,19 +157,25 @@ final class DemoCommand implements Callable<Integer> {
     return settings;
   }
 
-  /** One pass of the stream through the pipeline with one policy; null when it timed out. */
-  private RunSeries run(String servers, String model, Path stateDir, String policy, String topicSuffix)
-      throws Exception {
-    Map<String, Object> settings = learnerSettings(servers, stateDir, policy, topicSuffix);
+  /**
+   * One pass of the stream through the pipeline with one policy; null when it timed out. On a given cluster
+   * ({@code checkAccess}) the ACLs are checked first.
+   */
+  private RunSeries run(KafkaConnection kafka, boolean checkAccess, String model, Path stateDir, String policy,
+      String topicSuffix) throws Exception {
+    Map<String, Object> settings = learnerSettings(kafka, stateDir, policy, topicSuffix);
     LearnerConfig config = new LearnerConfig(settings);
-    TopicSetup.ensureTopics(servers, config, 1);
+    TopicSetup.ensureTopics(kafka, new TopicsConfig(settings).all(1));
+    if (checkAccess) {
+      String application = settings.get(StreamsConfig.APPLICATION_ID_CONFIG).toString();
+      AccessCheck.require(kafka, CommandAccess.demo(config, application));
+    }
 
     long start = System.nanoTime();
     AtomicReference<KafkaStreams.State> learnerState = new AtomicReference<>();
     try (StreamingLearner learner = StreamingLearner.start(settings, (now, before) -> learnerState.set(now));
-         MetricsRecorder metrics = new MetricsRecorder(servers, config.metricsTopic(), model);
-         SnapshotFollower follower = new SnapshotFollower(
-             Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), config.snapshotsTopic())) {
+         MetricsRecorder metrics = new MetricsRecorder(kafka.clientSettings(), config.metricsTopic(), model);
+         SnapshotFollower follower = new SnapshotFollower(kafka.clientSettings(), config.snapshotsTopic())) {
       ProgressLine progress = new ProgressLine(System.err);
       follower.onSnapshot(s -> {
         if (s.getModelId().equals(model)) {
@@ -176,8 +186,8 @@ final class DemoCommand implements Callable<Integer> {
       }).start();
 
       IngestReport report;
-      try (EventPublisher publisher = new EventPublisher(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
-          config.eventsTopic(), config.deadLetterTopic())) {
+      try (EventPublisher publisher = new EventPublisher(kafka.clientSettings(), config.eventsTopic(),
+          config.deadLetterTopic())) {
         report = publisher.publish(() -> openSource(model), PublishOptions.defaults(), null);
       }
       long expected = report.published();

@@ -3,6 +3,7 @@ package io.batchwise.app;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,12 +17,14 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 
 import io.batchwise.ingest.CategoricalEncoding;
 import io.batchwise.ingest.ConsoleProgress;
 import io.batchwise.ingest.EventPublisher;
 import io.batchwise.ingest.EventSource;
 import io.batchwise.ingest.EventSources;
+import io.batchwise.ingest.IngestReport;
 import io.batchwise.ingest.Format;
 import io.batchwise.ingest.LabelMapping;
 import io.batchwise.ingest.MissingValuePolicy;
@@ -30,6 +33,7 @@ import io.batchwise.ingest.DenseEncoding;
 import io.batchwise.ingest.PublishOptions;
 import io.batchwise.ingest.SourceOptions;
 import io.batchwise.ingest.SyntheticStreams;
+import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,7 +52,8 @@ import picocli.CommandLine.Spec;
         "Synthetic kinds: " + SyntheticStreams.KINDS + ", e.g. hyperplane:d=10,n=20000,drift=0.001.",
         "Settings: --config FILE (producer keys), then environment: KAFKA_BOOTSTRAP_SERVERS, BATCHWISE_INGEST_DATA, BATCHWISE_INGEST_SYNTHETIC, "
             + "BATCHWISE_INGEST_LABEL, BATCHWISE_INGEST_MODEL, BATCHWISE_INGEST_RATE, BATCHWISE_INGEST_LOOP, "
-            + "BATCHWISE_EVENTS_TOPIC, BATCHWISE_DEAD_LETTER_TOPIC; flags win."})
+            + "BATCHWISE_EVENTS_TOPIC, BATCHWISE_DEAD_LETTER_TOPIC, the client security keys (BATCHWISE_SECURITY_PROTOCOL, "
+            + "BATCHWISE_SASL_JAAS_CONFIG, ...); flags win. Waits up to broker.wait.ms for Kafka."})
 final class IngestCommand implements Callable<Integer> {
   static final String DATA_ENV = "BATCHWISE_INGEST_DATA";
   static final String SYNTHETIC_ENV = "BATCHWISE_INGEST_SYNTHETIC";
@@ -113,6 +118,11 @@ final class IngestCommand implements Callable<Integer> {
       description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
   String deadLetterTopic;
 
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "${env:BATCHWISE_PARTITIONS:-2}",
+      description = "Partitions of the events and dead-letter topics when this command creates them (env "
+          + "BATCHWISE_PARTITIONS; default: 2).")
+  int partitions;
+
   @Option(names = "--categorical", paramLabel = "COLUMNS", split = ",",
       description = "CSV columns to treat as categorical (default: inferred, a column whose values are mostly not numbers).")
   List<String> categorical;
@@ -150,8 +160,9 @@ final class IngestCommand implements Callable<Integer> {
   String denseEncoding;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file; its Kafka producer keys (bootstrap.servers, security...) are used, others "
-          + "(learner keys of a shared file) ignored. Env and flags override it.")
+      description = "Properties file: Kafka producer keys (bootstrap.servers, security.protocol, sasl.*, ssl.*, ...) "
+          + "and the topic and start-up keys (see README); learner keys of a shared file are ignored. Env and flags "
+          + "override it.")
   Path configFile;
 
   @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
@@ -163,9 +174,13 @@ final class IngestCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.qualifiedName();
     Map<String, Object> settings;
+    TopicsConfig topics;
+    Duration brokerWait;
     try {
-      settings = producerSettings();
-    } catch (IllegalArgumentException e) {
+      settings = settings();
+      topics = new TopicsConfig(settings);
+      brokerWait = KafkaConnection.brokerWait(settings);
+    } catch (IllegalArgumentException | ConfigException e) {
       err.println(name + ": " + Main.oneLine(e));
       return 2;
     }
@@ -186,9 +201,22 @@ final class IngestCommand implements Callable<Integer> {
       err.println(name + ": " + Main.oneLine(e));
       return 2;
     }
+    try {
+      KafkaConnection connection = KafkaConnection.of(settings);
+      connection.awaitBroker(brokerWait, line -> {
+        err.println(name + ": " + line);
+        err.flush();
+      });
+      TopicSetup.ensureTopics(connection, List.of(topics.events(partitions), topics.deadLetters(partitions)));
+      AccessCheck.require(connection, CommandAccess.ingest(eventsTopic, deadLetterTopic));
+    } catch (IllegalStateException e) {
+      first.close();
+      err.println(name + ": " + Main.oneLine(e));
+      return 1;
+    }
     EventPublisher publisher;
     try {
-      publisher = new EventPublisher(settings, eventsTopic, deadLetterTopic);
+      publisher = new EventPublisher(producerSettings(settings), eventsTopic, deadLetterTopic);
     } catch (KafkaException e) {
       first.close();
       err.println(name + ": cannot create a Kafka producer for " + servers + ": " + Main.oneLine(rootCause(e)));
@@ -217,7 +245,12 @@ final class IngestCommand implements Callable<Integer> {
     }, "ingest-shutdown");
     Runtime.getRuntime().addShutdownHook(onInterrupt);
     try (publisher) {
-      publisher.publish(passes, publishOptions, new ConsoleProgress(out, System.console() != null, 5.0));
+      IngestReport report = publisher.publish(passes, publishOptions,
+          new ConsoleProgress(out, System.console() != null, 5.0));
+      if (report.rejected() > 0) {
+        out.println("ingest: every rejected row is on " + deadLetterTopic + " with its reason and its bytes: "
+            + "batchwise dead-letters --bootstrap " + servers + " --model " + modelId);
+      }
       return 0;
     } catch (PublishFailedException e) {
       err.println(name + ": cannot publish to Kafka at " + servers + ": " + Main.oneLine(e));
@@ -235,25 +268,25 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  /** Producer keys of the --config file, then env KAFKA_BOOTSTRAP_SERVERS, then --bootstrap, then --producer-property. */
-  private Map<String, Object> producerSettings() {
-    Map<String, Object> settings = new HashMap<>();
-    if (configFile != null) {
-      Settings.readProperties(configFile).forEach((key, value) -> {
-        if (ProducerConfig.configNames().contains(key)) {
-          settings.put(key, value);
-        }
-      });
-    }
-    String fromEnvironment = environment.get(Settings.BOOTSTRAP_ENV);
-    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fromEnvironment);
-    }
-    if (bootstrap != null) {
-      settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    }
+  /**
+   * The --config file, then the environment (KAFKA_BOOTSTRAP_SERVERS, the client security keys, batchwise's
+   * keys), then --bootstrap and the topic flags, then --producer-property.
+   */
+  private Map<String, Object> settings() {
+    Map<String, Object> flags = new HashMap<>();
+    flags.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    flags.put(LearnerConfig.EVENTS_TOPIC, eventsTopic);
+    flags.put(LearnerConfig.DEAD_LETTER_TOPIC, deadLetterTopic);
+    Map<String, Object> settings = Settings.layered(configFile, environment, flags);
     settings.putAll(producerProperties);
     return settings;
+  }
+
+  /** The producer keys of {@code settings}; the others (learner keys of a shared file) are not the producer's. */
+  private static Map<String, Object> producerSettings(Map<String, Object> settings) {
+    Map<String, Object> producer = new HashMap<>(settings);
+    producer.keySet().retainAll(ProducerConfig.configNames());
+    return producer;
   }
 
   private Supplier<EventSource> sources() {

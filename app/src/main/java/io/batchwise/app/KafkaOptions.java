@@ -4,15 +4,20 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.batchwise.learner.stream.LearnerConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code --bootstrap} and {@code --config}, shared by every command that talks to a given Kafka. */
 final class KafkaOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers (or env KAFKA_BOOTSTRAP_SERVERS).")
   String bootstrap;
 
-  @Option(names = "--config", description = "Properties file: learner keys (see README), Kafka and Kafka Streams keys.")
+  @Option(names = "--config", description = "Properties file: batchwise keys (see README), Kafka client keys "
+      + "(security.protocol, sasl.*, ssl.*, ...) and Kafka Streams keys.")
   Path configFile;
 
   /**
@@ -22,17 +27,24 @@ final class KafkaOptions {
   Map<String, Object> settings(Map<String, Object> flags) {
     Map<String, Object> all = new LinkedHashMap<>(flags);
     all.put("bootstrap.servers", bootstrap);
-    Map<String, Object> settings = Settings.layered(configFile, System.getenv(), LearnerConfig.DEFINITION, all);
-    if (settings.get("bootstrap.servers") == null) {
-      throw new IllegalArgumentException("no Kafka given: pass --bootstrap or set " + Settings.BOOTSTRAP_ENV);
-    }
+    Map<String, Object> settings = Settings.layered(configFile, System.getenv(), all);
+    KafkaConnection.of(settings);  // no bootstrap servers: wrong usage, before anything starts
     return settings;
   }
 
-  /** The bootstrap servers of {@code settings}, checked to answer. */
-  static String reachableServers(Map<String, Object> settings) {
-    String servers = settings.get("bootstrap.servers").toString();
-    KafkaConnection.requireReachable(servers);
-    return servers;
+  /**
+   * The connection of {@code settings}, once its cluster answers: within {@code broker.wait.ms}, saying so while
+   * it waits, for the long-running commands ({@code patient}); within {@link KafkaConnection#INTERACTIVE_WAIT}
+   * for the others.
+   */
+  KafkaConnection connect(Map<String, Object> settings, boolean patient) {
+    KafkaConnection kafka = KafkaConnection.of(settings);
+    if (patient) {
+      kafka.awaitBroker(KafkaConnection.brokerWait(settings),
+          line -> System.err.println(command.qualifiedName() + ": " + line));
+    } else {
+      kafka.requireReachable();
+    }
+    return kafka;
   }
 }

@@ -1,6 +1,7 @@
 package io.batchwise.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -9,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import picocli.CommandLine.Command;
@@ -39,6 +41,13 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--state-dir", description = "Kafka Streams state folder (default: Kafka Streams' own).")
   Path stateDir;
 
+  @Option(names = "--quiet", description = "No progress lines, only state changes and errors.")
+  boolean quiet;
+
+  @Option(names = "--progress-s", paramLabel = "SECONDS", defaultValue = "5",
+      description = "Print a line per model whose snapshot changed this often (default: ${DEFAULT-VALUE}).")
+  long progressSeconds;
+
   @Option(names = "--partitions", defaultValue = "${env:BATCHWISE_PARTITIONS:-2}", description = "Partitions of topics this command creates when missing (env BATCHWISE_PARTITIONS; default: 2).")
   int partitions;
 
@@ -54,22 +63,31 @@ final class LearnCommand implements Callable<Integer> {
     Map<String, Object> settings = kafka.settings(flags);
     LearnerConfig config = new LearnerConfig(settings);
     config.validateSpecs();
-    String servers = KafkaOptions.reachableServers(settings);
-    TopicSetup.ensureTopics(servers, config, partitions);
+    KafkaConnection connection = kafka.connect(settings, true);
+    TopicSetup.ensureTopics(connection, new TopicsConfig(settings).all(partitions));
+    Object application = settings.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG,
+        StreamingLearner.STREAMS_DEFAULTS.get(StreamsConfig.APPLICATION_ID_CONFIG));
+    AccessCheck.require(connection, CommandAccess.learner(config, application.toString()));
 
     CountDownLatch stopped = new CountDownLatch(1);
-    StreamingLearner learner = StreamingLearner.start(settings, (newState, oldState) -> {
+    StreamingLearner learner = StreamingLearner.start(Settings.withoutSetupKeys(settings), (newState, oldState) -> {
       System.err.println("learner: " + oldState + " -> " + newState);
       if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
         stopped.countDown();
       }
     });
+    LearnProgress progress = quiet ? null : LearnProgress.start(new SnapshotFollower(
+        connection.clientSettings(), config.snapshotsTopic()), System.out,
+        Duration.ofSeconds(Math.max(1, progressSeconds)));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (progress != null) {
+        progress.close();
+      }
       learner.close();
       stopped.countDown();
     }, "learner-shutdown"));
-    System.err.println("learner: reading " + config.eventsTopic() + " from " + servers + ", model " + config.modelKind()
-        + ", batch policy " + config.batchPolicy());
+    System.err.println("learner: reading " + config.eventsTopic() + " from " + connection.bootstrapServers()
+        + ", model " + config.modelKind() + ", batch policy " + config.batchPolicy());
     stopped.await();
     return learner.state() == KafkaStreams.State.ERROR ? 1 : 0;
   }

@@ -1,5 +1,7 @@
 package io.batchwise.app;
 
+import org.apache.kafka.common.config.ConfigException;
+
 import io.batchwise.schemas.TrustedPackages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The batchwise command line. */
 @Command(name = "batchwise", mixinStandardHelpOptions = true, version = "batchwise 0.1.0",
     description = "A streaming online learner for Apache Kafka with adaptive micro-batches.",
-    subcommands = {DemoCommand.class, IngestCommand.class, BrokerCommand.class, TopicsCommand.class, LearnCommand.class, SnapshotsCommand.class, ScoreCommand.class, ServeCommand.class,
+    subcommands = {DemoCommand.class, IngestCommand.class, BrokerCommand.class, TopicsCommand.class, LearnCommand.class, SnapshotsCommand.class, ScoreCommand.class, ServeCommand.class, DeadLettersCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -36,7 +38,8 @@ public final class Main implements Runnable {
     });
     commandLine.setExecutionExceptionHandler((e, command, parseResult) -> {
       command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + oneLine(e));
-      return e instanceof IllegalArgumentException ? 2 : 1;
+      // a setting of the wrong type or out of range is wrong usage too
+      return e instanceof IllegalArgumentException || e instanceof ConfigException ? 2 : 1;
     });
     return commandLine.execute(args);
   }

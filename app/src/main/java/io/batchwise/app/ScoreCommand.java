@@ -1,19 +1,20 @@
 package io.batchwise.app;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.batchwise.app.serve.PredictRequest;
 import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Reads feature vectors on stdin (CSV lines, or JSON lines {\"features\": [...]}) and prints one "
-        + "JSON prediction per line with the model version that made it.")
+        + "JSON prediction per line with the model version that made it: the latest version on the snapshots "
+        + "topic when it started, which it reads to its end first.")
 final class ScoreCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,27 +37,40 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--label", description = "CSV input with a header: drop this column (e.g. the training label).")
   String labelColumn;
 
-  @Option(names = "--wait-s", defaultValue = "30", description = "How long to wait for the model's first snapshot (default: ${DEFAULT-VALUE}).")
+  /** Where lines are read and answers written; tests replace them. */
+  InputStream input = System.in;
+  PrintStream output = System.out;
+  PrintStream errors = System.err;
+
+  @Option(names = "--wait-s", defaultValue = "30",
+      description = "How long to wait for the snapshots topic to be read and for the model's first snapshot (default: ${DEFAULT-VALUE}).")
   long waitSeconds;
 
   @Override
   public Integer call() throws Exception {
     Map<String, Object> settings = kafka.settings(Map.of());
-    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
-    try (SnapshotScorer scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
-        config.snapshotsTopic())) {
-      if (!scorer.awaitModel(modelId, Duration.ofSeconds(waitSeconds))) {
-        throw new IllegalStateException("no snapshot of model " + modelId + " on " + config.snapshotsTopic()
-            + " within " + waitSeconds + " s");
+    KafkaConnection connection = kafka.connect(settings, false);
+    AccessCheck.require(connection, CommandAccess.snapshotReader(config.snapshotsTopic()));
+    String topic = config.snapshotsTopic();
+    try (SnapshotScorer scorer = SnapshotScorer.follow(connection.clientSettings(), topic)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+      if (!scorer.awaitCaughtUp(Duration.ofSeconds(waitSeconds))) {
+        throw new IllegalStateException("could not read " + topic + " to its end within " + waitSeconds + " s");
       }
-      return score(scorer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out,
-          System.err);
+      if (!scorer.awaitModel(modelId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        throw new IllegalStateException("no snapshot of model " + modelId + " on " + topic + " within "
+            + waitSeconds + " s" + (scorer.latest().isEmpty() ? "" : " (models there: "
+            + String.join(", ", scorer.latest().keySet()) + ")"));
+      }
+      return score(scorer, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8)), output, errors);
     }
   }
 
   int score(SnapshotScorer scorer, BufferedReader in, PrintStream out, PrintStream err) throws Exception {
     boolean regression = scorer.isRegression(modelId);
+    int featureCount = scorer.latest(modelId).orElseThrow().getArchitecture().getFeatureCount();
+    List<String> header = null;
     int dropColumn = -1;
     int failures = 0;
     long lineNumber = 0;
@@ -67,27 +82,43 @@ final class ScoreCommand implements Callable<Integer> {
         continue;
       }
       try {
-        double[] x;
+        List<double[]> instances;
         if (text.startsWith("{") || text.startsWith("[")) {
-          x = text.startsWith("[") ? ServeCommand.instances(JSON.readTree("{\"features\":" + text + "}")).get(0)
-              : ServeCommand.instances(JSON.readTree(text)).get(0);
+          instances = PredictRequest.readLine(text);
         } else {
           String[] cells = text.split(",", -1);
           if (lineNumber == 1 && !isNumber(cells[0].strip())) {
-            dropColumn = labelColumn == null ? -1 : List.of(cells).stream().map(String::strip).toList().indexOf(labelColumn);
-            continue;  // a header
+            header = List.of(cells).stream().map(String::strip).toList();
+            dropColumn = labelColumn == null ? -1 : header.indexOf(labelColumn);
+            if (labelColumn != null && dropColumn < 0) {
+              throw new IllegalArgumentException("the header has no column " + labelColumn + " (--label)");
+            }
+            continue;
           }
-          x = parse(cells, dropColumn);
+          instances = List.of(parse(cells, dropColumn, header));
         }
-        SnapshotScorer.Prediction p = scorer.score(modelId, x);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("line", lineNumber);
-        result.put("model", modelId);
-        result.put("version", p.version());
-        result.put("prediction", p.label(regression));
-        result.put("outputs", p.outputs());
-        out.println(JSON.writeValueAsString(result));
-      } catch (Exception e) {
+        List<SnapshotScorer.Prediction> predictions;
+        try {
+          predictions = scorer.score(modelId, instances);
+        } catch (SnapshotScorer.BadInstance e) {
+          String problem = instances.size() == 1 ? e.problem() : e.getMessage();
+          boolean labelLeftIn = labelColumn == null && instances.get(e.index()).length == featureCount + 1;
+          throw new IllegalArgumentException(problem + (labelLeftIn ? " (a label column? drop it with --label COLUMN)" : ""));
+        }
+        for (int i = 0; i < predictions.size(); i++) {
+          SnapshotScorer.Prediction p = predictions.get(i);
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("line", lineNumber);
+          if (predictions.size() > 1) {
+            result.put("instance", i);
+          }
+          result.put("model", modelId);
+          result.put("version", p.version());
+          result.put("prediction", p.label(regression));
+          result.put("outputs", p.outputs());
+          out.println(JSON.writeValueAsString(result));
+        }
+      } catch (IllegalArgumentException e) {
         failures++;
         err.println("score: line " + lineNumber + ": " + Main.oneLine(e));
       }
@@ -96,16 +127,30 @@ final class ScoreCommand implements Callable<Integer> {
     return failures == 0 ? 0 : 1;
   }
 
-  private static double[] parse(String[] cells, int dropColumn) {
-    double[] x = new double[dropColumn >= 0 ? cells.length - 1 : cells.length];
-    int j = 0;
+  /** The feature values of a CSV row, each bad cell named by its column. */
+  private static double[] parse(String[] cells, int dropColumn, List<String> header) {
+    List<Double> values = new ArrayList<>();
     for (int i = 0; i < cells.length; i++) {
       if (i == dropColumn) {
         continue;
       }
-      x[j++] = Double.parseDouble(cells[i].strip());
+      String cell = cells[i].strip();
+      String column = "column " + (i + 1) + (header != null && i < header.size() ? " (" + header.get(i) + ")" : "");
+      if (cell.isEmpty()) {
+        throw new IllegalArgumentException(column + " is empty: every feature needs a number");
+      }
+      double value;
+      try {
+        value = Double.parseDouble(cell);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(column + " is \"" + cell + "\", not a number");
+      }
+      if (!Double.isFinite(value)) {
+        throw new IllegalArgumentException(column + " is " + cell + ": features must be finite numbers");
+      }
+      values.add(value);
     }
-    return x;
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static boolean isNumber(String cell) {

@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -34,11 +32,11 @@ final class SnapshotsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> settings = kafka.settings(Map.of());
-    String servers = KafkaOptions.reachableServers(settings);
     LearnerConfig config = new LearnerConfig(settings);
+    KafkaConnection connection = kafka.connect(settings, false);
+    AccessCheck.require(connection, CommandAccess.snapshotReader(config.snapshotsTopic()));
     Map<String, ModelSnapshot> latest;
-    try (SnapshotFollower follower = new SnapshotFollower(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), config.snapshotsTopic())) {
+    try (SnapshotFollower follower = new SnapshotFollower(connection.clientSettings(), config.snapshotsTopic())) {
       latest = new TreeMap<>(follower.readToEnd(Duration.ofSeconds(60)));
     }
     if (modelId != null) {
@@ -53,11 +51,11 @@ final class SnapshotsCommand implements Callable<Integer> {
       latest.forEach((id, s) -> out.put(id, SnapshotSummary.of(s)));
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
     } else {
-      System.out.printf("%-20s %8s %12s %8s %10s %9s %7s %10s%n", "model", "version", "examples", "updates",
-          "log-loss", "accuracy", "batch", "lr");
-      latest.forEach((id, s) -> System.out.printf("%-20s %8d %12d %8d %10.4f %9.4f %7d %10.4g%n", id,
+      System.out.printf("%-20s %8s %12s %8s %10s %9s %7s %10s %12s%n", "model", "version", "examples", "updates",
+          "log-loss", "accuracy", "batch", "lr", "dead-letters");
+      latest.forEach((id, s) -> System.out.printf("%-20s %8d %12d %8d %10.4f %9.4f %7d %10.4g %12d%n", id,
           s.getVersion(), s.getExamplesSeen(), s.getUpdates(), s.getMetrics().getLogLoss(),
-          s.getMetrics().getAccuracy(), s.getBatchSize(), s.getLearningRate()));
+          s.getMetrics().getAccuracy(), s.getBatchSize(), s.getLearningRate(), s.getDeadLetters()));
     }
     return 0;
   }

@@ -4,19 +4,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import io.batchwise.learner.stream.LearnerConfig;
 
@@ -25,39 +25,60 @@ public final class TopicSetup {
   private TopicSetup() {
   }
 
-  /**
-   * @param partitions partitions of the events topic: the most learner instances and threads that can share it
-   */
+  /** The four topics of {@code config}'s names, with the default {@link TopicsConfig}, on a plaintext broker. */
   public static void ensureTopics(String bootstrapServers, LearnerConfig config, int partitions) {
-    List<NewTopic> topics = new ArrayList<>();
-    topics.add(new NewTopic(config.eventsTopic(), partitions, (short) 1));
-    topics.add(new NewTopic(config.snapshotsTopic(), partitions, (short) 1).configs(Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()),
-        TopicConfig.COMPRESSION_TYPE_CONFIG, "producer")));
-    topics.add(new NewTopic(config.metricsTopic(), partitions, (short) 1));
-    topics.add(new NewTopic(config.deadLetterTopic(), partitions, (short) 1));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+    ensureTopics(KafkaConnection.to(bootstrapServers), new TopicsConfig(config.originals()).all(partitions));
+  }
+
+  /**
+   * Creates those of {@code topics} that do not exist. A topic this principal may not describe is left alone:
+   * whether it exists cannot be told, and {@link AccessCheck} names the missing ACL.
+   */
+  public static void ensureTopics(KafkaConnection kafka, List<NewTopic> topics) {
+    try (Admin admin = kafka.admin()) {
+      List<NewTopic> missing = missing(admin, topics);
       if (missing.isEmpty()) {
         return;
       }
       try {
         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicAuthorizationException) {
+          throw new IllegalStateException("not authorized: missing ACL CREATE on topic "
+              + String.join(", ", missing.stream().map(NewTopic::name).toList())
+              + " (or create the topics with `batchwise topics` as a principal that may)");
+        }
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
       }
       awaitLeaders(admin, missing);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": "
-          + (e.getCause() == null ? e : e.getCause()).getMessage());
+      throw new IllegalStateException("cannot create topics on " + kafka.bootstrapServers() + ": "
+          + KafkaConnection.describe(e.getCause() == null ? e : e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics");
     }
+  }
+
+  private static List<NewTopic> missing(Admin admin, List<NewTopic> topics)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<String, KafkaFuture<?>> described = new HashMap<>(admin.describeTopics(
+        topics.stream().map(NewTopic::name).toList()).topicNameValues());
+    List<NewTopic> missing = new ArrayList<>();
+    for (NewTopic topic : topics) {
+      try {
+        described.get(topic.name()).get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+          missing.add(topic);
+        } else if (!(e.getCause() instanceof TopicAuthorizationException)) {
+          throw e;
+        }
+      }
+    }
+    return missing;
   }
 
   /**

@@ -1,15 +1,18 @@
 package io.batchwise.app;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.batchwise.learner.stream.LearnerConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "topics", mixinStandardHelpOptions = true,
-    description = "Creates the events, snapshots (compacted), metrics and dead-letter topics where missing, and exits.")
+    description = "Creates the events, snapshots (compacted), metrics and dead-letter topics where missing, each "
+        + "with its own retention (see README, Topics), and exits.")
 final class TopicsCommand implements Callable<Integer> {
   @Mixin
   KafkaOptions kafka;
@@ -21,11 +24,12 @@ final class TopicsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Map<String, Object> settings = kafka.settings(Map.of());
-    String servers = KafkaOptions.reachableServers(settings);
-    LearnerConfig config = new LearnerConfig(settings);
-    TopicSetup.ensureTopics(servers, config, partitions);
-    System.out.println("topics ready on " + servers + ": " + config.eventsTopic() + ", " + config.snapshotsTopic() + ", "
-        + config.metricsTopic() + ", " + config.deadLetterTopic());
+    List<NewTopic> topics = new TopicsConfig(settings).all(partitions);
+    KafkaConnection connection = kafka.connect(settings, true);
+    AccessCheck.require(connection, CommandAccess.topics(topics));
+    TopicSetup.ensureTopics(connection, topics);
+    System.out.println("topics ready on " + connection.bootstrapServers() + ": "
+        + String.join(", ", topics.stream().map(NewTopic::name).toList()));
     return 0;
   }
 }

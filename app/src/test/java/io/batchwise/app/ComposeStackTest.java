@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import io.batchwise.learner.stream.LearnerConfig;
+import io.batchwise.app.serve.ServeConfig;
 import picocli.CommandLine;
 
 /**
@@ -55,8 +55,8 @@ class ComposeStackTest {
   private static Set<String> variablesTheAppReads() {
     Set<String> names = new HashSet<>();
     names.add(Settings.BOOTSTRAP_ENV);
-    LearnerConfig.DEFINITION.names().forEach(key -> names.add(Settings.environmentName(key)));
-    Settings.ENVIRONMENT_STREAMS_KEYS.forEach(key -> names.add(Settings.environmentName(key)));
+    Settings.environmentKeys().forEach(key -> names.add(Settings.environmentName(key)));
+    ServeConfig.DEFINITION.names().forEach(key -> names.add(Settings.environmentName(key)));
     collectOptionDefaults(new CommandLine(new Main()), names);
     return names;
   }

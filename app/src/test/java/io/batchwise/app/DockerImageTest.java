@@ -10,10 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.images.builder.ImageFromDockerfile;
-import org.testcontainers.junit.jupiter.Testcontainers;
 
 /** Builds the app's image from the Dockerfile and runs it; skipped where no Docker engine runs. */
-@Testcontainers(disabledWithoutDocker = true)
+@DockerEngine
 class DockerImageTest {
   @Test
   void theImageRunsTheCommandLine() {

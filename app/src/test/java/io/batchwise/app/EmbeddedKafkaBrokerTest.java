@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,20 @@ class EmbeddedKafkaBrokerTest {
       }
     }
     assertFalse(Files.exists(dir), "the temporary data folder is removed");
+  }
+
+  @Test
+  void logSegmentsHaveKafkasDefaultSizeUnlessOverridden() throws Exception {
+    assertEquals(String.valueOf(1024 * 1024 * 1024), segmentBytes(Map.of()));
+    assertEquals("67108864", segmentBytes(Map.of("log.segment.bytes", "67108864")));
+  }
+
+  private static String segmentBytes(Map<String, String> overrides) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(0, null, overrides,
+        List.of()));
+         Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "1");
+      return admin.describeConfigs(List.of(node)).all().get().get(node).get("log.segment.bytes").value();
+    }
   }
 }

@@ -58,7 +58,7 @@ class LearnerIntegrationTest {
     assertEquals(45312, PipelineRun.awaitExamples(settings, config, kafka.bootstrapServers(), "elec", 45312,
         Duration.ofMinutes(3)));
     List<TrainingMetrics> summaries;
-    try (MetricsRecorder recorder = new MetricsRecorder(kafka.bootstrapServers(), config.metricsTopic(), "elec")) {
+    try (MetricsRecorder recorder = new MetricsRecorder(Map.of("bootstrap.servers", kafka.bootstrapServers()), config.metricsTopic(), "elec")) {
       summaries = recorder.awaitExamples(45312, Duration.ofMinutes(1));
     }
     // every update is in exactly one summary

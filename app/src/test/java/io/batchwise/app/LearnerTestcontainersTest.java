@@ -12,7 +12,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 /** The learner against the official apache/kafka image; skipped where no Docker engine runs. */
-@Testcontainers(disabledWithoutDocker = true)
+@DockerEngine
+@Testcontainers
 class LearnerTestcontainersTest {
   @Container
   static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");

@@ -41,9 +41,34 @@ final class PipelineRun {
 
   /** Produces n events of a noisy linear concept for model "it", learns them, returns examplesSeen. */
   static long learnSyntheticEvents(String bootstrap, Path stateDir, int n, Duration timeout) throws Exception {
+    return learnSyntheticEvents(bootstrap, stateDir, n, timeout, Map.of(), 0);
+  }
+
+  /**
+   * As {@link #learnSyntheticEvents(String, Path, int, Duration)}, with learner settings of the caller's; with
+   * {@code pauseMillis > 0} the events arrive 20 at a time with that pause between, while the learner runs, so
+   * that it learns (and publishes) in many small steps.
+   */
+  static long learnSyntheticEvents(String bootstrap, Path stateDir, int n, Duration timeout,
+      Map<String, Object> learnerSettings, long pauseMillis) throws Exception {
     Map<String, Object> settings = learnerSettings(bootstrap, stateDir, "fixed:16");
+    settings.putAll(learnerSettings);
     LearnerConfig config = new LearnerConfig(settings);
     TopicSetup.ensureTopics(bootstrap, config, 1);
+    if (pauseMillis == 0) {
+      produce(bootstrap, config.eventsTopic(), n, 0);
+      return awaitExamples(settings, config, bootstrap, "it", n, timeout);
+    }
+    Thread producer = new Thread(() -> produce(bootstrap, config.eventsTopic(), n, pauseMillis), "it-producer");
+    producer.start();
+    try {
+      return awaitExamples(settings, config, bootstrap, "it", n, timeout);
+    } finally {
+      producer.join();
+    }
+  }
+
+  private static void produce(String bootstrap, String topic, int n, long pauseMillis) {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
         new org.apache.kafka.common.serialization.ByteArraySerializer())) {
@@ -54,10 +79,15 @@ final class PipelineRun {
         LabelledEvent event = LabelledEvent.newBuilder().setModelId("it").setEventId("e" + i)
             .setEventTime(Instant.now()).setFeatures(new DenseFeatures(List.of(x0, x1)))
             .setLabel(x0 + 0.5 * x1 + 0.3 * random.nextGaussian() > 0 ? 1 : 0).build();
-        producer.send(new ProducerRecord<>(config.eventsTopic(), "it", Serdes.labelledEvent().serialize("", event)));
+        producer.send(new ProducerRecord<>(topic, "it", Serdes.labelledEvent().serialize("", event)));
+        if (pauseMillis > 0 && i % 20 == 19) {
+          producer.flush();
+          Thread.sleep(pauseMillis);
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    return awaitExamples(settings, config, bootstrap, "it", n, timeout);
   }
 
   static long awaitExamples(Map<String, Object> settings, LearnerConfig config, String bootstrap, String model,

@@ -1,20 +1,18 @@
 package io.batchwise.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,32 +24,41 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.snapshot.SnapshotCodec;
+import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.ModelSnapshot;
+import picocli.CommandLine;
 
-/** score and serve against a real broker, with snapshots the real learner published. */
+/** The scorer and the score command against a real broker, with snapshots the real learner published. */
 class ScoringIntegrationTest {
   @RegisterExtension
   static final TestKafkaCluster kafka = new TestKafkaCluster();
-  private static SnapshotScorer scorer;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static SnapshotScorer scorer;
+  private static long latestVersion;
 
   @TempDir
   static Path stateDir;
 
   @BeforeAll
-  static void learnAModel() throws Exception {
-    assertEquals(1000, PipelineRun.learnSyntheticEvents(kafka.bootstrapServers(), stateDir, 1000, Duration.ofMinutes(2)));
+  static void learnAModelOfManyVersions() throws Exception {
+    // events in small groups, a snapshot after every update: the topic holds many versions, and an answer from
+    // any but the last is wrong
+    assertEquals(2000, PipelineRun.learnSyntheticEvents(kafka.bootstrapServers(), stateDir, 2000, Duration.ofMinutes(2),
+        Map.of(LearnerConfig.SNAPSHOT_EVERY_UPDATES, 1L, LearnerConfig.SNAPSHOT_INTERVAL_MS, 0L), 30));
+    latestVersion = latest().getVersion();
+    assertTrue(latestVersion > 20, "versions on the topic: " + latestVersion);
     scorer = SnapshotScorer.follow(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
         "model-snapshots");
-    assertTrue(scorer.awaitModel("it", Duration.ofSeconds(30)));
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (scorer.latest("it").get().getExamplesSeen() < 1000 && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    assertTrue(scorer.awaitCaughtUp(Duration.ofSeconds(30)));
+  }
+
+  private static ModelSnapshot latest() {
+    return new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        "model-snapshots").readToEnd(Duration.ofSeconds(30)).get("it");
   }
 
   @AfterAll
@@ -60,67 +67,102 @@ class ScoringIntegrationTest {
   }
 
   @Test
-  void scorerAnswersAsTheSnapshotsModel() {
+  void aCaughtUpScorerAnswersWithTheLatestVersion() {
     ModelSnapshot latest = scorer.latest("it").orElseThrow();
+    assertEquals(latestVersion, latest.getVersion());
     double[] x = {0.7, -1.2};
     SnapshotScorer.Prediction p = scorer.score("it", x);
-    assertEquals(latest.getVersion(), p.version());
+    assertEquals(latestVersion, p.version());
     ClientScoringTest.assertAgrees(SnapshotCodec.model(latest).predict(x), p.outputs(), 1e-6, "the learner's model");
     assertTrue(scorer.score("it", new double[] {3, 3}).outputs()[0] > 0.5, "learned x0 + x1/2 > 0 means 1");
   }
 
   @Test
+  void aBatchIsScoredWithOneVersionAndABadInstanceIsNamed() {
+    List<SnapshotScorer.Prediction> batch = scorer.score("it", List.of(new double[] {3, 3}, new double[] {-3, -3}));
+    assertEquals(List.of(latestVersion, latestVersion), batch.stream().map(SnapshotScorer.Prediction::version).toList());
+    SnapshotScorer.BadInstance e = assertThrows(SnapshotScorer.BadInstance.class,
+        () -> scorer.score("it", List.of(new double[] {1, 2}, new double[] {1, Double.NaN})));
+    assertEquals(1, e.index());
+    assertEquals("instance 1: feature 1 is NaN: features must be finite numbers", e.getMessage());
+  }
+
+  @Test
+  void twentyOneShotScoreRunsAllAnswerWithTheLatestVersion() {
+    for (int run = 1; run <= 20; run++) {
+      ScoreCommand command = new ScoreCommand();
+      command.input = new ByteArrayInputStream("3,3\n".getBytes(StandardCharsets.UTF_8));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      command.output = new PrintStream(out, true, StandardCharsets.UTF_8);
+      int exit = new CommandLine(command).execute("--bootstrap", kafka.bootstrapServers(), "--model", "it");
+      assertEquals(0, exit);
+      assertEquals(latestVersion, version(out.toString(StandardCharsets.UTF_8)), "run " + run);
+    }
+  }
+
+  private static long version(String line) {
+    try {
+      return JSON.readTree(line).get("version").asLong();
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON: " + line, e);
+    }
+  }
+
+  @Test
   void scoreCommandPrintsOnePredictionPerLineWithTheVersion() throws Exception {
+    String input = "a,b,y\n3,3,1\n-3,-3,0\n1,oops,1\n[1]\n{\"features\": [2, 2]}\n";
+    Output output = score("y", input);
+    assertEquals(1, output.exit, "a bad line makes the exit code 1");
+    String[] lines = output.out.strip().split("\n");
+    assertEquals(3, lines.length);
+    JsonNode first = JSON.readTree(lines[0]);
+    assertEquals(1.0, first.get("prediction").asDouble());
+    assertEquals(latestVersion, first.get("version").asLong());
+    assertEquals(0.0, JSON.readTree(lines[1]).get("prediction").asDouble());
+    assertEquals(6, JSON.readTree(lines[2]).get("line").asLong());
+    assertEquals("score: line 4: column 2 (b) is \"oops\", not a number\n"
+        + "score: line 5: model it takes 2 features, got 1\n", output.err);
+  }
+
+  @Test
+  void scoreErrorsSayWhatIsWrongInWords() throws Exception {
+    assertEquals("score: line 2: model it takes 2 features, got 3 (a label column? drop it with --label COLUMN)\n",
+        score(null, "a,b,y\n3,3,1\n").err);
+    assertEquals("score: line 1: the header has no column label (--label)\n", score("label", "a,b,y\n").err);
+    assertEquals("score: line 1: column 2 is empty: every feature needs a number\n"
+        + "score: line 2: feature 1 is the string \"2\", not a number\n"
+        + "score: line 3: malformed JSON at line 1, column 16: unexpected close marker '}': expected ']'\n",
+        score(null, "1,\n[1, \"2\"]\n{\"features\": [1}\n").err);
+  }
+
+  private record Output(int exit, String out, String err) {
+  }
+
+  private static Output score(String label, String input) throws Exception {
     ScoreCommand command = new ScoreCommand();
     command.modelId = "it";
-    command.labelColumn = "y";
-    String input = "a,b,y\n3,3,1\n-3,-3,0\n1,oops,1\n";
+    command.labelColumn = label;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = command.score(scorer, new BufferedReader(new StringReader(input)),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(1, exit, "a bad line makes the exit code 1");
-    String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
-    assertEquals(2, lines.length);
-    JsonNode first = JSON.readTree(lines[0]);
-    assertEquals(1.0, first.get("prediction").asDouble());
-    assertEquals(scorer.latest("it").get().getVersion(), first.get("version").asLong());
-    assertEquals(0.0, JSON.readTree(lines[1]).get("prediction").asDouble());
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 4"), err.toString(StandardCharsets.UTF_8));
+    return new Output(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
-  void serveAnswersModelsAndPredictions() throws Exception {
-    HttpServer server = new ServeCommand().start(scorer, new InetSocketAddress("127.0.0.1", 0));
-    try {
-      String base = "http://127.0.0.1:" + server.getAddress().getPort();
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(base + "/models")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, models.statusCode());
-      assertEquals("it", JSON.readTree(models.body()).get(0).get("modelId").asText());
-
-      HttpResponse<String> one = http.send(HttpRequest.newBuilder(URI.create(base + "/models/it")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(1000, JSON.readTree(one.body()).get("examplesSeen").asLong());
-
-      HttpResponse<String> predicted = http.send(HttpRequest.newBuilder(URI.create(base + "/models/it/predict"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[3, 3], [-3, -3]]}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, predicted.statusCode(), predicted.body());
-      JsonNode body = JSON.readTree(predicted.body());
-      assertEquals(1.0, body.get("predictions").get(0).asDouble());
-      assertEquals(0.0, body.get("predictions").get(1).asDouble());
-      assertEquals(scorer.latest("it").get().getVersion(), body.get("version").asLong());
-
-      HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/models/it/predict"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [1]}")).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(400, bad.statusCode());
-      HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "/models/nope")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(404, unknown.statusCode());
-    } finally {
-      server.stop(0);
+  void learnProgressShowsEachModelOnceReadThenOnlyWhatChanged() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SnapshotFollower follower = new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), "model-snapshots").start();
+    try (LearnProgress progress = new LearnProgress(follower, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+      assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+      progress.tick();
+      progress.tick();
     }
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith("learn: it v" + latestVersion + "  2,000 examples  batch 16  lr 0.233  loss 0."),
+        lines.get(0));
+    assertTrue(lines.get(0).endsWith("  dead letters 0"), lines.get(0));
   }
 }

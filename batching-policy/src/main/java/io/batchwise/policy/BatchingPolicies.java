@@ -26,6 +26,14 @@ public final class BatchingPolicies {
    * learning-rate coupling when the spec has no {@code lr=} key: AdaScale for SGD, sqrt for Adam.
    */
   public static BatchingPolicy parse(String spec, long maxWaitMillis, String optimizerSpec) {
+    return parse(spec, maxWaitMillis, optimizerSpec, 0);
+  }
+
+  /**
+   * As {@link #parse(String, long, String)}, told the bytes one example of a batch costs the learner (0: unknown),
+   * so that goodput's memory budget bounds the batch without the user's help.
+   */
+  public static BatchingPolicy parse(String spec, long maxWaitMillis, String optimizerSpec, long bytesPerExample) {
     String trimmed = spec.strip();
     int colon = trimmed.indexOf(':');
     String kind = colon >= 0 ? trimmed.substring(0, colon) : trimmed;
@@ -38,7 +46,7 @@ public final class BatchingPolicies {
           throw new IllegalArgumentException("fixed needs a batch size, as in fixed:32; got '" + spec + "'");
         }
       case "goodput":
-        return new GoodputPolicy(GoodputConfig.parse(args, maxWaitMillis, optimizerSpec));
+        return new GoodputPolicy(GoodputConfig.parse(args, maxWaitMillis, optimizerSpec, bytesPerExample));
       case "normtest":
         return NormTestPolicy.parse(args, maxWaitMillis, optimizerSpec);
       default:

@@ -16,8 +16,9 @@ import java.util.List;
  *                        {@link BatchingPolicies#parse}): a batch must fill within this time, so B <= backlog + lambda * latency;
  *                        also the max wait handed back in every decision. Units ms, s, m; bare numbers are ms
  * @param memoryBytes     {@code memory} (default 64MiB): memory budget per batch, B <= memory / bytesPerExample
- * @param bytesPerExample {@code bytesPerExample} (default 0 = unknown, no memory bound): bytes one buffered
- *                        example takes, e.g. 8 d + 64 for d dense features
+ * @param bytesPerExample {@code bytesPerExample} (default: what the learner reports for its model, the buffered row and
+ *                        what a step holds per example, e.g. an MLP's activations and deltas; 0 = unknown, no memory
+ *                        bound): bytes one example of a batch takes
  * @param coupling        {@code lr} (default: {@code adascale} for SGD and momentum, {@code sqrt} for Adam,
  *                        AdaGrad and RMSprop, {@code none} for FTRL, from {@code optimizer}): none, linear,
  *                        sqrt or adascale
@@ -123,6 +124,11 @@ public record GoodputConfig(
 
   /** Parses the part after {@code goodput:}; keys not given keep their defaults. */
   public static GoodputConfig parse(String arguments, long maxWaitMillis, String optimizer) {
+    return parse(arguments, maxWaitMillis, optimizer, 0);
+  }
+
+  /** As {@link #parse(String, long, String)}, with the learner's own bytes per example as the default of that key. */
+  public static GoodputConfig parse(String arguments, long maxWaitMillis, String optimizer, long learnerBytesPerExample) {
     SpecArguments a = new SpecArguments("goodput:" + arguments, arguments, KEYS);
     GoodputConfig d = defaults(maxWaitMillis, a.text("optimizer", optimizer));
     String lr = a.text("lr", null);
@@ -132,7 +138,7 @@ public record GoodputConfig(
     boolean measuresNoise = coupling == LearningRateCoupling.ADASCALE && b0 != 1;
     return new GoodputConfig(
         a.integer("min", Math.min(max, measuresNoise ? 2 : 1)), max, a.millis("latency", d.latencyMillis),
-        a.bytes("memory", d.memoryBytes), a.bytes("bytesPerExample", d.bytesPerExample),
+        a.bytes("memory", d.memoryBytes), a.bytes("bytesPerExample", Math.max(0, learnerBytesPerExample)),
         coupling, b0,
         a.real("maxLr", d.maxLrMultiplier), Math.round(a.real("warmup", d.warmupExamples)),
         a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("window", d.noiseWindow),
@@ -154,7 +160,8 @@ public record GoodputConfig(
         "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
             + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s,curvature=%s,significance=%s",
         minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
-        baseBatch, maxLrMultiplier, warmupExamples, headroom, drainMillis, noiseWindow, slack,
-        growth, optimizer, curvature ? "on" : "off", significance);
+        SpecNumbers.format(baseBatch), SpecNumbers.format(maxLrMultiplier), warmupExamples,
+        SpecNumbers.format(headroom), drainMillis, SpecNumbers.format(noiseWindow), SpecNumbers.format(slack),
+        growth, optimizer, curvature ? "on" : "off", SpecNumbers.format(significance));
   }
 }

@@ -63,8 +63,8 @@ public final class NormTestPolicy implements BatchingPolicy {
   @Override
   public String spec() {
     return String.format(Locale.ROOT, "normtest:theta=%s,min=%d,max=%d,latency=%dms,lr=%s,b0=%s,maxLr=%s,window=%s",
-        theta, minBatch, maxBatch, latencyMillis, coupling.name().toLowerCase(Locale.ROOT), baseBatch,
-        maxLrMultiplier, window);
+        SpecNumbers.format(theta), minBatch, maxBatch, latencyMillis, coupling.name().toLowerCase(Locale.ROOT),
+        SpecNumbers.format(baseBatch), SpecNumbers.format(maxLrMultiplier), SpecNumbers.format(window));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.batchwise.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,15 @@ class BatchingPoliciesTest {
     BatchingPolicy n = BatchingPolicies.parse("normtest:theta=0.5", 500);
     assertEquals(n.spec(), BatchingPolicies.parse(n.spec(), 1).spec());
     assertEquals("fixed:32", BatchingPolicies.parse("fixed:32", 500).spec());
+  }
+
+  @Test
+  void specNumbersReadAsWritten() {
+    String spec = BatchingPolicies.parse("goodput:headroom=1.1,slack=0.1,b0=inf", 500, "sgd").spec();
+    assertTrue(spec.contains(",b0=inf,maxLr=1,") && spec.contains(",headroom=1.1,") && spec.contains(",window=1000,")
+        && spec.contains(",slack=0.1,") && spec.endsWith(",significance=1"), spec);
+    assertEquals("normtest:theta=0.5,min=2,max=4096,latency=500ms,lr=adascale,b0=1,maxLr=1,window=1000",
+        BatchingPolicies.parse("normtest:theta=0.5", 500).spec());
   }
 
   @Test

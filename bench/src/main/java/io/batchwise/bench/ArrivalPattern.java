@@ -12,7 +12,9 @@ public enum ArrivalPattern {
    * The first quarter of the stream arrived at the rate before the learner started (a restart, a new
    * consumer group: consumer lag); the rest arrives steadily.
    */
-  BACKLOG;
+  BACKLOG,
+  /** Every event arrived before the learner started: a topic replayed from its start. */
+  REPLAY;
 
   static final double BURST_PERIOD_SECONDS = 0.1;
   static final double BURST_ON_FRACTION = 0.1;
@@ -26,6 +28,7 @@ public enum ArrivalPattern {
       times[i] = switch (this) {
         case STEADY -> i / rate;
         case BACKLOG -> (i - lag) / rate;
+        case REPLAY -> 0;
         case BURSTY -> (i / perPeriod) * BURST_PERIOD_SECONDS
             + (i % perPeriod) * (BURST_PERIOD_SECONDS * BURST_ON_FRACTION / perPeriod);
       };

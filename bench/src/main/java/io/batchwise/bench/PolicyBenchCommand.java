@@ -65,7 +65,20 @@ public final class PolicyBenchCommand implements Callable<Integer> {
   @Option(names = "--data", description = "elec.csv (default: shared/data/elec.csv found walking up from the working directory).")
   Path elecCsv;
 
-  @Option(names = "--trace", description = "Write one CSV per run (clock, examples, B, lr, B_noise, backlog, batch loss, loss EMA, step seconds, decision seconds) into this directory.")
+  @Option(names = "--event-cost-us", defaultValue = "0",
+      description = "The stream's cost per event outside the learning step, charged on the virtual clock (a real run "
+          + "measures it: bench pipeline) (default: ${DEFAULT-VALUE}).")
+  double eventCostMicros;
+
+  @Option(names = "--processor-event-cost-us", defaultValue = "0",
+      description = "The part of --event-cost-us the learner's processor measures and reports to the policy (default: ${DEFAULT-VALUE}).")
+  double processorEventCostMicros;
+
+  @Option(names = "--publish-cost-ms", defaultValue = "0",
+      description = "One snapshot's publication (checkpoint, snapshot, summary), charged once a second (default: ${DEFAULT-VALUE}).")
+  double publishCostMillis;
+
+  @Option(names = "--trace", description = "Write one CSV per run (clock, examples, B, lr, B_noise, backlog, batch loss, loss EMA, step seconds with the decision) into this directory.")
   Path traceDir;
 
   @Option(names = "--json", description = "Write the medians and the summary as JSON to this file.")
@@ -81,55 +94,14 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     System.exit(new CommandLine(new PolicyBenchCommand()).execute(args));
   }
 
-  /**
-   * The four workloads of issue 4; each rate and target is fixed here so every run measures the same thing.
-   * A synthetic stream's seed is the scenario's plus the run's number (see {@code --same-stream}).
-   * The targets were set once, from the loss curves, so that the best fixed size needs a few thousand
-   * examples to reach them (beyond the loss window, below the first easy stretch of each stream).
-   */
-  List<PolicyScenario> allScenarios() {
-    List<PolicyScenario> all = new ArrayList<>();
-    all.add(new PolicyScenario("elec", "NSW electricity (45,312 events, 6 features, real concept drift), logistic regression",
-        "logistic", r -> elec(), 100_000, 0.30));
-    all.add(new PolicyScenario("drift", "synthetic drifting hyperplane (200,000 events, 10 features, gradual and abrupt drift), logistic regression",
-        "logistic", r -> ScenarioStreams.drifting(200_000, 10, 20_000, 17 + r), 100_000, 0.41));
-    all.add(new PolicyScenario("noisy", "synthetic high-noise stream (200,000 events, 10 features, logit norm 1, 10% labels flipped), logistic regression",
-        "logistic", r -> ScenarioStreams.highNoise(200_000, 10, 1.0, 0.1, 23 + r), 100_000, 0.638));
-    all.add(new PolicyScenario("mlp", "synthetic 784-dimensional image-like task (12,000 events), MLP 128-64 (Adam 0.001)",
-        "mlp:128,64", r -> ScenarioStreams.imageLike(12_000, 29 + r), 10_000, 0.55));
-    return all;
-  }
-
   /** Read once: every run learns the one recorded stream. */
-  private BenchStream elec;
+  private PolicyScenarios workloads;
 
-  private BenchStream elec() {
-    if (elec == null) {
-      elec = readElec();
+  List<PolicyScenario> allScenarios() {
+    if (workloads == null) {
+      workloads = new PolicyScenarios(elecCsv);
     }
-    return elec;
-  }
-
-  private BenchStream readElec() {
-    Path file = elecCsv != null ? elecCsv : findElec();
-    if (file == null) {
-      throw new IllegalStateException("shared/data/elec.csv not found above " + Path.of("").toAbsolutePath() + "; pass --data");
-    }
-    try {
-      return DenseStream.readCsv(file);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Path findElec() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/data/elec.csv");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
+    return workloads.all();
   }
 
   @Override
@@ -140,7 +112,8 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     List<PolicyRunResult> runs = new ArrayList<>();
     List<Map<String, Object>> medians = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    VirtualClockRun simulator = new VirtualClockRun(lossWindow, 0.5);
+    VirtualClockRun simulator = new VirtualClockRun(lossWindow, new StreamCosts(eventCostMicros / 1e6,
+        processorEventCostMicros / 1e6, publishCostMillis / 1000, 1000, 50));
     for (PolicyScenario scenario : allScenarios()) {
       if (!scenarios.contains(scenario.name())) {
         continue;
@@ -175,7 +148,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
             // the optimizer family picks goodput's default learning-rate coupling (AdaScale for SGD, sqrt for Adam)
             BatchingPolicy policy = BatchingPolicies.parse(spec, maxWaitMillis, model.exportState().optimizerSpec());
             StringBuilder trace = traceDir == null ? null
-                : new StringBuilder("clock_s,examples,batch,lr,noise_scale,backlog,batch_loss,loss_ema,step_s,decide_s\n");
+                : new StringBuilder("clock_s,examples,batch,lr,noise_scale,backlog,batch_loss,loss_ema,step_s\n");
             cells.computeIfAbsent(spec, k -> new ArrayList<>()).add(simulator.run(scenario.name(), runStream, arrivals,
                 pattern.label(), model, policy, spec, scenario.targetLoss(), trace));
             if (trace != null) {

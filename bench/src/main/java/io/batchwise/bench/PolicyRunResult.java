@@ -11,10 +11,11 @@ package io.batchwise.bench;
  * @param examplesToTarget      examples learned when it did; -1 if never
  * @param finalLoss             mean prequential log loss over the last 10% of the stream
  * @param meanLoss              mean prequential log loss over the whole stream
- * @param meanStalenessMillis   mean over events of (time the model containing it was ready - its arrival)
+ * @param meanStalenessMillis   mean over events of (time the first snapshot containing it was published - its arrival)
  * @param updates               optimizer steps taken
  * @param meanBatchSize         examples per step
  * @param virtualSeconds        virtual time from start until the last event was learned
+ * @param lastSnapshotSeconds   virtual time from start until the first snapshot with every event was published
  * @param computeSeconds        measured time spent in learn() and the policy, summed
  */
 public record PolicyRunResult(
@@ -30,6 +31,7 @@ public record PolicyRunResult(
     long updates,
     double meanBatchSize,
     double virtualSeconds,
+    double lastSnapshotSeconds,
     double computeSeconds) {
 
   public boolean reachedTarget() {

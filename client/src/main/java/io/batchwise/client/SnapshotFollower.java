@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -27,19 +27,20 @@ import io.batchwise.schemas.Serdes;
 /**
  * Follows the compacted snapshots topic and keeps the latest snapshot of every model. Reads every
  * partition from the beginning without a consumer group, so any number of followers can run. A listener
- * is told of each snapshot newer than the one it replaces.
+ * is told of each snapshot newer than the one it replaces. A follower is caught up once it has read the
+ * topic up to the end it had when following began: only then is {@link #latest} the latest model, and
+ * not an older version still in the log (compaction keeps old versions for a while).
  */
 public final class SnapshotFollower implements AutoCloseable {
   private final Map<String, Object> consumerSettings;
   private final String topic;
   private final Map<String, ModelSnapshot> latest = new ConcurrentHashMap<>();
   private final List<Consumer<ModelSnapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
   private volatile Throwable failure;
   private volatile boolean running;
-  /** Opens once the background thread has read the topic up to where it ended when following began. */
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
 
   /**
    * @param consumerSettings consumer settings, at least bootstrap.servers
@@ -85,28 +86,13 @@ public final class SnapshotFollower implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Waits until the background thread has read every snapshot that was on the topic when it started, so that
-   * {@link #latest} holds each model's latest version from then on.
-   *
-   * @return false when the timeout passed first or following failed
-   */
-  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!caughtUp.await(20, TimeUnit.MILLISECONDS)) {
-      if (System.nanoTime() > deadline || failure != null) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void follow() {
     try (KafkaConsumer<String, byte[]> c = newConsumer()) {
       consumer = c;
       List<TopicPartition> partitions = partitions(c, Duration.ofSeconds(30));
       c.assign(partitions);
       c.seekToBeginning(partitions);
+      // read_committed: the end is the last stable offset, so an open transaction does not hold us back
       Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(30));
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
@@ -121,6 +107,31 @@ public final class SnapshotFollower implements AutoCloseable {
     } catch (RuntimeException e) {
       failure = e;
     }
+  }
+
+  /**
+   * Waits until the follower has read the topic up to the end it had when {@link #start()} ran.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalStateException when following failed (e.g. the topic does not exist)
+   */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!caughtUp.await(50, TimeUnit.MILLISECONDS)) {
+      Throwable e = failure;
+      if (e != null) {
+        throw new IllegalStateException("cannot follow " + topic + ": " + e.getMessage(), e);
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True once the follower has read the topic up to the end it had when {@link #start()} ran. */
+  public boolean isCaughtUp() {
+    return caughtUp.getCount() == 0;
   }
 
   private void accept(ConsumerRecord<String, byte[]> record) {

@@ -1,6 +1,8 @@
 package io.batchwise.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -11,7 +13,8 @@ import io.batchwise.schemas.ModelSnapshot;
 
 /**
  * Scores feature vectors with the latest snapshot of each model, as the learner would (standardization
- * included), following the snapshots topic as new versions arrive.
+ * included), following the snapshots topic as new versions arrive. Each snapshot becomes a
+ * {@link SnapshotModel}, so any number of threads may score at once.
  *
  * <pre>{@code
  * try (SnapshotScorer scorer = SnapshotScorer.follow(Map.of("bootstrap.servers", "localhost:9092"), "model-snapshots")) {
@@ -38,6 +41,27 @@ public final class SnapshotScorer implements AutoCloseable {
         }
       }
       return best;
+    }
+  }
+
+  /** An instance of a batch that cannot be scored: its 0-based position and what is wrong with it. */
+  public static final class BadInstance extends IllegalArgumentException {
+    private final int index;
+    private final String problem;
+
+    BadInstance(int index, String problem) {
+      super("instance " + index + ": " + problem);
+      this.index = index;
+      this.problem = problem;
+    }
+
+    public int index() {
+      return index;
+    }
+
+    /** What is wrong, without the instance's position: for a batch of one. */
+    public String problem() {
+      return problem;
     }
   }
 
@@ -83,14 +107,31 @@ public final class SnapshotScorer implements AutoCloseable {
   }
 
   /**
-   * Waits until the scorer has read the snapshots already on the topic and holds one of the model: from then on
-   * it scores with the latest version published before it started, or a newer one.
+   * Waits until every snapshot that was on the topic when following began has been read, so the next
+   * answers come from the latest versions.
    *
-   * @return false when the timeout passed first, or following failed
+   * @return false when the timeout passed first
+   * @throws IllegalStateException when following failed (e.g. the topic does not exist)
+   */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return follower.awaitCaughtUp(timeout);
+  }
+
+  /** True once every snapshot that was on the topic when following began has been read. */
+  public boolean isCaughtUp() {
+    return follower.isCaughtUp();
+  }
+
+  /**
+   * Waits until the scorer has caught up ({@link #awaitCaughtUp}) and holds a snapshot of the model: from then
+   * on it scores with the latest version published before it started, or a newer one.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalStateException when following failed (e.g. the topic does not exist)
    */
   public boolean awaitModel(String modelId, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    if (!follower.awaitCaughtUp(timeout)) {
+    if (!awaitCaughtUp(timeout)) {
       return false;
     }
     while (!models.containsKey(modelId)) {
@@ -124,12 +165,34 @@ public final class SnapshotScorer implements AutoCloseable {
    */
   public Prediction score(String modelId, double[] features) {
     SnapshotModel model = model(modelId);
-    for (double v : features) {
-      if (!Double.isFinite(v)) {
-        throw new IllegalArgumentException("features must be finite numbers, got " + v);
+    String problem = problem(model, features);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return predict(model, features);
+  }
+
+  /**
+   * Scores a batch with one version of the model, the latest when the call began, so every prediction
+   * names the same version.
+   *
+   * @throws IllegalArgumentException when the model is unknown; {@link BadInstance} for the first vector
+   *                                  of the wrong length or with a value that is not finite
+   * @throws IllegalStateException    when the latest snapshot cannot be scored by this client
+   */
+  public List<Prediction> score(String modelId, List<double[]> batch) {
+    SnapshotModel model = model(modelId);
+    for (int i = 0; i < batch.size(); i++) {
+      String problem = problem(model, batch.get(i));
+      if (problem != null) {
+        throw new BadInstance(i, problem);
       }
     }
-    return new Prediction(modelId, model.snapshot().getVersion(), model.predict(features));
+    List<Prediction> predictions = new ArrayList<>(batch.size());
+    for (double[] features : batch) {
+      predictions.add(predict(model, features));
+    }
+    return predictions;
   }
 
   /** True for models that predict a value (regression) rather than probabilities. */
@@ -148,6 +211,24 @@ public final class SnapshotScorer implements AutoCloseable {
           + " cannot be scored: " + latest.unusable());
     }
     return latest.model();
+  }
+
+  private static String problem(SnapshotModel model, double[] features) {
+    int d = model.featureCount();
+    if (features.length != d) {
+      return "model " + model.snapshot().getModelId() + " takes " + d + " features, got " + features.length;
+    }
+    for (int j = 0; j < features.length; j++) {
+      if (!Double.isFinite(features[j])) {
+        return "feature " + j + " is " + features[j] + ": features must be finite numbers";
+      }
+    }
+    return null;
+  }
+
+  private static Prediction predict(SnapshotModel model, double[] features) {
+    ModelSnapshot snapshot = model.snapshot();
+    return new Prediction(snapshot.getModelId(), snapshot.getVersion(), model.predict(features));
   }
 
   @Override

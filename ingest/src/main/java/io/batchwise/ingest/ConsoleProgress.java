@@ -5,15 +5,20 @@ import java.util.Locale;
 
 /**
  * Shows a publish's progress: on a terminal one line rewritten in place ({@code \r}) at every report; otherwise
- * (a pipe, a CI log) a plain line every {@code plainEverySeconds}, so logs stay readable. The final summary
+ * (a pipe, a CI log) a plain line every {@code plainEverySeconds}, so logs stay readable. The first
+ * {@value #REJECTIONS_SHOWN} rejected rows get a line each with their line number and reason. The final summary
  * always gets its own line.
  */
 public final class ConsoleProgress implements ProgressListener {
+  /** Rejected rows shown one by one; the rest are counted in the summary. */
+  public static final int REJECTIONS_SHOWN = 5;
+
   private final PrintWriter out;
   private final boolean terminal;
   private final double plainEverySeconds;
   private double lastPlain;
   private int lastWidth;
+  private int rejectionsShown;
 
   public ConsoleProgress(PrintWriter out, boolean terminal, double plainEverySeconds) {
     this.out = out;
@@ -43,11 +48,32 @@ public final class ConsoleProgress implements ProgressListener {
   }
 
   @Override
+  public void onRejected(SourceRow.Rejected row) {
+    if (rejectionsShown == REJECTIONS_SHOWN) {
+      return;
+    }
+    rejectionsShown++;
+    clearLine();
+    out.println("ingest: line " + row.line() + " rejected: " + row.reason());
+    out.flush();
+  }
+
+  @Override
   public void onFinish(IngestReport report) {
+    clearLine();
+    out.println("ingest: " + report.summary());
+    if (rejectionsShown == REJECTIONS_SHOWN && report.rejected() > rejectionsShown) {
+      out.println("ingest: the first " + rejectionsShown + " of " + String.format(Locale.ROOT, "%,d", report.rejected())
+          + " rejected rows shown above");
+    }
+    out.flush();
+  }
+
+  /** Clears the line a terminal shows in place, so that a line of its own can follow. */
+  private void clearLine() {
     if (terminal && lastWidth > 0) {
       out.print("\r" + " ".repeat(lastWidth) + "\r");
+      lastWidth = 0;
     }
-    out.println("ingest: " + report.summary());
-    out.flush();
   }
 }

@@ -177,8 +177,12 @@ public final class EventPublisher implements AutoCloseable {
             DeadLetter letter = deadLetter(source, rejected, wallClock);
             send(deadLetterTopic, source.modelId(), deadLetterSerializer.serialize(deadLetterTopic, letter), callback);
             run.rejected++;
+            listener.onRejected(rejected);
           }
           anyRow = true;
+          // a send that could not even begin (no metadata within max.block.ms) fails its callback at once:
+          // report nothing as sent before saying so
+          throwIfFailed(failure);
           run.maybeReport();
           if (limit > 0 && run.published >= limit) {
             break outer;

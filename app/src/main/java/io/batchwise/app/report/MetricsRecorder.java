@@ -26,9 +26,9 @@ public final class MetricsRecorder implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public MetricsRecorder(String bootstrapServers, String topic, String modelId) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  /** @param clientSettings bootstrap servers and the client security keys */
+  public MetricsRecorder(Map<String, Object> clientSettings, String topic, String modelId) {
+    Map<String, Object> settings = new HashMap<>(clientSettings);
     settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());

@@ -12,6 +12,7 @@ import io.batchwise.learner.model.ModelState;
 import io.batchwise.learner.model.Standardizer;
 import io.batchwise.learner.model.StepResult;
 import io.batchwise.learner.optim.Optimizer;
+import io.batchwise.policy.SpecNumbers;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       opts.add("loss=" + lossName);
     }
     if (lossName.equals("huber") && c.huberDelta() != ModelConfig.DEFAULTS.huberDelta()) {
-      opts.add("delta=" + c.huberDelta());
+      opts.add("delta=" + SpecNumbers.format(c.huberDelta()));
     }
     if (!c.activation().equals(ModelConfig.DEFAULTS.activation())) {
       opts.add("activation=" + c.activation());
@@ -579,6 +580,29 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       }
     }
     return 0.5 * l2 * s;
+  }
+
+  /**
+   * The buffered row, label and weight, and what {@link Buffers} holds per row: every layer's activations (on the
+   * device and a host copy), deltas (likewise) and backpropagated gradients, and a row norm.
+   */
+  @Override
+  public long bytesPerExample() {
+    long device = dtype == DataType.FLOAT ? Float.BYTES : Double.BYTES;
+    long activations = 0;
+    long deltas = 0;
+    long backprop = 0;
+    for (int l = 0; l <= layerCount; l++) {
+      activations += widths[l];
+      if (l >= 1) {
+        deltas += widths[l];
+      }
+      if (l >= 2) {
+        backprop += widths[l - 1];
+      }
+    }
+    return Double.BYTES * (d + 2L) + device * (activations + deltas + backprop)
+        + Double.BYTES * (activations + deltas + 1);
   }
 
   @Override

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,12 +16,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.RoundTripTest;
 import io.batchwise.learner.snapshot.SnapshotCodec;
+import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.LearningLoop;
 import io.batchwise.policy.FixedPolicy;
 import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.ValueEncoding;
 
-/** The mlp as the learner reaches it: through the factory, restored from its state, checkpointed by the loop. */
+/**
+ * The mlp as the learner reaches it: through the factory, restored from its state, checkpointed by the loop, its
+ * batch bounded by the memory an example costs.
+ */
 class MlpKindTest {
 
   @Test
@@ -25,7 +33,7 @@ class MlpKindTest {
     assertInstanceOf(MultilayerPerceptron.class, ModelFactory.create("mlp:8", 6));
     assertEquals(10, ModelFactory.create("mlp:128,64:classes=10", 6).exportState().outputCount());
     assertEquals("cross-entropy", ModelFactory.create("mlp:16:classes=10", 6).exportState().loss());
-    assertEquals("adam:0.001,0.9,0.999,1.0E-8", ModelFactory.create("mlp:8", 6).exportState().optimizerSpec());
+    assertEquals("adam:0.001,0.9,0.999,1e-08", ModelFactory.create("mlp:8", 6).exportState().optimizerSpec());
     assertEquals("mlp:32,16:classes=4,activation=tanh,seed=3",
         ModelFactory.create("mlp:32,16:seed=3,activation=tanh,classes=4", 3).exportState().spec());
     assertThrows(IllegalArgumentException.class, () -> ModelFactory.create("mlp:0", 3));
@@ -60,5 +68,30 @@ class MlpKindTest {
     double[] x = {0.5, -1.0, 1.0};
     assertArrayEquals(SnapshotCodec.model(loop.snapshot(0)).predict(x), SnapshotCodec.model(restored.snapshot(0)).predict(x),
         1e-6);
+  }
+
+  /** The learner tells goodput what an example costs: a small memory budget bounds a wide MLP's batch by itself. */
+  @Test
+  void theMemoryBudgetBoundsAWideMlpsBatchWithoutTheUsersHelp() {
+    long bytes = ModelFactory.create("mlp:128,64", 784).bytesPerExample();
+    assertTrue(bytes > 12 * 784, "the row in float64 and on the device at least: " + bytes);
+    LearningLoop loop = new LearnerConfig(Map.of(LearnerConfig.MODEL_KIND, "mlp:128,64",
+        LearnerConfig.BATCH_POLICY, "goodput:memory=1MiB")).newLoop("m", 784);
+    int limit = (int) ((1 << 20) / bytes);
+    double[] row = new double[784];
+    Random random = new Random(2);
+    int largest = 0;
+    for (int step = 0; step < 40; step++) {
+      while (!loop.batchFull()) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = random.nextDouble();
+        }
+        loop.add(row, random.nextInt(2), 1.0, step, 0, 0);
+      }
+      loop.step(0, 1_000_000);  // a million events waiting: the policy wants large batches
+      largest = Math.max(largest, loop.decision().batchSize());
+    }
+    assertTrue(largest <= limit, "batch " + largest + " within the budget's " + limit);
+    assertTrue(largest >= limit / 2, "the backlog pushes the batch towards the budget: " + largest + " of " + limit);
   }
 }

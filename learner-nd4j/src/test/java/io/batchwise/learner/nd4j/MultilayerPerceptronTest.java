@@ -209,7 +209,7 @@ class MultilayerPerceptronTest {
     assertEquals(List.of(new LayerShape(784, 128, "relu"), new LayerShape(128, 64, "relu"),
         new LayerShape(64, 1, "sigmoid")), s.layers());
     assertEquals("log", s.loss());
-    assertEquals("adam:0.001,0.9,0.999,1.0E-8", s.optimizerSpec());
+    assertEquals("adam:0.001,0.9,0.999,1e-08", s.optimizerSpec());
     assertEquals(784 * 128 + 128 + 128 * 64 + 64 + 65, s.parameters().length);
     assertEquals("mlp:128,64", s.spec());
   }

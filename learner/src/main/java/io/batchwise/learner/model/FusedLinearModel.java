@@ -86,6 +86,12 @@ public abstract class FusedLinearModel implements DifferentiableModel {
     this.recentGradient = new double[parameterCount];
   }
 
+  /** The buffered row, label and weight: the fused pass streams the rows in groups of four and keeps nothing per example. */
+  @Override
+  public long bytesPerExample() {
+    return Double.BYTES * (d + 2L);
+  }
+
   /**
    * Scores the batch with the current parameters, writes the weighted gradient sum (not yet divided
    * by the weight sum, no penalty) into {@link #gradient} and ends with {@link #passResult}.

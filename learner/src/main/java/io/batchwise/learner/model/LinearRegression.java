@@ -3,6 +3,7 @@ package io.batchwise.learner.model;
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.loss.SquaredLoss;
 import io.batchwise.learner.optim.Optimizer;
+import io.batchwise.policy.SpecNumbers;
 
 /**
  * Linear regression under squared loss ({@link SquaredLoss}, halved) or a robust loss such as
@@ -28,7 +29,7 @@ public final class LinearRegression extends GeneralizedLinearModel {
     if (loss instanceof io.batchwise.learner.loss.HuberLoss huber) {
       config = config.withHuberDelta(huber.delta());
       return ModelSpec.canonical("linear:huber", config,
-          huber.delta() == ModelConfig.DEFAULTS.huberDelta() ? null : "delta=" + huber.delta());
+          huber.delta() == ModelConfig.DEFAULTS.huberDelta() ? null : "delta=" + SpecNumbers.format(huber.delta()));
     }
     // a loss of the caller's own exports under its name; only squared and huber restore from a spec
     return ModelSpec.canonical(loss instanceof SquaredLoss ? "linear" : "linear:" + loss.name(), config);

@@ -1,6 +1,7 @@
 package io.batchwise.learner.model;
 
 import io.batchwise.learner.loss.HuberLoss;
+import io.batchwise.policy.SpecNumbers;
 import java.util.Locale;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Locale;
  *
  * @param optimizer       optimizer spec ({@link io.batchwise.learner.optim.Optimizer#parse}); null picks the
  *                        model kind's default ({@link #optimizerFor}): for logistic, linear and softmax plain SGD
- *                        at {@value #DEFAULT_GLM_RATE_SCALE} / (d + 1), for mlp {@value #DEFAULT_MLP_OPTIMIZER}
+ *                        at {@value #DEFAULT_GLM_RATE_SCALE} / (d + 1) to 3 significant digits (a spec without
+ *                        float noise), for mlp {@value #DEFAULT_MLP_OPTIMIZER}
  * @param l2              L2 penalty {@code l2/2 |W|^2} on weights (not biases); default 0
  * @param standardize     online feature standardization (running mean and variance); default true
  * @param huberDelta      Huber loss delta for {@code linear:huber}; default 1.0
@@ -86,6 +88,7 @@ public record ModelConfig(
     if (optimizer != null && !optimizer.isBlank()) {
       return optimizer;
     }
-    return "mlp".equals(kind) ? DEFAULT_MLP_OPTIMIZER : "sgd:" + DEFAULT_GLM_RATE_SCALE / (featureCount + 1);
+    return "mlp".equals(kind) ? DEFAULT_MLP_OPTIMIZER
+        : "sgd:" + SpecNumbers.format(SpecNumbers.round(DEFAULT_GLM_RATE_SCALE / (featureCount + 1), 3));
   }
 }

@@ -10,6 +10,7 @@ import io.batchwise.learner.loss.LogLoss;
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.loss.SquaredLoss;
 import io.batchwise.learner.optim.Optimizer;
+import io.batchwise.policy.SpecNumbers;
 
 /**
  * Builds models from their spec strings ({@link ModelSpec}: {@code logistic}, {@code linear},
@@ -116,7 +117,7 @@ public final class ModelFactory {
         } else if (lossName.equals("huber")) {
           loss = new HuberLoss(c.huberDelta());
           canonical = ModelSpec.canonical("linear:huber", c,
-              c.huberDelta() == ModelConfig.DEFAULTS.huberDelta() ? null : "delta=" + c.huberDelta());
+              c.huberDelta() == ModelConfig.DEFAULTS.huberDelta() ? null : "delta=" + SpecNumbers.format(c.huberDelta()));
         } else {
           throw new IllegalArgumentException("linear loss must be squared or huber, got " + lossName);
         }

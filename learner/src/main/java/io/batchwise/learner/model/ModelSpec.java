@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.batchwise.policy.SpecNumbers;
+
 /**
  * A parsed model spec: {@code kind[:shape][:key=value,...]}. Sections are separated by ':'; a section
  * holding '=' is a list of options, any other is the shape.
@@ -145,7 +147,7 @@ public record ModelSpec(String kind, List<String> shape, Map<String, String> opt
     }
     ModelConfig d = ModelConfig.DEFAULTS;
     if (config.l2() != d.l2()) {
-      opts.add("l2=" + config.l2());
+      opts.add("l2=" + SpecNumbers.format(config.l2()));
     }
     if (config.standardize() != d.standardize()) {
       opts.add("standardize=" + config.standardize());

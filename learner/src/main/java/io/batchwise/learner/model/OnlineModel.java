@@ -28,6 +28,12 @@ public interface OnlineModel {
   ModelState exportState();
 
   /**
+   * The memory one example of a batch costs: its buffered row, and what a learning step holds per example
+   * (activations, deltas, per-example statistics). A batching policy's memory budget divides by it.
+   */
+  long bytesPerExample();
+
+  /**
    * True when the model computes in float32, so its state loses nothing kept in float32 (checkpoints then
    * store it at half the size).
    */

@@ -1,5 +1,7 @@
 package io.batchwise.learner.optim;
 
+import io.batchwise.policy.SpecNumbers;
+
 import java.util.Arrays;
 
 /** Bookkeeping shared by optimizers that keep {@code slotsPerParameter} values per parameter. */
@@ -48,6 +50,6 @@ abstract class SlottedOptimizer implements Optimizer {
   }
 
   static String format(double v) {
-    return Double.toString(v);
+    return SpecNumbers.format(v);
   }
 }

@@ -60,7 +60,7 @@ final class IntervalSummary {
 
   /** The summary of the interval, ending now. */
   TrainingMetrics close(String modelId, long version, long nowMillis, long updatesTotal, long examplesSeen,
-      BatchDecision decision, double arrivalRate, long lag) {
+      BatchDecision decision, double arrivalRate, long lag, double publishSeconds) {
     return TrainingMetrics.newBuilder()
         .setModelId(modelId)
         .setVersion(version)
@@ -82,6 +82,7 @@ final class IntervalSummary {
         .setNoiseScale(Double.isFinite(decision.noiseScale()) ? decision.noiseScale() : null)
         .setStepSeconds(stepSeconds)
         .setUpdateSeconds(updateSeconds)
+        .setPublishSeconds(publishSeconds)
         .setFillMillisMean(updates > 0 ? 1000 * fillSeconds / updates : Double.NaN)
         .setArrivalRate(arrivalRate)
         .setLag(lag)

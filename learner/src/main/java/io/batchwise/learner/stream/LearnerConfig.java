@@ -134,7 +134,7 @@ public final class LearnerConfig extends AbstractConfig {
     OnlineModel model = ModelFactory.create(modelKind(), optimizer(), featureCount);
     // the learning-rate coupling depends on the optimizer (AdaScale for SGD, sqrt for Adam)
     return new LearningLoop(modelId, model, BatchingPolicies.parse(batchPolicy(), maxLatencyMillis(),
-        model.exportState().optimizerSpec()));
+        model.exportState().optimizerSpec(), model.bytesPerExample()));
   }
 
   /**

@@ -286,11 +286,16 @@ public final class LearningLoop {
    */
   public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare) {
     long unpublished = updates - updatesAtLastSnapshot;
-    if (unpublished <= 0) {
+    if (!hasUnpublishedUpdates()) {
       return false;
     }
     long gap = Math.max(intervalMillis * 1_000_000L, (long) (lastPublishCostNanos / maxTimeShare));
     return (everyUpdates > 0 && unpublished >= everyUpdates) || nowNanos - lastSnapshotNanos >= gap;
+  }
+
+  /** True while some update is in no published snapshot yet. */
+  public boolean hasUnpublishedUpdates() {
+    return updates > updatesAtLastSnapshot;
   }
 
   /** Takes the next version number for a snapshot about to be published; its checkpoint includes the learned events. */
@@ -363,7 +368,7 @@ public final class LearningLoop {
   /** The summary of the updates since the last one (see {@link IntervalSummary}); the next interval starts now. */
   public TrainingMetrics closeInterval(long nowMillis, long lagEvents) {
     TrainingMetrics summary = interval.close(modelId, version, nowMillis, updates, examplesSeen, decision, arrivalRate(),
-        lagEvents);
+        lagEvents, lastPublishCostNanos / 1e9);
     interval = new IntervalSummary(nowMillis);
     return summary;
   }

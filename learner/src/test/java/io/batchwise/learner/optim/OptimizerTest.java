@@ -84,9 +84,9 @@ class OptimizerTest {
     assertEquals("sgd:0.1", Optimizer.parse("sgd:0.1").spec());
     assertEquals("sgd:" + Sgd.DEFAULT_LEARNING_RATE, Optimizer.parse("sgd").spec());
     assertEquals("momentum:0.05,0.9", Optimizer.parse("momentum:0.05").spec());
-    assertEquals("adam:0.001,0.9,0.999,1.0E-8", Optimizer.parse("adam:0.001").spec());
-    assertEquals("adagrad:0.1,1.0E-10", Optimizer.parse("ADAGRAD:0.1").spec());
-    assertEquals("ftrl:0.1,1.0,0.5,0.0", Optimizer.parse("ftrl:0.1,1,0.5").spec());
+    assertEquals("adam:0.001,0.9,0.999,1e-08", Optimizer.parse("adam:0.001").spec());
+    assertEquals("adagrad:0.1,1e-10", Optimizer.parse("ADAGRAD:0.1").spec());
+    assertEquals("ftrl:0.1,1,0.5,0", Optimizer.parse("ftrl:0.1,1,0.5").spec());
     for (String s : new String[] {"sgd:0.3", "momentum:0.1,0.5", "adam:0.01,0.8,0.99,1e-6", "adagrad:0.2,1e-8",
         "ftrl:0.2,1.5,0.01,0.3"}) {
       String canonical = Optimizer.parse(s).spec();
