@@ -4,7 +4,9 @@ WORKDIR /src
 COPY pom.xml .
 COPY schemas schemas
 COPY batching-policy batching-policy
+COPY client client
 COPY learner learner
+COPY learner-nd4j learner-nd4j
 COPY ingest ingest
 COPY app app
 RUN mvn -B -q -pl app -am package -DskipTests

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.app.serve.PredictRequest;
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -11,7 +11,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import io.batchwise.app.serve.ScoringServer;
 import io.batchwise.app.serve.ServeConfig;
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

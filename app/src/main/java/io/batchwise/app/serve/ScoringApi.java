@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.app.SnapshotSummary;
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.schemas.ModelSnapshot;
 
 /**

@@ -24,7 +24,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
 
 /**
  * The scoring server: {@link ScoringApi} on Jetty, over HTTP or, with a keystore, HTTPS. What one request may

@@ -1,9 +1,19 @@
-package io.batchwise.learner.model;
+package io.batchwise.learner.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchwise.learner.model.DifferentiableModel;
+import io.batchwise.learner.model.GradientCheck;
+import io.batchwise.learner.model.LayerShape;
+import io.batchwise.learner.model.MicroBatch;
+import io.batchwise.learner.model.ModelConfig;
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.ModelState;
+import io.batchwise.learner.model.OnlineModel;
+import io.batchwise.learner.model.StepResult;
+import io.batchwise.learner.model.TestBatches;
 import io.batchwise.learner.optim.Adam;
 import java.util.List;
 import java.util.Random;

@@ -1,7 +1,16 @@
-package io.batchwise.learner.model;
+package io.batchwise.learner.nd4j;
 
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.loss.SoftmaxCrossEntropy;
+import io.batchwise.learner.model.DifferentiableModel;
+import io.batchwise.learner.model.LayerShape;
+import io.batchwise.learner.model.MicroBatch;
+import io.batchwise.learner.model.ModelConfig;
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.ModelSpec;
+import io.batchwise.learner.model.ModelState;
+import io.batchwise.learner.model.Standardizer;
+import io.batchwise.learner.model.StepResult;
 import io.batchwise.learner.optim.Optimizer;
 import io.batchwise.policy.SpecNumbers;
 import java.nio.DoubleBuffer;
@@ -71,10 +80,12 @@ public final class MultilayerPerceptron implements DifferentiableModel {
    * @param hidden     hidden layer widths, possibly none (then the model is a GLM on ND4J)
    * @param outputs    1 for a binary or regression output, K >= 2 for a softmax over K classes
    * @param outputLoss the loss of a single output (log, squared or huber); ignored for K >= 2
+   * @throws IllegalStateException when ND4J's natives for this platform are not on the classpath
    */
   public MultilayerPerceptron(String spec, int featureCount, int[] hidden, String activation, int outputs,
       ScalarLoss outputLoss, Optimizer optimizer, Standardizer standardizer, double l2, boolean doublePrecision,
       long seed) {
+    NativeBackend.require();
     if (featureCount < 1 || outputs < 1) {
       throw new IllegalArgumentException("mlp needs d >= 1 and outputs >= 1");
     }
@@ -298,7 +309,11 @@ public final class MultilayerPerceptron implements DifferentiableModel {
         } else {
           standardizer.standardize(x, off, in, off);
         }
-        normSq[i] = DenseKernels.dot(in, off, in, off, d);
+        double sq = 0;
+        for (int j = off; j < off + d; j++) {
+          sq += in[j] * in[j];
+        }
+        normSq[i] = sq;
       }
     }
     upload(in, 0, n * d, b.activations[0]);
