@@ -1,9 +1,10 @@
 package io.batchwise.learner.nd4j;
 
+import io.batchwise.learner.loss.LossKind;
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.loss.SoftmaxCrossEntropy;
 import io.batchwise.learner.model.DifferentiableModel;
-import io.batchwise.learner.model.LayerShape;
+import io.batchwise.learner.model.Layer;
 import io.batchwise.learner.model.MicroBatch;
 import io.batchwise.learner.model.ModelConfig;
 import io.batchwise.learner.model.ModelFactory;
@@ -612,13 +613,13 @@ public final class MultilayerPerceptron implements DifferentiableModel {
 
   @Override
   public ModelState exportState() {
-    List<LayerShape> layers = new ArrayList<>();
+    List<Layer> layers = new ArrayList<>();
     for (int l = 0; l < layerCount; l++) {
       String act = l < layerCount - 1 ? (tanh ? "tanh" : "relu")
           : scalarLoss == null ? "softmax" : scalarLoss.classifies() ? "sigmoid" : "identity";
-      layers.add(new LayerShape(widths[l], widths[l + 1], act));
+      layers.add(new Layer(widths[l], widths[l + 1], act));
     }
-    String lossName = scalarLoss == null ? SoftmaxCrossEntropy.NAME : scalarLoss.name();
+    LossKind lossName = scalarLoss == null ? LossKind.CROSS_ENTROPY : scalarLoss.kind();
     return new ModelState(spec, "mlp", d, outputCount(), List.copyOf(layers), lossName, theta.clone(),
         optimizer.spec(), optimizer.steps(), optimizer.exportState(),
         standardizer == null ? null : standardizer.exportState());

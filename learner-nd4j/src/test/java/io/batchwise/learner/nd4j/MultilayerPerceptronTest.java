@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.batchwise.learner.model.DifferentiableModel;
 import io.batchwise.learner.model.GradientCheck;
-import io.batchwise.learner.model.LayerShape;
+import io.batchwise.learner.model.Layer;
 import io.batchwise.learner.model.MicroBatch;
 import io.batchwise.learner.model.ModelConfig;
 import io.batchwise.learner.model.ModelFactory;
@@ -74,7 +74,7 @@ class MultilayerPerceptronTest {
       double[] theta = m.parameters();
       double[] reg = new double[theta.length];
       int off = 0;
-      for (LayerShape layer : shape.layers()) {
+      for (Layer layer : shape.layers()) {
         for (int k = 0; k < layer.inputs() * layer.outputs(); k++) {
           reg[off + k] = l2 * theta[off + k];
         }
@@ -206,8 +206,8 @@ class MultilayerPerceptronTest {
   void kerasExampleShape() {
     MultilayerPerceptron m = (MultilayerPerceptron) ModelFactory.create("mlp:128,64", 784);
     ModelState s = m.exportState();
-    assertEquals(List.of(new LayerShape(784, 128, "relu"), new LayerShape(128, 64, "relu"),
-        new LayerShape(64, 1, "sigmoid")), s.layers());
+    assertEquals(List.of(new Layer(784, 128, "relu"), new Layer(128, 64, "relu"),
+        new Layer(64, 1, "sigmoid")), s.layers());
     assertEquals("log", s.loss());
     assertEquals("adam:0.001,0.9,0.999,1e-08", s.optimizerSpec());
     assertEquals(784 * 128 + 128 + 128 * 64 + 64 + 65, s.parameters().length);

@@ -1,5 +1,6 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
 import io.batchwise.learner.optim.Optimizer;
 import java.util.List;
 
@@ -295,7 +296,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   }
 
   /** The snapshot of this model: its one dense layer, parameters, optimizer slots and feature statistics. */
-  protected final ModelState exportState(String kind, LayerShape layer, String lossName) {
+  protected final ModelState exportState(String kind, Layer layer, LossKind lossName) {
     return new ModelState(spec, kind, d, layer.outputs(), List.of(layer), lossName,
         theta.clone(), optimizer.spec(), optimizer.steps(), optimizer.exportState(),
         standardizer == null ? null : standardizer.exportState());

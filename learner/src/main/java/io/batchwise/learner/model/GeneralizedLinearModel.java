@@ -13,7 +13,7 @@ import java.util.Arrays;
  * many times slower at small batches (docs/BENCHMARKS.md, Learner throughput): a few native calls per batch cost
  * more than the whole pass.
  *
- * <p>Parameters: d weights then the bias (one dense layer of {@link LayerShape}).
+ * <p>Parameters: d weights then the bias (one dense layer of {@link Layer}).
  */
 public class GeneralizedLinearModel extends FusedLinearModel {
   private final String kind;
@@ -146,6 +146,6 @@ public class GeneralizedLinearModel extends FusedLinearModel {
 
   @Override
   public ModelState exportState() {
-    return exportState(kind, new LayerShape(d, 1, loss.classifies() ? "sigmoid" : "identity"), loss.name());
+    return exportState(kind, new Layer(d, 1, loss.classifies() ? "sigmoid" : "identity"), loss.kind());
   }
 }

@@ -1,5 +1,6 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -144,15 +145,11 @@ public final class ModelFactory {
 
   /** The loss an output of a given name uses; used by layered models. */
   public static ScalarLoss scalarLoss(String name, double huberDelta) {
-    switch (name) {
-      case "log":
-        return new LogLoss();
-      case "squared":
-        return new SquaredLoss();
-      case "huber":
-        return new HuberLoss(huberDelta);
-      default:
-        throw new IllegalArgumentException("loss must be log, squared or huber, got " + name);
-    }
+    return switch (LossKind.of(name)) {
+      case LOG -> new LogLoss();
+      case SQUARED -> new SquaredLoss();
+      case HUBER -> new HuberLoss(huberDelta);
+      case CROSS_ENTROPY -> throw new IllegalArgumentException("loss must be log, squared or huber, got " + name);
+    };
   }
 }

@@ -1,5 +1,6 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * @param featureCount   input dimension d
  * @param outputCount    1 for binary and regression, K for K classes
  * @param layers         dense layers in order; parameters are laid out layer by layer
- * @param loss           log, cross-entropy, squared or huber
+ * @param loss           the loss the model learns with
  * @param parameters     all weights and biases
  * @param optimizerSpec  e.g. {@code sgd:0.1}
  * @param optimizerSteps steps the optimizer has taken
@@ -23,15 +24,15 @@ public record ModelState(
     String kind,
     int featureCount,
     int outputCount,
-    List<LayerShape> layers,
-    String loss,
+    List<Layer> layers,
+    LossKind loss,
     double[] parameters,
     String optimizerSpec,
     long optimizerSteps,
     double[] optimizerState,
-    StandardizerState standardizer) {
+    Standardization standardizer) {
 
   /** Welford running statistics: variance = m2 / count. */
-  public record StandardizerState(double count, double[] mean, double[] m2) {
+  public record Standardization(double count, double[] mean, double[] m2) {
   }
 }

@@ -45,7 +45,7 @@ public final class Standardizer {
   }
 
   /** Restores exported statistics. */
-  public static Standardizer of(ModelState.StandardizerState state) {
+  public static Standardizer of(ModelState.Standardization state) {
     int d = state.mean().length;
     if (state.m2().length != d) {
       throw new IllegalArgumentException("standardizer mean has " + d + " entries, m2 " + state.m2().length);
@@ -58,8 +58,8 @@ public final class Standardizer {
     return s;
   }
 
-  public ModelState.StandardizerState exportState() {
-    return new ModelState.StandardizerState(count, mean.clone(), m2.clone());
+  public ModelState.Standardization exportState() {
+    return new ModelState.Standardization(count, mean.clone(), m2.clone());
   }
 
   public int featureCount() {

@@ -1,5 +1,6 @@
 package io.batchwise.learner.stream;
 
+import io.batchwise.learner.loss.LossKind;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,7 @@ import io.batchwise.schemas.DecodedEvent;
 import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.ModelSnapshot;
 import io.batchwise.schemas.PackedStandardizer;
+import io.batchwise.schemas.PrequentialMetrics;
 import io.batchwise.schemas.TrainingMetrics;
 
 /**
@@ -38,11 +40,11 @@ public final class LearningLoop {
   private final OnlineModel model;
   private final BatchingPolicy policy;
   private final int featureCount;
-  private final String loss;
+  private final LossKind loss;
   private final int outputCount;
   private final MicroBatch batch;
   private final double[] row;
-  private final PrequentialMetrics metrics;
+  private final PrequentialScore metrics;
   private final boolean float32State;
   private BatchDecision decision;
   private StepResult lastStep;
@@ -70,10 +72,10 @@ public final class LearningLoop {
   private long firstUncheckpointedOffset = -1;
 
   public LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy) {
-    this(modelId, model, policy, new PrequentialMetrics());
+    this(modelId, model, policy, new PrequentialScore());
   }
 
-  private LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy, PrequentialMetrics metrics) {
+  private LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy, PrequentialScore metrics) {
     this.modelId = modelId;
     this.model = model;
     this.policy = policy;
@@ -94,9 +96,9 @@ public final class LearningLoop {
    * @param policy a policy built from {@code checkpoint.getBatchingPolicy()}; its state is restored here
    */
   public static LearningLoop restore(LearnerCheckpoint checkpoint, BatchingPolicy policy, long nowNanos) {
-    io.batchwise.schemas.PrequentialMetrics m = checkpoint.getMetrics();
+    PrequentialMetrics m = checkpoint.getMetrics();
     OnlineModel model = restoreModel(checkpoint);
-    LearningLoop loop = new LearningLoop(checkpoint.getModelId(), model, policy, new PrequentialMetrics(m.getExamples(),
+    LearningLoop loop = new LearningLoop(checkpoint.getModelId(), model, policy, new PrequentialScore(m.getExamples(),
         m.getLogLoss(), m.getAccuracy(), m.getRecentLogLoss(), m.getRecentAccuracy()));
     double[] policyState = new double[checkpoint.getPolicyState().size()];
     for (int i = 0; i < policyState.length; i++) {
@@ -121,7 +123,7 @@ public final class LearningLoop {
     return ModelFactory.restore(new ModelState(fresh.spec(), fresh.kind(), fresh.featureCount(), fresh.outputCount(),
         fresh.layers(), fresh.loss(), PackedArrays.unpack(c.getParameters()), c.getOptimizerSpec(), c.getOptimizerSteps(),
         PackedArrays.unpack(c.getOptimizerState()), s == null ? null
-            : new ModelState.StandardizerState(s.getCount(), PackedArrays.unpack(s.getMean()), PackedArrays.unpack(s.getM2()))));
+            : new ModelState.Standardization(s.getCount(), PackedArrays.unpack(s.getMean()), PackedArrays.unpack(s.getM2()))));
   }
 
   /** Why this event cannot be learned by this model, or null when it can. */
@@ -158,11 +160,9 @@ public final class LearningLoop {
     if (!Double.isFinite(label)) {
       return "label is " + label;
     }
-    if ("log".equals(loss) && label != 0.0 && label != 1.0) {
-      return "label " + label + " is not 0 or 1";
-    }
-    if ("cross-entropy".equals(loss) && (label != Math.rint(label) || label < 0 || label >= outputCount)) {
-      return "label " + label + " is not a class index in [0, " + outputCount + ")";
+    String labelProblem = loss.labelProblem(label, outputCount);
+    if (labelProblem != null) {
+      return labelProblem;
     }
     double weight = event.weight();
     if (!(weight >= 0 && Double.isFinite(weight))) {
@@ -337,7 +337,7 @@ public final class LearningLoop {
   /** The learner's own state under the current version: everything to resume exactly here. */
   public LearnerCheckpoint checkpoint(long nowMillis) {
     ModelState state = model.exportState();
-    ModelState.StandardizerState s = state.standardizer();
+    ModelState.Standardization s = state.standardizer();
     double[] policyState = policy.exportState();
     Double[] boxed = new Double[policyState.length];
     for (int i = 0; i < boxed.length; i++) {
@@ -375,8 +375,8 @@ public final class LearningLoop {
     return summary;
   }
 
-  private io.batchwise.schemas.PrequentialMetrics prequentialMetrics() {
-    return new io.batchwise.schemas.PrequentialMetrics(metrics.examples(), metrics.meanLoss(), metrics.accuracy(),
+  private PrequentialMetrics prequentialMetrics() {
+    return new PrequentialMetrics(metrics.examples(), metrics.meanLoss(), metrics.accuracy(),
         metrics.recentLoss(), metrics.recentAccuracy());
   }
 
