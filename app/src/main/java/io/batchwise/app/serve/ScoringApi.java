@@ -157,7 +157,7 @@ final class ScoringApi extends Handler.Abstract {
     }
     // not closed: closing fails the request's content, and a body past the limit is still to be drained
     InputStream body = new BoundedBody(Content.Source.asInputStream(request), maxBodyBytes);
-    List<double[]> instances = PredictRequest.read(body, maxInstances);
+    List<double[]> instances = PredictRequest.read(body, maxInstances, scorer.featureNames(modelId).orElse(null));
     List<SnapshotScorer.Prediction> predictions;
     try {
       predictions = scorer.score(modelId, instances);

@@ -65,7 +65,12 @@ public final class SnapshotScorer implements AutoCloseable {
     }
   }
 
-  private record LiveModel(ModelSnapshot snapshot, OnlineModel model) {
+  /** A version ready to score, with its features' names (null when it has none). */
+  private record LiveModel(ModelSnapshot snapshot, OnlineModel model, FeatureNames names) {
+    LiveModel(ModelSnapshot snapshot) {
+      this(snapshot, SnapshotCodec.model(snapshot),
+          snapshot.getFeatureNames() == null ? null : new FeatureNames(snapshot.getFeatureNames()));
+    }
   }
 
   private final SnapshotFollower follower;
@@ -82,7 +87,7 @@ public final class SnapshotScorer implements AutoCloseable {
     SnapshotFollower follower = new SnapshotFollower(consumerSettings, topic);
     SnapshotScorer scorer = new SnapshotScorer(follower);
     follower.onSnapshot(snapshot -> {
-      scorer.models.put(snapshot.getModelId(), new LiveModel(snapshot, SnapshotCodec.model(snapshot)));
+      scorer.models.put(snapshot.getModelId(), new LiveModel(snapshot));
       for (Consumer<ModelSnapshot> listener : listeners) {
         listener.accept(snapshot);
       }
@@ -122,6 +127,12 @@ public final class SnapshotScorer implements AutoCloseable {
   public Optional<ModelSnapshot> latest(String modelId) {
     LiveModel live = models.get(modelId);
     return live == null ? Optional.empty() : Optional.of(live.snapshot());
+  }
+
+  /** The names of the model's features, where its latest version knows them. */
+  public Optional<FeatureNames> featureNames(String modelId) {
+    LiveModel live = models.get(modelId);
+    return live == null ? Optional.empty() : Optional.ofNullable(live.names());
   }
 
   public Map<String, ModelSnapshot> latest() {
