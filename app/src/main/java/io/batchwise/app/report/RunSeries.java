@@ -17,6 +17,11 @@ public record RunSeries(String policy, Map<String, Object> summary, List<Trainin
 
   /** What charts and tables call the run: the policy as asked for, or its name alone when that is long. */
   public String label() {
+    return label(policy);
+  }
+
+  /** What charts, tables and the dashboard call a run of this policy. */
+  public static String label(String policy) {
     if (policy.length() <= LONGEST_LABEL) {
       return policy;
     }
