@@ -50,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
   /** The dashboard's history per run: an hour of summaries, more than a demo takes. */
   private static final int DASHBOARD_POINTS = 3600;
 
+  /** The dashboard's server, from the first run on. */
+  private ScoringServer server;
+
   @Option(names = "--bootstrap", description = "Use this Kafka instead of starting an embedded broker (or env KAFKA_BOOTSTRAP_SERVERS).")
   String bootstrap;
 
@@ -117,12 +120,7 @@ final class DemoCommand implements Callable<Integer> {
     KafkaConnection kafka;
     Path stateDir = Files.createTempDirectory("batchwise-demo-state-");
     Dashboard dashboard = noDashboard ? null : new Dashboard(DASHBOARD_POINTS);
-    ScoringServer server = null;
     try {
-      if (dashboard != null) {
-        server = startDashboard(dashboard);
-        System.err.println("demo: live dashboard at " + server.uri() + " while it runs");
-      }
       if (settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
         System.err.println("demo: starting an embedded Kafka broker...");
         broker = EmbeddedKafkaBroker.start();
@@ -137,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
       List<String> policies = policies();
       for (int i = 0; i < policies.size(); i++) {
         RunSeries run = run(kafka, broker == null, model, stateDir, policies.get(i), i == 0 ? "" : "-compare-" + i,
-            server, dashboard, policies.size() > 1 ? RunSeries.label(policies.get(i)) : "");
+            dashboard, policies.size() > 1 ? RunSeries.label(policies.get(i)) : "");
         if (run == null) {
           return 1;
         }
@@ -197,7 +195,7 @@ final class DemoCommand implements Callable<Integer> {
    * ({@code checkAccess}) the ACLs are checked first.
    */
   private RunSeries run(KafkaConnection kafka, boolean checkAccess, String model, Path stateDir, String policy,
-      String topicSuffix, ScoringServer server, Dashboard dashboard, String label) throws Exception {
+      String topicSuffix, Dashboard dashboard, String label) throws Exception {
     Map<String, Object> settings = learnerSettings(kafka, stateDir, policy, topicSuffix);
     LearnerConfig config = new LearnerConfig(settings);
     TopicSetup.ensureTopics(kafka, new TopicsConfig(settings).all(1));
@@ -205,22 +203,24 @@ final class DemoCommand implements Callable<Integer> {
       String application = settings.get(StreamsConfig.APPLICATION_ID_CONFIG).toString();
       AccessCheck.require(kafka, CommandAccess.demo(config, application));
     }
+    if (dashboard != null && server == null) {  // once Kafka answered: a failure is then the one line it prints
+      server = startDashboard(dashboard);
+      System.err.println("demo: live dashboard at " + server.uri() + " while it runs");
+    }
 
     long start = System.nanoTime();
     AtomicReference<KafkaStreams.State> learnerState = new AtomicReference<>();
     ProgressLine progress = new ProgressLine(System.err);
-    AtomicReference<MetricsRecorder> recorder = new AtomicReference<>();
     try (StreamingLearner learner = StreamingLearner.start(settings, (now, before) -> learnerState.set(now));
          MetricsFollower metricsFollower = new MetricsFollower(kafka.clientSettings(), config.metricsTopic());
+         MetricsRecorder metrics = new MetricsRecorder(metricsFollower, model);
          SnapshotScorer follower = SnapshotScorer.follow(kafka.clientSettings(), config.snapshotsTopic(), s -> {
            if (s.getModelId().equals(model)) {
-             TrainingMetrics latest = recorder.get() == null ? null : recorder.get().latest();
+             TrainingMetrics latest = metrics.latest();
              progress.show(s, (System.nanoTime() - start) / 1e9,
                  latest == null || latest.getNoiseScale() == null ? Double.NaN : latest.getNoiseScale());
            }
          })) {
-      MetricsRecorder metrics = new MetricsRecorder(metricsFollower, model);
-      recorder.set(metrics);
       if (dashboard != null) {
         dashboard.follow(label, follower::latest, metricsFollower);
         server.serve(follower);

@@ -89,6 +89,10 @@ class SecuredBrokerTest {
       serve = CommandRun.start(Map.of(), serveLog, "serve", "--config", config("serve"), "--host", "127.0.0.1",
           "--port", "0");
       String address = servingAddress(serve, serveLog);
+      // it listens before it has read the snapshots, and answers 503 until then
+      for (int i = 0; i < 300 && status(address + "/readyz") != 200; i++) {
+        Thread.sleep(100);
+      }
       String models = httpGet(address + "/models");
       for (int i = 0; i < 300 && !models.contains("\"secured\""); i++) {  // serve catches up with the snapshots
         Thread.sleep(100);
@@ -235,6 +239,11 @@ class SecuredBrokerTest {
       Thread.sleep(200);
     }
     throw new AssertionError("serve did not start: " + CommandRun.errOf(log));
+  }
+
+  private static int status(String url) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static String httpGet(String url) throws Exception {
