@@ -11,6 +11,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import io.batchwise.client.SnapshotFollower;
+import io.batchwise.learner.input.InputFormat;
+import io.batchwise.learner.input.InputSpec;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import picocli.CommandLine.Command;
@@ -35,6 +37,26 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--max-latency-ms", description = "Flush a batch when its oldest event waited this long (default: 500).")
   Long maxLatencyMillis;
 
+  @Option(names = "--input-format", paramLabel = "FORMAT",
+      description = "What the events topic holds: avro (LabelledEvent, as ingest writes), json (an object a record) or csv (a line a record) (input.format; default avro).")
+  String inputFormat;
+
+  @Option(names = "--label", paramLabel = "FIELD", description = "json/csv: the label's field or column (input.label).")
+  String label;
+
+  @Option(names = "--features", paramLabel = "A,B,...",
+      description = "json/csv: the feature fields or columns in order (input.features; default: every numeric JSON field, by name, or every CSV column but the label's and the model's).")
+  String features;
+
+  @Option(names = "--model-field", paramLabel = "FIELD", description = "json/csv: the field or column naming the model (input.model.field).")
+  String modelField;
+
+  @Option(names = "--model", paramLabel = "ID", description = "json/csv: the model of every record (input.model.id; without it or --model-field, the record's key).")
+  String model;
+
+  @Option(names = "--columns", paramLabel = "A,B,...", description = "csv: the columns' names in order, which name the features (input.csv.columns; default: 1, 2, ...).")
+  String columns;
+
   @Option(names = "--application-id", description = "Kafka Streams application id; instances sharing it split the work (default: batchwise-learner).")
   String applicationId;
 
@@ -51,6 +73,18 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "${env:BATCHWISE_PARTITIONS:-2}", description = "Partitions of topics this command creates when missing (env BATCHWISE_PARTITIONS; default: 2).")
   int partitions;
 
+  /** "avro events", "json: label class, features a, b, model from field market". */
+  private static String describe(InputSpec input) {
+    if (input.format() == InputFormat.AVRO) {
+      return "avro events";
+    }
+    return input.format().name().toLowerCase(java.util.Locale.ROOT) + ": label " + input.label() + ", features "
+        + (input.features().isEmpty() ? (input.format() == InputFormat.JSON ? "every numeric field" : "every other column")
+            : String.join(", ", input.features()))
+        + ", model " + (!input.modelId().isEmpty() ? input.modelId()
+            : !input.modelField().isEmpty() ? "from field " + input.modelField() : "from the key");
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, Object> flags = new LinkedHashMap<>();
@@ -58,6 +92,12 @@ final class LearnCommand implements Callable<Integer> {
     flags.put(LearnerConfig.OPTIMIZER, optimizer);
     flags.put(LearnerConfig.BATCH_POLICY, batchPolicy);
     flags.put(LearnerConfig.BATCH_MAX_LATENCY_MS, maxLatencyMillis);
+    flags.put(LearnerConfig.INPUT_FORMAT, inputFormat);
+    flags.put(LearnerConfig.INPUT_LABEL, label);
+    flags.put(LearnerConfig.INPUT_FEATURES, features);
+    flags.put(LearnerConfig.INPUT_MODEL_FIELD, modelField);
+    flags.put(LearnerConfig.INPUT_MODEL_ID, model);
+    flags.put(LearnerConfig.INPUT_CSV_COLUMNS, columns);
     flags.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     flags.put(StreamsConfig.STATE_DIR_CONFIG, stateDir == null ? null : stateDir.toString());
     Map<String, Object> settings = kafka.settings(flags);
@@ -86,8 +126,8 @@ final class LearnCommand implements Callable<Integer> {
       learner.close();
       stopped.countDown();
     }, "learner-shutdown"));
-    System.err.println("learner: reading " + config.eventsTopic() + " from " + connection.bootstrapServers()
-        + ", model " + config.modelKind() + ", batch policy " + config.batchPolicy());
+    System.err.println("learner: reading " + config.eventsTopic() + " (" + describe(config.input()) + ") from "
+        + connection.bootstrapServers() + ", model " + config.modelKind() + ", batch policy " + config.batchPolicy());
     stopped.await();
     return learner.state() == KafkaStreams.State.ERROR ? 1 : 0;
   }

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import io.batchwise.schemas.FeatureNames;
 import io.batchwise.schemas.ModelSnapshot;
 
 /**
@@ -65,8 +66,8 @@ public final class SnapshotScorer implements AutoCloseable {
     }
   }
 
-  /** The latest snapshot of a model, and the model it carries or why it cannot be scored. */
-  private record Latest(ModelSnapshot snapshot, SnapshotModel model, String unusable) {
+  /** The latest snapshot of a model, the model it carries or why it cannot be scored, and its features' names (or null). */
+  private record Latest(ModelSnapshot snapshot, SnapshotModel model, String unusable, FeatureNames names) {
   }
 
   private final SnapshotFollower follower;
@@ -98,11 +99,15 @@ public final class SnapshotScorer implements AutoCloseable {
   }
 
   /** A snapshot this client cannot score still replaces the one before, so nobody scores with a stale model. */
+  private static FeatureNames names(ModelSnapshot snapshot) {
+    return snapshot.getFeatureNames() == null ? null : new FeatureNames(snapshot.getFeatureNames());
+  }
+
   private static Latest load(ModelSnapshot snapshot) {
     try {
-      return new Latest(snapshot, SnapshotModel.of(snapshot), null);
+      return new Latest(snapshot, SnapshotModel.of(snapshot), null, names(snapshot));
     } catch (IllegalArgumentException e) {
-      return new Latest(snapshot, null, e.getMessage());
+      return new Latest(snapshot, null, e.getMessage(), names(snapshot));
     }
   }
 
@@ -147,6 +152,12 @@ public final class SnapshotScorer implements AutoCloseable {
   public Optional<ModelSnapshot> latest(String modelId) {
     Latest latest = models.get(modelId);
     return latest == null ? Optional.empty() : Optional.of(latest.snapshot());
+  }
+
+  /** The names of the model's features, where its latest version knows them. */
+  public Optional<FeatureNames> featureNames(String modelId) {
+    Latest latest = models.get(modelId);
+    return latest == null ? Optional.empty() : Optional.ofNullable(latest.names());
   }
 
   /** The latest snapshot of every model, by model id. */

@@ -3,14 +3,11 @@ package io.batchwise.app.serve;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
@@ -48,13 +45,13 @@ final class ScoringApi extends Handler.Abstract {
   private final String snapshotsTopic;
   private final long maxBodyBytes;
   private final int maxInstances;
-  private final byte[] token;
+  private final BearerToken token;
 
-  ScoringApi(String snapshotsTopic, ServeConfig config, Optional<String> token) {
+  ScoringApi(String snapshotsTopic, ServeConfig config, BearerToken token) {
     this.snapshotsTopic = snapshotsTopic;
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxInstances = config.maxInstances();
-    this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    this.token = token;
   }
 
   /** An answer: status and JSON body. */
@@ -123,11 +120,11 @@ final class ScoringApi extends Handler.Abstract {
       status.put("detail", catchingUp());
       return new Reply(503, status);
     }
-    requireToken(request);
+    token.require(request);
     if (parts.length < 2 || !parts[1].equals("models") || parts.length > 4
         || (parts.length == 4 && !parts[3].equals("predict"))) {
       throw new RequestProblem(404, "no such endpoint: " + path
-          + " (endpoints: /models, /models/{id}, /models/{id}/predict, /healthz, /readyz)");
+          + " (endpoints: /, /models, /models/{id}, /models/{id}/predict, /healthz, /readyz)");
     }
     requireMethod(method, parts.length == 4 ? "POST" : "GET");
     SnapshotScorer scorer = this.scorer;
@@ -157,7 +154,7 @@ final class ScoringApi extends Handler.Abstract {
     }
     // not closed: closing fails the request's content, and a body past the limit is still to be drained
     InputStream body = new BoundedBody(Content.Source.asInputStream(request), maxBodyBytes);
-    List<double[]> instances = PredictRequest.read(body, maxInstances);
+    List<double[]> instances = PredictRequest.read(body, maxInstances, scorer.featureNames(modelId).orElse(null));
     List<SnapshotScorer.Prediction> predictions;
     try {
       predictions = scorer.score(modelId, instances);
@@ -191,20 +188,6 @@ final class ScoringApi extends Handler.Abstract {
   private static void requireMethod(String method, String allowed) throws RequestProblem {
     if (!method.equals(allowed)) {
       throw new RequestProblem(405, method + " is not allowed here: use " + allowed);
-    }
-  }
-
-  private void requireToken(Request request) throws RequestProblem {
-    if (token == null) {
-      return;
-    }
-    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new RequestProblem(401, "this server needs a bearer token: send Authorization: Bearer TOKEN");
-    }
-    byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) {
-      throw new RequestProblem(401, "wrong bearer token");
     }
   }
 

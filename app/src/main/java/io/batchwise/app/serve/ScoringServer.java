@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.util.Map;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -25,9 +26,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.client.SnapshotScorer;
+import io.batchwise.app.dashboard.Dashboard;
 
 /**
- * The scoring server: {@link ScoringApi} on Jetty, over HTTP or, with a keystore, HTTPS. What one request may
+ * The scoring server: {@link ScoringApi} on Jetty, and the live dashboard ({@link DashboardHandler}) where it is
+ * given one, over HTTP or, with a keystore, HTTPS. What one request may
  * cost is bounded: its body ({@code serve.max.body.bytes}), its instances ({@code serve.max.instances}), the
  * requests handled at once ({@code serve.threads}) and how long a silent or slow client may hold a connection.
  */
@@ -64,6 +67,11 @@ public final class ScoringServer implements AutoCloseable {
    * @throws IOException              when the address cannot be bound
    */
   public static ScoringServer start(String snapshotsTopic, ServeConfig config) throws IOException {
+    return start(snapshotsTopic, config, null);
+  }
+
+  /** As {@link #start(String, ServeConfig)}, with the live dashboard at {@code /} (none when null). */
+  public static ScoringServer start(String snapshotsTopic, ServeConfig config, Dashboard dashboard) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(config.threads() + CONNECTOR_THREADS,
         Math.min(config.threads() + CONNECTOR_THREADS, 4));
     threads.setName("serve");
@@ -88,8 +96,9 @@ public final class ScoringServer implements AutoCloseable {
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeoutMillis());
     server.addConnector(connector);
-    ScoringApi api = new ScoringApi(snapshotsTopic, config, config.token());
-    server.setHandler(api);
+    BearerToken token = new BearerToken(config.token());
+    ScoringApi api = new ScoringApi(snapshotsTopic, config, token);
+    server.setHandler(dashboard == null ? api : new Handler.Sequence(new DashboardHandler(dashboard, token), api));
     server.setErrorHandler(new JsonErrors());
     try {
       server.start();

@@ -1,5 +1,6 @@
 package io.batchwise.learner.nd4j;
 
+import io.batchwise.learner.loss.LossKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,7 +33,7 @@ class MlpKindTest {
   void theFactoryFindsTheMlpAndReadsItsSpec() {
     assertInstanceOf(MultilayerPerceptron.class, ModelFactory.create("mlp:8", 6));
     assertEquals(10, ModelFactory.create("mlp:128,64:classes=10", 6).exportState().outputCount());
-    assertEquals("cross-entropy", ModelFactory.create("mlp:16:classes=10", 6).exportState().loss());
+    assertEquals(LossKind.CROSS_ENTROPY, ModelFactory.create("mlp:16:classes=10", 6).exportState().loss());
     assertEquals("adam:0.001,0.9,0.999,1e-08", ModelFactory.create("mlp:8", 6).exportState().optimizerSpec());
     assertEquals("mlp:32,16:classes=4,activation=tanh,seed=3",
         ModelFactory.create("mlp:32,16:seed=3,activation=tanh,classes=4", 3).exportState().spec());

@@ -1,5 +1,6 @@
 package io.batchwise.learner.nd4j;
 
+import io.batchwise.learner.loss.LossKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -208,7 +209,7 @@ class MultilayerPerceptronTest {
     ModelState s = m.exportState();
     assertEquals(List.of(new Layer(784, 128, "relu"), new Layer(128, 64, "relu"),
         new Layer(64, 1, "sigmoid")), s.layers());
-    assertEquals("log", s.loss());
+    assertEquals(LossKind.LOG, s.loss());
     assertEquals("adam:0.001,0.9,0.999,1e-08", s.optimizerSpec());
     assertEquals(784 * 128 + 128 + 128 * 64 + 64 + 65, s.parameters().length);
     assertEquals("mlp:128,64", s.spec());

@@ -10,6 +10,7 @@ import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.ModelState;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.model.StepResult;
+import io.batchwise.schemas.FeatureNames;
 import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchDecision;
 import io.batchwise.policy.BatchObservation;
@@ -46,6 +47,8 @@ public final class LearningLoop {
   private final double[] row;
   private final PrequentialScore metrics;
   private final boolean float32State;
+  /** The features' names, from the first event that carried them; null while none has. */
+  private List<String> featureNames;
   private BatchDecision decision;
   private StepResult lastStep;
   private long examplesSeen;
@@ -114,6 +117,7 @@ public final class LearningLoop {
     loop.updatesAtLastSnapshot = loop.updates;
     loop.lastSnapshotNanos = nowNanos;
     loop.nextOffset = checkpoint.getNextOffset();
+    loop.featureNames = checkpoint.getFeatureNames() == null ? null : List.copyOf(checkpoint.getFeatureNames());
     return loop;
   }
 
@@ -128,6 +132,13 @@ public final class LearningLoop {
 
   /** Why this event cannot be learned by this model, or null when it can. */
   public String rejectionReason(DecodedEvent event) {
+    List<String> names = event.featureNames();
+    if (names != null && names != featureNames) {
+      String problem = FeatureNames.mismatch(featureNames, names, featureCount);
+      if (problem != null) {
+        return problem;
+      }
+    }
     double[] values = event.values();
     int n = event.count();
     if (event.sparse()) {
@@ -173,6 +184,9 @@ public final class LearningLoop {
 
   /** Buffers a valid event ({@link #rejectionReason} returned null for it). */
   public void add(DecodedEvent event, long offset, long recordTimestamp, long nowNanos) {
+    if (event.featureNames() != null) {
+      featureNames = event.featureNames();  // the same names (rejectionReason), from now on compared by reference
+    }
     double[] values = event.values();
     if (event.sparse()) {
       Arrays.fill(row, 0.0);
@@ -331,6 +345,7 @@ public final class LearningLoop {
         .setBatchingPolicy(policy.spec())
         .setMetrics(prequentialMetrics())
         .setDeadLetters(deadLetters)
+        .setFeatureNames(featureNames)
         .build();
   }
 
@@ -352,6 +367,7 @@ public final class LearningLoop {
         .setNextOffset(nextOffset)
         .setModelSpec(state.spec())
         .setFeatureCount(featureCount)
+        .setFeatureNames(featureNames)
         .setParameters(PackedArrays.pack(state.parameters(), float32State))
         .setOptimizerSpec(state.optimizerSpec())
         .setOptimizerSteps(state.optimizerSteps())
@@ -386,6 +402,11 @@ public final class LearningLoop {
 
   public int featureCount() {
     return featureCount;
+  }
+
+  /** The features' names, null while no event has named them. */
+  public List<String> featureNames() {
+    return featureNames;
   }
 
   public long examplesSeen() {

@@ -1,5 +1,6 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,7 +14,7 @@ class ModelSpecTest {
   void specsTheCommandLinePassesBuildTheirModels() {
     assertInstanceOf(LogisticRegression.class, ModelFactory.create("logistic", 6));
     assertInstanceOf(LinearRegression.class, ModelFactory.create("linear", 6));
-    assertEquals("huber", ModelFactory.create("linear:huber", 6).exportState().loss());
+    assertEquals(LossKind.HUBER, ModelFactory.create("linear:huber", 6).exportState().loss());
     assertEquals(10, ModelFactory.create("softmax:10", 6).exportState().outputCount());
   }
 

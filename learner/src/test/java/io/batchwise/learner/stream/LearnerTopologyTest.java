@@ -67,12 +67,17 @@ class LearnerTopologyTest {
   }
 
   private void send(String modelId, double label, Double... features) {
+    sendNamed(modelId, null, label, features);
+  }
+
+  private void sendNamed(String modelId, List<String> names, double label, Double... features) {
     LabelledEvent event = LabelledEvent.newBuilder()
         .setModelId(modelId)
         .setEventId(modelId + "-" + System.nanoTime())
         .setEventTime(Instant.ofEpochMilli(1_000_000))
         .setFeatures(new DenseFeatures(List.of(features)))
         .setLabel(label)
+        .setFeatureNames(names)
         .build();
     events.pipeInput(modelId, Serdes.labelledEvent().serialize("events", event));
   }
@@ -108,6 +113,31 @@ class LearnerTopologyTest {
     assertEquals(10.0, last.getMetrics().getExamples(), 1e-9);
     driver.advanceWallClockTime(Duration.ofMillis(3000));
     assertTrue(snapshots.isEmpty() && metrics.isEmpty(), "nothing new, nothing published");
+  }
+
+  @Test
+  void namesItsModelsFeaturesFromTheFirstEventThatNamesThemAndRefusesOthers() {
+    List<String> names = List.of("nswprice", "vicprice", "transfer");
+    send("m", 1, 1.0, 2.0, 3.0);
+    sendNamed("m", names, 0, 1.0, 2.0, 3.0);
+    send("m", 1, 1.0, 2.0, 3.0);
+    sendNamed("m", names, 0, 1.0, 2.0, 3.0);
+    sendNamed("m", List.of("nswprice", "vicprice", "demand"), 0, 1.0, 2.0, 3.0);
+    sendNamed("m", List.of("vicprice", "nswprice", "transfer"), 0, 1.0, 2.0, 3.0);
+    sendNamed("n", List.of("a", "b"), 0, 1.0, 2.0, 3.0);
+    driver.advanceWallClockTime(Duration.ofMillis(2000));
+    List<ModelSnapshot> published = snapshots.readValuesToList();
+    ModelSnapshot last = published.get(published.size() - 1);
+    assertEquals("m", last.getModelId());
+    assertEquals(names, last.getFeatureNames());
+    assertEquals(4, last.getExamplesSeen(), "named or not, events with the model's names are learned");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(3, letters.size());
+    assertEquals("feature names differ from the model's: unknown 'demand', missing 'transfer'",
+        letters.get(0).getReason());
+    assertTrue(letters.get(1).getReason().startsWith("feature names in another order than the model's: 'vicprice' "
+        + "at position 0"), letters.get(1).getReason());
+    assertEquals("2 feature names for the model's 3 features", letters.get(2).getReason());
   }
 
   @Test

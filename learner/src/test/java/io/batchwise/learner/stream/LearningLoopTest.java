@@ -102,7 +102,11 @@ class LearningLoopTest {
     LearningLoop twin = new LearningLoop("m", ModelFactory.create("logistic", 2), BatchingPolicies.parse(policy, 500, "sgd"));
     for (int i = 0; i < 50; i++) {
       for (LearningLoop l : List.of(loop, twin)) {
-        l.add(dense(i % 2, i * 0.1, 1.0 - i * 0.05), 100 + i, 1000 + i, 1000 + i);
+        DecodedEvent event = dense(i % 2, i * 0.1, 1.0 - i * 0.05);
+        if (i == 3) {
+          event.featureNames(List.of("x", "y"));
+        }
+        l.add(event, 100 + i, 1000 + i, 1000 + i);
         if (l.batchFull()) {
           l.step(1000 + i, 0);
         }
@@ -118,6 +122,7 @@ class LearningLoopTest {
     assertEquals(stored, restored.checkpoint(2000), "the same state, to the last bit");
     assertEquals(loop.snapshot(2000), restored.snapshot(2000));
     assertEquals(1, restored.snapshot(2000).getDeadLetters());
+    assertEquals(List.of("x", "y"), restored.snapshot(2000).getFeatureNames(), "named from the fourth event on");
     assertEquals(loop.nextOffset(), restored.nextOffset());
     if (!continueLearning) {
       return;
