@@ -1,5 +1,6 @@
 package io.batchwise.app.monitoring;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class KafkaClientMeters implements MetricsReporter {
     Map<String, Object> settings = new LinkedHashMap<>(clientSettings);
     Object given = settings.getOrDefault(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, JmxReporter.class.getName());
     @SuppressWarnings("unchecked")
-    List<Object> reporters = new java.util.ArrayList<>((List<Object>) ConfigDef.parseType(
+    List<Object> reporters = new ArrayList<>((List<Object>) ConfigDef.parseType(
         CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, given, Type.LIST));
     reporters.add(KafkaClientMeters.class.getName());
     settings.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, reporters);
@@ -68,7 +69,6 @@ public final class KafkaClientMeters implements MetricsReporter {
   public synchronized void metricChange(KafkaMetric metric) {
     MetricName name = metric.metricName();
     remove(name);
-    // the meters hold the metric weakly: the client holds it for as long as it exists
     if (METADATA_GROUPS.contains(name.group()) || !(metric.metricValue() instanceof Number)) {
       return;
     }
@@ -83,8 +83,9 @@ public final class KafkaClientMeters implements MetricsReporter {
         remove(other.getKey());
       }
     }
-    List<Tag> tags = new java.util.ArrayList<>();
+    List<Tag> tags = new ArrayList<>();
     name.tags().forEach((key, value) -> tags.add(Tag.of(key.replace('-', '.'), value)));
+    // the meters hold the metric weakly, the client strongly for as long as it exists
     Meter meter = isCounter(metric)
         ? FunctionCounter.builder(meterName, metric, KafkaClientMeters::value).tags(tags)
             .description(name.description()).register(registry)

@@ -22,7 +22,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.learner.stream.StreamingLearner;
-import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 /**
@@ -90,7 +90,7 @@ public final class LearnerStatusServer implements AutoCloseable {
   /** From now on answers for this learner, and its metrics are on {@code /metrics}. */
   public void watch(StreamingLearner learner) {
     KafkaStreams streams = learner.streams();
-    monitoring.bind(new KafkaStreamsMetrics(streams, java.util.List.<Tag>of(), refresher, METRICS_REFRESH));
+    monitoring.bind(new KafkaStreamsMetrics(streams, Tags.empty(), refresher, METRICS_REFRESH));
     this.learner = learner;
   }
 
