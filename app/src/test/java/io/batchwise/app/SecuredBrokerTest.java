@@ -89,6 +89,7 @@ class SecuredBrokerTest {
       serve = CommandRun.start(Map.of(), serveLog, "serve", "--config", config("serve"), "--host", "127.0.0.1",
           "--port", "0");
       String address = servingAddress(serve, serveLog);
+      awaitReady(address);  // it answers before it has read the snapshots topic to its end, then 503
       String models = httpGet(address + "/models");
       for (int i = 0; i < 300 && !models.contains("\"secured\""); i++) {  // serve catches up with the snapshots
         Thread.sleep(100);
@@ -235,6 +236,15 @@ class SecuredBrokerTest {
       Thread.sleep(200);
     }
     throw new AssertionError("serve did not start: " + CommandRun.errOf(log));
+  }
+
+  private static void awaitReady(String address) throws Exception {
+    long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+    while (HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(address + "/readyz")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+      assertTrue(System.nanoTime() < deadline, "serve got ready within " + COMMAND_TIMEOUT);
+      Thread.sleep(200);
+    }
   }
 
   private static String httpGet(String url) throws Exception {
