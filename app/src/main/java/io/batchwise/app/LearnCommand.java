@@ -1,5 +1,6 @@
 package io.batchwise.app;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -7,12 +8,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.input.InputFormat;
 import io.batchwise.learner.input.InputSpec;
+import io.batchwise.app.monitoring.LearnerHttpConfig;
+import io.batchwise.app.monitoring.LearnerStatusServer;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import picocli.CommandLine.Command;
@@ -70,6 +74,15 @@ final class LearnCommand implements Callable<Integer> {
       description = "Print a line per model whose snapshot changed this often (default: ${DEFAULT-VALUE}).")
   long progressSeconds;
 
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = "Answer GET /healthz, /readyz and /metrics (Prometheus) on this port; 0 picks a free one "
+          + "(learn.http.port; default: none).")
+  Integer httpPort;
+
+  @Option(names = "--http-host", paramLabel = "ADDRESS",
+      description = "Address of those endpoints (learn.http.host; default 127.0.0.1, loopback only; 0.0.0.0 for every interface).")
+  String httpHost;
+
   @Option(names = "--partitions", defaultValue = "${env:BATCHWISE_PARTITIONS:-2}", description = "Partitions of topics this command creates when missing (env BATCHWISE_PARTITIONS; default: 2).")
   int partitions;
 
@@ -86,7 +99,7 @@ final class LearnCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     Map<String, Object> flags = new LinkedHashMap<>();
     flags.put(LearnerConfig.MODEL_KIND, modelKind);
     flags.put(LearnerConfig.OPTIMIZER, optimizer);
@@ -100,9 +113,33 @@ final class LearnCommand implements Callable<Integer> {
     flags.put(LearnerConfig.INPUT_CSV_COLUMNS, columns);
     flags.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     flags.put(StreamsConfig.STATE_DIR_CONFIG, stateDir == null ? null : stateDir.toString());
+    flags.put(LearnerHttpConfig.PORT, httpPort);
+    flags.put(LearnerHttpConfig.HOST, httpHost);
     Map<String, Object> settings = kafka.settings(flags);
     LearnerConfig config = new LearnerConfig(settings);
     config.validateSpecs();
+    LearnerHttpConfig http;
+    try {
+      http = new LearnerHttpConfig(settings);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage());  // wrong usage: exit code 2
+    }
+    // up before Kafka is: a health check sees a learner waiting for its broker, not a dead one
+    LearnerStatusServer status = http.enabled() ? LearnerStatusServer.start(http) : null;
+    if (status != null) {
+      System.err.println("learner: health and metrics on " + status.uri() + " (healthz, readyz, metrics)");
+    }
+    try {
+      return learn(settings, config, status);
+    } finally {
+      if (status != null) {
+        status.close();
+      }
+    }
+  }
+
+  private int learn(Map<String, Object> settings, LearnerConfig config, LearnerStatusServer status)
+      throws InterruptedException {
     KafkaConnection connection = kafka.connect(settings, true);
     TopicSetup.ensureTopics(connection, new TopicsConfig(settings).all(partitions));
     Object application = settings.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG,
@@ -116,6 +153,9 @@ final class LearnCommand implements Callable<Integer> {
         stopped.countDown();
       }
     });
+    if (status != null) {
+      status.watch(learner);
+    }
     LearnProgress progress = quiet ? null : LearnProgress.start(new SnapshotFollower(
         connection.clientSettings(), config.snapshotsTopic()), System.out,
         Duration.ofSeconds(Math.max(1, progressSeconds)));

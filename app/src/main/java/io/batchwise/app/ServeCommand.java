@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import io.batchwise.app.dashboard.Dashboard;
 import io.batchwise.app.dashboard.MetricsFollower;
+import io.batchwise.app.monitoring.KafkaClientMeters;
 import io.batchwise.app.serve.ScoringServer;
 import io.batchwise.app.serve.ServeConfig;
 import io.batchwise.client.SnapshotScorer;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Option;
     description = {"Serves the latest snapshot of every model over HTTP, and a live dashboard of every model at /: "
         + "GET /models, GET /models/{id}, "
         + "POST /models/{id}/predict with {\"features\": [...]} or {\"instances\": [[...], ...]}; GET /healthz "
-        + "(up) and GET /readyz (200 once the snapshots topic has been read to its end, 503 before). Every "
-        + "prediction names the model version that made it.",
+        + "(up), GET /readyz (200 once the snapshots topic has been read to its end, 503 before) and GET /metrics "
+        + "(Prometheus). Every prediction names the model version that made it.",
         "Settings (serve.* keys, see README): --config FILE, then environment (BATCHWISE_SERVE_PORT, "
             + "BATCHWISE_SERVE_TOKEN, BATCHWISE_SERVE_TLS_KEYSTORE_PASSWORD, ...), then flags."})
 final class ServeCommand implements Callable<Integer> {
@@ -94,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
       KafkaConnection connection = kafka.connect(settings, true);
       TopicSetup.ensureTopics(connection, List.of(new TopicsConfig(settings).snapshots(1)));
       AccessCheck.require(connection, CommandAccess.snapshotReader(config.snapshotsTopic()));
-      scorer = SnapshotScorer.follow(connection.clientSettings(), config.snapshotsTopic());
+      scorer = SnapshotScorer.follow(KafkaClientMeters.settings(connection.clientSettings(),
+          server.monitoring().registry()), config.snapshotsTopic());
       // the charts are the dashboard's only use of the metrics topic: where it may not be read, it says so
       metrics = new MetricsFollower(connection.clientSettings(), config.metricsTopic());
       dashboard.follow("", scorer::latest, metrics);

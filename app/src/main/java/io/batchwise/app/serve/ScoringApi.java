@@ -22,12 +22,13 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.app.SnapshotSummary;
+import io.batchwise.app.monitoring.Monitoring;
 import io.batchwise.client.SnapshotScorer;
 import io.batchwise.schemas.ModelSnapshot;
 
 /**
- * The scoring API: {@code GET /healthz}, {@code GET /readyz}, {@code GET /models}, {@code GET /models/{id}},
- * {@code POST /models/{id}/predict}. Every answer is JSON; every error is {@code {"error": "..."}} (with
+ * The scoring API: {@code GET /healthz}, {@code GET /readyz}, {@code GET /metrics}, {@code GET /models},
+ * {@code GET /models/{id}}, {@code POST /models/{id}/predict}. Every answer but the metrics' is JSON; every error is {@code {"error": "..."}} (with
  * {@code "instance"} when one instance of a batch is at fault). Models are answered only once there is a scorer
  * (the server starts before Kafka answers, so that its health can be checked meanwhile) and it has
  * caught up with the snapshots topic, so the first answer already comes from the latest version.
@@ -42,19 +43,27 @@ final class ScoringApi extends Handler.Abstract {
   private static final Duration LINGER = Duration.ofSeconds(10);
 
   private volatile SnapshotScorer scorer;
+  private final Monitoring monitoring;
+  private final ScoringMeters meters;
   private final String snapshotsTopic;
   private final long maxBodyBytes;
   private final int maxInstances;
   private final BearerToken token;
 
-  ScoringApi(String snapshotsTopic, ServeConfig config, BearerToken token) {
+  ScoringApi(String snapshotsTopic, ServeConfig config, BearerToken token, Monitoring monitoring) {
+    this.monitoring = monitoring;
+    this.meters = new ScoringMeters(monitoring.registry(), () -> scorer);
     this.snapshotsTopic = snapshotsTopic;
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxInstances = config.maxInstances();
     this.token = token;
   }
 
-  /** An answer: status and JSON body. */
+  /** The answer to a scrape: every meter in the Prometheus text format. */
+  private record MetricsText(String text) {
+  }
+
+  /** An answer: status and JSON body, or {@link MetricsText}. */
   private record Reply(int status, Object body) {
     static Reply error(int status, String message) {
       return new Reply(status, Map.of("error", message));
@@ -63,6 +72,7 @@ final class ScoringApi extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    long started = System.nanoTime();
     Reply reply;
     boolean unreadBody = false;
     try {
@@ -85,6 +95,7 @@ final class ScoringApi extends Handler.Abstract {
       LOG.warn("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
       reply = Reply.error(500, "internal error: " + e);
     }
+    meters.request(request.getHttpURI().getDecodedPath(), reply.status(), System.nanoTime() - started);
     if (reply.status() == 401) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"batchwise\"");
     }
@@ -121,10 +132,15 @@ final class ScoringApi extends Handler.Abstract {
       return new Reply(503, status);
     }
     token.require(request);
+    if (path.equals("/metrics")) {
+      requireMethod(method, "GET");
+      meters.registerNewModels();
+      return new Reply(200, new MetricsText(monitoring.scrape()));
+    }
     if (parts.length < 2 || !parts[1].equals("models") || parts.length > 4
         || (parts.length == 4 && !parts[3].equals("predict"))) {
       throw new RequestProblem(404, "no such endpoint: " + path
-          + " (endpoints: /, /models, /models/{id}, /models/{id}/predict, /healthz, /readyz)");
+          + " (endpoints: /, /models, /models/{id}, /models/{id}/predict, /healthz, /readyz, /metrics)");
     }
     requireMethod(method, parts.length == 4 ? "POST" : "GET");
     SnapshotScorer scorer = this.scorer;
@@ -194,13 +210,15 @@ final class ScoringApi extends Handler.Abstract {
   private static void send(Response response, Reply reply, Callback callback) {
     byte[] bytes;
     try {
-      bytes = JSON.writeValueAsBytes(reply.body());
+      bytes = reply.body() instanceof MetricsText metrics ? metrics.text().getBytes(StandardCharsets.UTF_8)
+          : JSON.writeValueAsBytes(reply.body());
     } catch (IOException e) {
       callback.failed(e);
       return;
     }
     response.setStatus(reply.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE,
+        reply.body() instanceof MetricsText ? Monitoring.CONTENT_TYPE : "application/json");
     response.write(true, ByteBuffer.wrap(bytes), callback);
   }
 

@@ -25,8 +25,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.batchwise.client.SnapshotScorer;
 import io.batchwise.app.dashboard.Dashboard;
+import io.batchwise.app.monitoring.KafkaClientMeters;
+import io.batchwise.app.monitoring.Monitoring;
+import io.batchwise.client.SnapshotScorer;
 
 /**
  * The scoring server: {@link ScoringApi} on Jetty, and the live dashboard ({@link DashboardHandler}) where it is
@@ -43,12 +45,14 @@ public final class ScoringServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final ScoringApi api;
+  private final Monitoring monitoring;
   private final boolean tls;
 
-  private ScoringServer(Server server, ServerConnector connector, ScoringApi api, boolean tls) {
+  private ScoringServer(Server server, ServerConnector connector, ScoringApi api, Monitoring monitoring, boolean tls) {
     this.server = server;
     this.connector = connector;
     this.api = api;
+    this.monitoring = monitoring;
     this.tls = tls;
   }
 
@@ -97,19 +101,20 @@ public final class ScoringServer implements AutoCloseable {
     connector.setIdleTimeout(config.idleTimeoutMillis());
     server.addConnector(connector);
     BearerToken token = new BearerToken(config.token());
-    ScoringApi api = new ScoringApi(snapshotsTopic, config, token);
+    Monitoring monitoring = new Monitoring();
+    ScoringApi api = new ScoringApi(snapshotsTopic, config, token, monitoring);
     server.setHandler(dashboard == null ? api : new Handler.Sequence(new DashboardHandler(dashboard, token), api));
     server.setErrorHandler(new JsonErrors());
     try {
       server.start();
     } catch (IOException e) {
-      stopQuietly(server);
+      stopQuietly(server, monitoring);
       throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     } catch (Exception e) {
-      stopQuietly(server);
+      stopQuietly(server, monitoring);
       throw new IllegalStateException("cannot start the scoring server: " + e.getMessage(), e);
     }
-    return new ScoringServer(server, connector, api, tls);
+    return new ScoringServer(server, connector, api, monitoring, tls);
   }
 
   /** Answers with the models of this scorer from now on (ready once it has caught up). */
@@ -128,12 +133,18 @@ public final class ScoringServer implements AutoCloseable {
     }
   }
 
-  private static void stopQuietly(Server server) {
+  private static void stopQuietly(Server server, Monitoring monitoring) {
+    monitoring.close();
     try {
       server.stop();
     } catch (Exception ignored) {
       // it did not start: nothing to release
     }
+  }
+
+  /** What {@code GET /metrics} answers; the scorer's Kafka consumer reports here too ({@link KafkaClientMeters}). */
+  public Monitoring monitoring() {
+    return monitoring;
   }
 
   /** The port it listens on (the one picked when the configured port was 0). */
@@ -154,6 +165,8 @@ public final class ScoringServer implements AutoCloseable {
       server.stop();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the scoring server: " + e.getMessage(), e);
+    } finally {
+      monitoring.close();
     }
   }
 

@@ -281,9 +281,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   /** Sends the record to the dead-letter topic with the reason, and counts it on its model (null: none named). */
   private void deadLetter(Record<byte[], byte[]> record, String modelId, String reason) {
     long now = context.currentSystemTimeMs();
-    metrics.deadLetter();
+    LearningLoop loop = modelId == null ? null : loops.get(modelId);
+    metrics.deadLetter(modelId, reason, loop != null);
     if (modelId != null) {
-      LearningLoop loop = loops.get(modelId);
       Long stored = deadLetterCounts.get(modelId);
       long count = (loop != null ? loop.deadLetters() : stored == null ? 0 : stored) + 1;
       if (loop != null) {
