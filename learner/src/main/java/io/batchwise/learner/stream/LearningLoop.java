@@ -15,6 +15,7 @@ import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchDecision;
 import io.batchwise.policy.BatchObservation;
 import io.batchwise.policy.BatchingPolicy;
+import io.batchwise.policy.PolicyState;
 import io.batchwise.schemas.DecodedEvent;
 import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.ModelSnapshot;
@@ -107,7 +108,7 @@ public final class LearningLoop {
     for (int i = 0; i < policyState.length; i++) {
       policyState[i] = checkpoint.getPolicyState().get(i);
     }
-    policy.restoreState(policyState);
+    policy.restoreState(PolicyState.decode(policyState));
     BatchDecision initial = policy.initial();
     loop.decision = new BatchDecision(checkpoint.getBatchSize(), checkpoint.getLearningRateMultiplier(),
         initial.maxWaitMillis(), Double.NaN);
@@ -353,7 +354,7 @@ public final class LearningLoop {
   public LearnerCheckpoint checkpoint(long nowMillis) {
     ModelState state = model.exportState();
     ModelState.Standardization s = state.standardizer();
-    double[] policyState = policy.exportState();
+    double[] policyState = policy.exportState().encode();
     Double[] boxed = new Double[policyState.length];
     for (int i = 0; i < boxed.length; i++) {
       boxed[i] = policyState[i];
