@@ -22,6 +22,7 @@ import io.batchwise.schemas.ModelSnapshot;
 import io.batchwise.schemas.PackedStandardizer;
 import io.batchwise.schemas.PrequentialMetrics;
 import io.batchwise.schemas.TrainingMetrics;
+import org.slf4j.LoggerFactory;
 
 /**
  * The learning loop of one model, free of Kafka: buffer events into a micro-batch until the policy's target
@@ -108,7 +109,14 @@ public final class LearningLoop {
     for (int i = 0; i < policyState.length; i++) {
       policyState[i] = checkpoint.getPolicyState().get(i);
     }
-    policy.restoreState(PolicyState.decode(policyState));
+    try {
+      policy.restoreState(PolicyState.decode(policyState));
+    } catch (IllegalArgumentException e) {
+      // a checkpoint of a build whose policy state this one cannot read: the model and its counts are restored,
+      // the policy measures the stream afresh
+      LoggerFactory.getLogger(LearningLoop.class).warn("model {}: {}; the batching policy starts afresh",
+          checkpoint.getModelId(), e.getMessage());
+    }
     BatchDecision initial = policy.initial();
     loop.decision = new BatchDecision(checkpoint.getBatchSize(), checkpoint.getLearningRateMultiplier(),
         initial.maxWaitMillis(), Double.NaN);
