@@ -62,8 +62,8 @@ public final class GoodputPolicy implements BatchingPolicy {
   private double lastMultiplier = 1.0;
   /**
    * The goodput model and B* as last computed, and the examples seen then. A decision at B = 1 must cost
-   * well below a logistic step (0.3 us): building the model from the estimators takes about 50 ns and,
-   * with the curvature known, B* comes from a numerical search of a few microseconds. The estimates behind
+   * well below a logistic step, and with the curvature known B* comes from a numerical search that costs
+   * several steps (docs/BENCHMARKS.md has both). The estimates behind
    * them move over a window of 1000 examples, so the model is rebuilt every {@link #FUNCTION_REFRESH_EXAMPLES}
    * examples and B* recomputed every {@link #OPTIMUM_REFRESH_EXAMPLES}; larger batches refresh both each time.
    */
@@ -164,9 +164,9 @@ public final class GoodputPolicy implements BatchingPolicy {
    * The largest learning-rate gain a batch can get: maxLr for every coupling that scales the rate, 1 for
    * none. A step whose rate is g times the tuned one makes at most the progress of g steps at b0 (AdaScale's
    * accounting, Johnson et al. 2020), whatever the noise would allow, so the efficiency model has to know the
-   * cap for the sqrt and linear rules as much as for AdaScale: with Adam's sqrt rule uncapped in the model,
-   * waiting events on the 784-d MLP went into batches of 200-1000 at the tuned rate, and the examples to the
-   * target loss tripled (docs/BENCHMARKS.md). Infinite when b0 is (a noise-free base rate has no cap to reach).
+   * cap for the sqrt and linear rules as much as for AdaScale: uncapped in the model, Adam's sqrt rule promises
+   * large batches a progress the capped rate never delivers. Infinite when b0 is (a noise-free base rate has no
+   * cap to reach).
    */
   static double maxGain(GoodputConfig config) {
     if (!Double.isFinite(config.baseBatch())) {
