@@ -71,6 +71,7 @@ public final class RenderCommand implements Callable<Integer> {
       case "pipeline" -> pipeline(json, md);
       case "policies" -> policies(json, md);
       case "learner" -> learner(json, md);
+      case "jmh" -> jmh(json, md);
       default -> throw new IllegalArgumentException("not a benchmark's JSON: no run.bench");
     }
     return md.toString();
@@ -166,6 +167,16 @@ public final class RenderCommand implements Callable<Integer> {
       sizes.forEach(b -> md.append(' ').append(cells.containsKey(b) ? rate(cells.get(b)) : "-").append(" |"));
       md.append('\n');
     });
+  }
+
+  private static void jmh(JsonNode json, StringBuilder md) {
+    md.append("| benchmark | parameters | score | error (99.9%) | unit |\n|---|---|---:|---:|---|\n");
+    for (JsonNode r : json.path("results")) {
+      List<String> params = new ArrayList<>();
+      r.path("params").fields().forEachRemaining(p -> params.add(p.getKey() + "=" + p.getValue().asText()));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %.4g | %.2g | %s |%n", r.path("benchmark").asText(),
+          String.join(", ", params), r.path("score").asDouble(), r.path("error").asDouble(), r.path("unit").asText()));
+    }
   }
 
   private static String optional(JsonNode node, String field, String format) {
