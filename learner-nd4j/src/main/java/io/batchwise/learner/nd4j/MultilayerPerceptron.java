@@ -76,6 +76,8 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   private double lossSum;
   private double correctSum;
   private double exampleGradientSquares;
+  /** The squared norm of the last backward pass's gradient, L2 term included. */
+  private double gradientSquares;
 
   /**
    * @param hidden     hidden layer widths, possibly none (then the model is a GLM on ND4J)
@@ -258,7 +260,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       return new StepResult(n, weightSum, lossSum, classifies ? correctSum : Double.NaN, 0, 0, rate);
     }
     backward(b, inputNormSq);
-    double meanGradSq = finishGradient();
+    double meanGradSq = gradientSquares;
     double dataGradDotReg = 0;
     double regSq = 0;
     if (l2 > 0) {
@@ -389,11 +391,13 @@ public final class MultilayerPerceptron implements DifferentiableModel {
 
   /**
    * Backpropagates the output deltas: weight gradients in ND4J, bias gradients, activation
-   * derivatives and the per-example norms on the host. Leaves the summed gradient in {@link #gradient}.
+   * derivatives and the per-example norms on the host. Leaves the summed gradient, L2 term included, in
+   * {@link #gradient} and its squared norm in {@link #gradientSquares}.
    */
   private void backward(Buffers b, double[] inputNormSq) {
     int n = b.rows;
     double exampleSq = 0;
+    double gradientSq = 0;
     for (int l = layerCount; l >= 1; l--) {
       int out = widths[l];
       int in = widths[l - 1];
@@ -430,8 +434,11 @@ public final class MultilayerPerceptron implements DifferentiableModel {
         }
         exampleSq += sq * inNorm[i];
       }
+      for (int c = bOff; c < bOff + out; c++) {
+        gradientSq += gradient[c] * gradient[c];
+      }
       Nd4j.gemm(b.deltas[l], b.activations[l - 1], weightGradients[l - 1], true, false, 1.0, 0.0);
-      download(weightGradients[l - 1], gradient, weightOffset[l - 1], out * in);
+      gradientSq += downloadWeightGradient(l - 1);
       if (l >= 2) {
         Nd4j.gemm(b.deltas[l], weights[l - 1], b.backprop[l], false, false, 1.0, 0.0);
         double[] next = b.hostDelta[l - 1];
@@ -444,19 +451,43 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       }
     }
     exampleGradientSquares = exampleSq;
+    gradientSquares = gradientSq;
   }
 
-  /** Adds the L2 term to the summed-and-scaled gradient; returns the squared norm of the result. */
-  private double finishGradient() {
-    double sq = 0;
-    for (int l = 0; l < layerCount; l++) {
-      for (int k = weightOffset[l]; k < biasOffset[l] + widths[l + 1]; k++) {
-        double g = gradient[k] + (k < biasOffset[l] ? l2 * theta[k] : 0.0);
-        gradient[k] = g;
-        sq += g * g;
-      }
+  /**
+   * Copies layer {@code l}'s weight gradient from ND4J into {@link #gradient}, adding the L2 term, in one pass that
+   * also returns its squared norm (four partial sums, so the loop is not one chain of dependent additions).
+   */
+  private double downloadWeightGradient(int l) {
+    int off = weightOffset[l];
+    int len = biasOffset[l] - off;
+    download(weightGradients[l], gradient, off, len);
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int end = off + len;
+    int k = off;
+    for (; k + 3 < end; k += 4) {
+      double g0 = gradient[k] + l2 * theta[k];
+      double g1 = gradient[k + 1] + l2 * theta[k + 1];
+      double g2 = gradient[k + 2] + l2 * theta[k + 2];
+      double g3 = gradient[k + 3] + l2 * theta[k + 3];
+      gradient[k] = g0;
+      gradient[k + 1] = g1;
+      gradient[k + 2] = g2;
+      gradient[k + 3] = g3;
+      s0 += g0 * g0;
+      s1 += g1 * g1;
+      s2 += g2 * g2;
+      s3 += g3 * g3;
     }
-    return sq;
+    for (; k < end; k++) {
+      double g = gradient[k] + l2 * theta[k];
+      gradient[k] = g;
+      s0 += g * g;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   private void uploadWeights() {
@@ -565,7 +596,6 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     forward(b);
     scoreOutputs(batch, b);
     backward(b, normSq);
-    finishGradient();
     System.arraycopy(gradient, 0, out, 0, theta.length);
     return lossSum / weightSum + penalty();
   }

@@ -21,7 +21,7 @@ public final class AdaGrad extends SlottedOptimizer {
   @Override
   public void step(double[] parameters, double[] gradient, double rate) {
     bind(parameters.length, gradient.length);
-    double[] acc = slots;
+    double[] acc = slots[0];
     for (int j = 0; j < parameters.length; j++) {
       double g = gradient[j];
       double a = acc[j] + g * g;

@@ -41,15 +41,16 @@ public final class Adam extends SlottedOptimizer {
     double c2 = Math.sqrt(1 - Math.pow(beta2, steps));
     double stepSize = rate * c2 / c1;
     double eps = epsilon * c2;
-    double[] s = slots;
+    double[] first = slots[0];
+    double[] second = slots[1];
     double a1 = 1 - beta1;
     double a2 = 1 - beta2;
     for (int j = 0; j < n; j++) {
       double g = gradient[j];
-      double m = beta1 * s[j] + a1 * g;
-      double v = beta2 * s[n + j] + a2 * g * g;
-      s[j] = m;
-      s[n + j] = v;
+      double m = beta1 * first[j] + a1 * g;
+      double v = beta2 * second[j] + a2 * g * g;
+      first[j] = m;
+      second[j] = v;
       parameters[j] -= stepSize * m / (Math.sqrt(v) + eps);
     }
   }

@@ -31,16 +31,17 @@ public final class Ftrl extends SlottedOptimizer {
   public void step(double[] parameters, double[] gradient, double rate) {
     int d = parameters.length;
     bind(d, gradient.length);
-    double[] s = slots;
+    double[] zs = slots[0];
+    double[] ns = slots[1];
     for (int j = 0; j < d; j++) {
       double g = gradient[j];
-      double n = s[d + j];
+      double n = ns[j];
       double nNew = n + g * g;
       double sqrtNew = Math.sqrt(nNew);
       double sigma = (sqrtNew - Math.sqrt(n)) / rate;
-      double z = s[j] + g - sigma * parameters[j];
-      s[j] = z;
-      s[d + j] = nNew;
+      double z = zs[j] + g - sigma * parameters[j];
+      zs[j] = z;
+      ns[j] = nNew;
       double absZ = Math.abs(z);
       parameters[j] = absZ <= l1 ? 0.0 : -(z - Math.signum(z) * l1) / ((beta + sqrtNew) / rate + l2);
     }

@@ -21,7 +21,7 @@ public final class Momentum extends SlottedOptimizer {
   @Override
   public void step(double[] parameters, double[] gradient, double rate) {
     bind(parameters.length, gradient.length);
-    double[] v = slots;
+    double[] v = slots[0];
     for (int j = 0; j < parameters.length; j++) {
       double vj = mu * v[j] + gradient[j];
       v[j] = vj;

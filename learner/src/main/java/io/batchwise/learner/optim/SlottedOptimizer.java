@@ -7,12 +7,16 @@ import java.util.Arrays;
 /** Bookkeeping shared by optimizers that keep {@code slotsPerParameter} values per parameter. */
 abstract class SlottedOptimizer implements Optimizer {
   private final int slotsPerParameter;
-  /** Slots laid out slot by slot: slot k of parameter j at {@code k * n + j}. */
-  protected double[] slots = new double[0];
+  /**
+   * One array per slot, so a step's loop reads and writes arrays that cannot overlap and the JIT vectorizes it (one
+   * array holding every slot at offsets made Adam's step about 4x slower on 100k parameters).
+   */
+  protected double[][] slots;
   protected long steps;
 
   SlottedOptimizer(int slotsPerParameter) {
     this.slotsPerParameter = slotsPerParameter;
+    this.slots = new double[slotsPerParameter][0];
   }
 
   /** Allocates zeroed slots for {@code n} parameters on first use; checks the size afterwards. */
@@ -20,12 +24,11 @@ abstract class SlottedOptimizer implements Optimizer {
     if (gradientLength != n) {
       throw new IllegalArgumentException("gradient has " + gradientLength + " entries for " + n + " parameters");
     }
-    if (slots.length != n * slotsPerParameter) {
-      if (slots.length != 0) {
-        throw new IllegalStateException("optimizer bound to " + slots.length / slotsPerParameter
-            + " parameters was given " + n);
+    if (slotsPerParameter > 0 && slots[0].length != n) {
+      if (slots[0].length != 0) {
+        throw new IllegalStateException("optimizer bound to " + slots[0].length + " parameters was given " + n);
       }
-      slots = new double[n * slotsPerParameter];
+      slots = new double[slotsPerParameter][n];
     }
   }
 
@@ -34,9 +37,15 @@ abstract class SlottedOptimizer implements Optimizer {
     return steps;
   }
 
+  /** The slots laid out slot by slot: slot k of parameter j at {@code k * n + j}. */
   @Override
   public final double[] exportState() {
-    return slots.clone();
+    int n = slotsPerParameter == 0 ? 0 : slots[0].length;
+    double[] state = new double[slotsPerParameter * n];
+    for (int k = 0; k < slotsPerParameter; k++) {
+      System.arraycopy(slots[k], 0, state, k * n, n);
+    }
+    return state;
   }
 
   @Override
@@ -46,7 +55,10 @@ abstract class SlottedOptimizer implements Optimizer {
           + " is not a multiple of " + slotsPerParameter);
     }
     this.steps = steps;
-    this.slots = Arrays.copyOf(state, state.length);
+    int n = slotsPerParameter == 0 ? 0 : state.length / slotsPerParameter;
+    for (int k = 0; k < slotsPerParameter; k++) {
+      slots[k] = Arrays.copyOfRange(state, k * n, (k + 1) * n);
+    }
   }
 
   static String format(double v) {
