@@ -17,6 +17,7 @@ import io.batchwise.policy.SpecNumbers;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The matrix products (forward {@code Z = A W^T}, backward {@code dW = delta^T A} and
  * {@code delta W}) run in ND4J in float32 (float64 on request) on buffers preallocated per batch size
  * and reused; everything O(B * width) (losses, activation derivatives, bias gradients, per-example
- * norms) runs in plain Java on host copies. The master parameters are a double[] the optimizer updates,
- * copied to ND4J once per step, so optimizers and snapshots are shared with the linear models.
+ * norms) runs in plain Java on host copies. The master parameters ({@link MasterParameters}) are kept in the
+ * precision the model computes in, which the optimizer steps in place and a bulk copy hands to ND4J once per step;
+ * optimizers and snapshots are shared with the linear models.
  *
  * <p>Per-example gradient norms come from the per-layer identity (Goodfellow 2015, "Efficient
  * per-example gradient computations"): example i's gradient of layer l is {@code delta_li a_(l-1)i^T}
@@ -59,8 +61,9 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   private final int layerCount;
   private final int[] weightOffset;
   private final int[] biasOffset;
-  private final double[] theta;
-  private final double[] gradient;
+  private final MasterParameters master;
+  /** One layer's bias gradient, summed over the batch. */
+  private final double[] biasGradient;
   private final INDArray[] weights;
   private final INDArray[] biases;
   private final INDArray[] weightGradients;
@@ -120,8 +123,12 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       biasOffset[l] = p;
       p += widths[l + 1];
     }
-    this.theta = new double[p];
-    this.gradient = new double[p];
+    this.master = MasterParameters.of(p, doublePrecision);
+    int widest = 0;
+    for (int width : widths) {
+      widest = Math.max(widest, width);
+    }
+    this.biasGradient = new double[widest];
     this.weights = new INDArray[layerCount];
     this.biases = new INDArray[layerCount];
     this.weightGradients = new INDArray[layerCount];
@@ -183,7 +190,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       boolean hiddenRelu = l < layerCount - 1 && !tanh;
       double std = hiddenRelu ? Math.sqrt(2.0 / in) : Math.sqrt(2.0 / (in + out));
       for (int k = 0; k < in * out; k++) {
-        theta[weightOffset[l] + k] = std * rnd.nextGaussian();
+        master.setTheta(weightOffset[l] + k, std * rnd.nextGaussian());
       }
     }
   }
@@ -266,15 +273,15 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     if (l2 > 0) {
       for (int l = 0; l < layerCount; l++) {
         for (int k = weightOffset[l]; k < biasOffset[l]; k++) {
-          double r = l2 * theta[k];
-          dataGradDotReg += (gradient[k] - r) * r;
+          double r = l2 * master.theta(k);
+          dataGradDotReg += (master.gradient(k) - r) * r;
           regSq += r * r;
         }
       }
     }
     // deltas carry w_i / W; h_i = n (w_i / W) g_i has mean_i |h_i|^2 = n sum_i |scaled g_i|^2
     double meanExampleSq = n * exampleGradientSquares + 2 * dataGradDotReg + regSq;
-    optimizer.step(theta, gradient, rate);
+    master.step(optimizer, rate);
     uploadWeights();
     if (standardizer != null) {
       standardizer.commitBatch();
@@ -420,25 +427,20 @@ public final class MultilayerPerceptron implements DifferentiableModel {
           inNorm[i] = sq;
         }
       }
-      int bOff = biasOffset[l - 1];
-      for (int c = 0; c < out; c++) {
-        gradient[bOff + c] = 0;
-      }
+      Arrays.fill(biasGradient, 0, out, 0.0);
       for (int i = 0; i < n; i++) {
         double sq = 0;
         int row = i * out;
         for (int c = 0; c < out; c++) {
           double v = delta[row + c];
           sq += v * v;
-          gradient[bOff + c] += v;
+          biasGradient[c] += v;
         }
         exampleSq += sq * inNorm[i];
       }
-      for (int c = bOff; c < bOff + out; c++) {
-        gradientSq += gradient[c] * gradient[c];
-      }
+      gradientSq += master.setGradient(biasOffset[l - 1], biasGradient, out);
       Nd4j.gemm(b.deltas[l], b.activations[l - 1], weightGradients[l - 1], true, false, 1.0, 0.0);
-      gradientSq += downloadWeightGradient(l - 1);
+      gradientSq += master.downloadGradient(weightGradients[l - 1], weightOffset[l - 1], out * in, l2);
       if (l >= 2) {
         Nd4j.gemm(b.deltas[l], weights[l - 1], b.backprop[l], false, false, 1.0, 0.0);
         double[] next = b.hostDelta[l - 1];
@@ -454,46 +456,10 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     gradientSquares = gradientSq;
   }
 
-  /**
-   * Copies layer {@code l}'s weight gradient from ND4J into {@link #gradient}, adding the L2 term, in one pass that
-   * also returns its squared norm (four partial sums, so the loop is not one chain of dependent additions).
-   */
-  private double downloadWeightGradient(int l) {
-    int off = weightOffset[l];
-    int len = biasOffset[l] - off;
-    download(weightGradients[l], gradient, off, len);
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int end = off + len;
-    int k = off;
-    for (; k + 3 < end; k += 4) {
-      double g0 = gradient[k] + l2 * theta[k];
-      double g1 = gradient[k + 1] + l2 * theta[k + 1];
-      double g2 = gradient[k + 2] + l2 * theta[k + 2];
-      double g3 = gradient[k + 3] + l2 * theta[k + 3];
-      gradient[k] = g0;
-      gradient[k + 1] = g1;
-      gradient[k + 2] = g2;
-      gradient[k + 3] = g3;
-      s0 += g0 * g0;
-      s1 += g1 * g1;
-      s2 += g2 * g2;
-      s3 += g3 * g3;
-    }
-    for (; k < end; k++) {
-      double g = gradient[k] + l2 * theta[k];
-      gradient[k] = g;
-      s0 += g * g;
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
   private void uploadWeights() {
     for (int l = 0; l < layerCount; l++) {
-      upload(theta, weightOffset[l], widths[l] * widths[l + 1], weights[l]);
-      upload(theta, biasOffset[l], widths[l + 1], biases[l]);
+      master.upload(weightOffset[l], widths[l] * widths[l + 1], weights[l]);
+      master.upload(biasOffset[l], widths[l + 1], biases[l]);
     }
   }
 
@@ -558,20 +524,20 @@ public final class MultilayerPerceptron implements DifferentiableModel {
 
   @Override
   public int parameterCount() {
-    return theta.length;
+    return master.size();
   }
 
   @Override
   public double[] parameters() {
-    return theta.clone();
+    return master.toArray();
   }
 
   @Override
   public void setParameters(double[] parameters) {
-    if (parameters.length != theta.length) {
-      throw new IllegalArgumentException("expected " + theta.length + " parameters, got " + parameters.length);
+    if (parameters.length != master.size()) {
+      throw new IllegalArgumentException("expected " + master.size() + " parameters, got " + parameters.length);
     }
-    System.arraycopy(parameters, 0, theta, 0, theta.length);
+    master.setAll(parameters);
     uploadWeights();
   }
 
@@ -596,7 +562,9 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     forward(b);
     scoreOutputs(batch, b);
     backward(b, normSq);
-    System.arraycopy(gradient, 0, out, 0, theta.length);
+    for (int k = 0; k < master.size(); k++) {
+      out[k] = master.gradient(k);
+    }
     return lossSum / weightSum + penalty();
   }
 
@@ -607,7 +575,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     double s = 0;
     for (int l = 0; l < layerCount; l++) {
       for (int k = weightOffset[l]; k < biasOffset[l]; k++) {
-        s += theta[k] * theta[k];
+        s += master.theta(k) * master.theta(k);
       }
     }
     return 0.5 * l2 * s;
@@ -650,7 +618,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
       layers.add(new Layer(widths[l], widths[l + 1], act));
     }
     LossKind lossName = scalarLoss == null ? LossKind.CROSS_ENTROPY : scalarLoss.kind();
-    return new ModelState(spec, "mlp", d, outputCount(), List.copyOf(layers), lossName, theta.clone(),
+    return new ModelState(spec, "mlp", d, outputCount(), List.copyOf(layers), lossName, master.toArray(),
         optimizer.spec(), optimizer.steps(), optimizer.exportState(),
         standardizer == null ? null : standardizer.exportState());
   }

@@ -32,6 +32,21 @@ public final class AdaGrad extends SlottedOptimizer {
   }
 
   @Override
+  public void step(float[] parameters, float[] gradient, double rate) {
+    bindFloat32(parameters.length, gradient.length);
+    float[] acc = floatSlots[0];
+    float r = (float) rate;
+    float eps = (float) epsilon;
+    for (int j = 0; j < parameters.length; j++) {
+      float g = gradient[j];
+      float a = acc[j] + g * g;
+      acc[j] = a;
+      parameters[j] -= r * g / ((float) Math.sqrt(a) + eps);
+    }
+    steps++;
+  }
+
+  @Override
   public double baseLearningRate() {
     return learningRate;
   }

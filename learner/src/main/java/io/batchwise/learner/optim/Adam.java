@@ -56,6 +56,31 @@ public final class Adam extends SlottedOptimizer {
   }
 
   @Override
+  public void step(float[] parameters, float[] gradient, double rate) {
+    int n = parameters.length;
+    bindFloat32(n, gradient.length);
+    steps++;
+    double c1 = 1 - Math.pow(beta1, steps);
+    double c2 = Math.sqrt(1 - Math.pow(beta2, steps));
+    float stepSize = (float) (rate * c2 / c1);
+    float eps = (float) (epsilon * c2);
+    float[] first = floatSlots[0];
+    float[] second = floatSlots[1];
+    float b1 = (float) beta1;
+    float b2 = (float) beta2;
+    float a1 = (float) (1 - beta1);
+    float a2 = (float) (1 - beta2);
+    for (int j = 0; j < n; j++) {
+      float g = gradient[j];
+      float m = b1 * first[j] + a1 * g;
+      float v = b2 * second[j] + a2 * g * g;
+      first[j] = m;
+      second[j] = v;
+      parameters[j] -= stepSize * m / ((float) Math.sqrt(v) + eps);
+    }
+  }
+
+  @Override
   public double baseLearningRate() {
     return learningRate;
   }

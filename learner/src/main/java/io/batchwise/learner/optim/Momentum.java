@@ -30,6 +30,20 @@ public final class Momentum extends SlottedOptimizer {
     steps++;
   }
 
+  @Override
+  public void step(float[] parameters, float[] gradient, double rate) {
+    bindFloat32(parameters.length, gradient.length);
+    float[] v = floatSlots[0];
+    float muF = (float) mu;
+    float r = (float) rate;
+    for (int j = 0; j < parameters.length; j++) {
+      float vj = muF * v[j] + gradient[j];
+      v[j] = vj;
+      parameters[j] -= r * vj;
+    }
+    steps++;
+  }
+
   /** A constant gradient makes the velocity g / (1 - mu). */
   @Override
   public double stepScale() {

@@ -21,6 +21,27 @@ public interface Optimizer {
   void step(double[] parameters, double[] gradient, double learningRate);
 
   /**
+   * The same step on float32 parameters and gradient, for a model that keeps its master weights in the precision it
+   * computes in. By default through float64 copies; the optimizers an MLP uses override it with a float32 loop of
+   * their own (slots in float32 too), which saves converting and copying the parameters on every step. An optimizer
+   * steps parameters of one precision only.
+   */
+  default void step(float[] parameters, float[] gradient, double learningRate) {
+    double[] p = new double[parameters.length];
+    double[] g = new double[gradient.length];
+    for (int j = 0; j < p.length; j++) {
+      p[j] = parameters[j];
+    }
+    for (int j = 0; j < g.length; j++) {
+      g[j] = gradient[j];
+    }
+    step(p, g, learningRate);
+    for (int j = 0; j < p.length; j++) {
+      parameters[j] = (float) p[j];
+    }
+  }
+
+  /**
    * How far a step moves per unit of learning rate and of gradient, once a constant gradient has been
    * followed for a while: 1 for SGD, 1 / (1 - mu) for momentum. NaN for optimizers whose step is not a
    * multiple of the gradient (Adam, AdaGrad, FTRL rescale each coordinate), where the curvature along

@@ -21,6 +21,16 @@ public final class Sgd extends SlottedOptimizer {
   }
 
   @Override
+  public void step(float[] parameters, float[] gradient, double rate) {
+    bindFloat32(parameters.length, gradient.length);
+    float r = (float) rate;
+    for (int j = 0; j < parameters.length; j++) {
+      parameters[j] -= r * gradient[j];
+    }
+    steps++;
+  }
+
+  @Override
   public double stepScale() {
     return 1.0;
   }

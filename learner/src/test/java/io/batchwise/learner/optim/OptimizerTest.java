@@ -115,4 +115,44 @@ class OptimizerTest {
       assertEquals(a.steps(), b.steps());
     }
   }
+
+  /** The float32 step is the float64 one to float32 precision, for every optimizer, and its slots export alike. */
+  @Test
+  void float32StepTracksTheFloat64Step() {
+    for (String spec : new String[] {"sgd:0.1", "momentum:0.1,0.9", "adam:0.01", "adagrad:0.1", "ftrl:0.1,1,0.01,0.01"}) {
+      Optimizer wide = Optimizer.parse(spec);
+      Optimizer narrow = Optimizer.parse(spec);
+      double[] pw = {0.3, -0.2, 0.1, 0.05, -0.7};
+      float[] pn = {0.3f, -0.2f, 0.1f, 0.05f, -0.7f};
+      double[][] gradients = {{0.5, -0.25, 1.0, 0.0, 0.3}, {0.1, 0.2, -0.3, 0.01, -0.6}, {-0.4, 0.7, 0.05, 0.2, 0.1}};
+      for (double[] g : gradients) {
+        float[] gn = new float[g.length];
+        for (int j = 0; j < g.length; j++) {
+          gn[j] = (float) g[j];
+        }
+        wide.step(pw, g, wide.baseLearningRate());
+        narrow.step(pn, gn, narrow.baseLearningRate());
+      }
+      for (int j = 0; j < pw.length; j++) {
+        assertEquals(pw[j], pn[j], 1e-6, spec + " parameter " + j);
+      }
+      assertArrayEquals(wide.exportState(), narrow.exportState(), 1e-6, spec);
+      assertEquals(wide.steps(), narrow.steps(), spec);
+    }
+  }
+
+  /** A float32 optimizer restored from exported slots resumes as the one that exported them. */
+  @Test
+  void float32StateResumes() {
+    Optimizer a = Optimizer.parse("adam:0.01");
+    float[] pa = {0.3f, -0.2f};
+    a.step(pa, new float[] {0.5f, -0.25f}, a.baseLearningRate());
+    Optimizer b = Optimizer.parse(a.spec());
+    b.importState(a.steps(), a.exportState());
+    float[] pb = pa.clone();
+    a.step(pa, new float[] {0.1f, 0.2f}, a.baseLearningRate());
+    b.step(pb, new float[] {0.1f, 0.2f}, b.baseLearningRate());
+    assertArrayEquals(pa, pb, 0f);
+    assertThrows(IllegalStateException.class, () -> a.step(new double[2], new double[2], 0.01));
+  }
 }
