@@ -25,7 +25,6 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A multilayer perceptron on ND4J: dense hidden layers with relu or tanh, and a sigmoid (binary
@@ -33,7 +32,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code mlp:128,64} is d -> 128 relu -> 64 relu -> 1 sigmoid under Adam(0.001), the classic Keras example.
  *
  * <p>The matrix products (forward {@code Z = A W^T}, backward {@code dW = delta^T A} and
- * {@code delta W}) run in ND4J in float32 (float64 on request) on buffers preallocated per batch size
+ * {@code delta W}) run on ND4J's arrays by its BLAS ({@link LayerProducts}) in float32 (float64 on request), on
+ * buffers preallocated per batch size
  * and reused; everything O(B * width) (losses, activation derivatives, bias gradients, per-example
  * norms) runs in plain Java on host copies. The master parameters ({@link MasterParameters}) are kept in the
  * precision the model computes in, which the optimizer steps in place and a bulk copy hands to ND4J once per step;
@@ -58,6 +58,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   private final Standardizer standardizer;
   private final double l2;
   private final DataType dtype;
+  private final LayerProducts products;
   private final int layerCount;
   private final int[] weightOffset;
   private final int[] biasOffset;
@@ -65,7 +66,8 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   /** One layer's bias gradient, summed over the batch. */
   private final double[] biasGradient;
   private final INDArray[] weights;
-  private final INDArray[] biases;
+  /** Each layer's biases, as the master parameters hold them, for the host's part of the forward pass. */
+  private final double[][] hostBiases;
   private final INDArray[] weightGradients;
   private final Map<Integer, Buffers> buffers = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -109,6 +111,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     this.standardizer = standardizer;
     this.l2 = l2;
     this.dtype = doublePrecision ? DataType.DOUBLE : DataType.FLOAT;
+    this.products = new LayerProducts(dtype);
     this.widths = new int[hidden.length + 2];
     widths[0] = featureCount;
     System.arraycopy(hidden, 0, widths, 1, hidden.length);
@@ -130,11 +133,11 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     }
     this.biasGradient = new double[widest];
     this.weights = new INDArray[layerCount];
-    this.biases = new INDArray[layerCount];
+    this.hostBiases = new double[layerCount][];
     this.weightGradients = new INDArray[layerCount];
     for (int l = 0; l < layerCount; l++) {
       weights[l] = Nd4j.create(dtype, widths[l + 1], widths[l]);
-      biases[l] = Nd4j.create(dtype, widths[l + 1]);
+      hostBiases[l] = new double[widths[l + 1]];
       weightGradients[l] = Nd4j.create(dtype, widths[l + 1], widths[l]);
     }
     initialize(new Random(seed));
@@ -329,20 +332,31 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     upload(in, 0, n * d, b.activations[0]);
   }
 
+  /**
+   * The products on ND4J's arrays, the biases and activations on the host copies (O(B x width), cheaper there than an
+   * ND4J op's overhead), each hidden layer's output copied back for the next product. Leaves every layer's output in
+   * {@code host}.
+   */
   private void forward(Buffers b) {
     for (int l = 1; l <= layerCount; l++) {
+      int out = widths[l];
       INDArray z = b.activations[l];
-      Nd4j.gemm(b.activations[l - 1], weights[l - 1], z, false, true, 1.0, 0.0);
-      z.addiRowVector(biases[l - 1]);
-      if (l < layerCount) {
-        if (tanh) {
-          Transforms.tanh(z, false);
-        } else {
-          Transforms.relu(z, false);
+      products.forward(b.activations[l - 1], weights[l - 1], z, b.rows, widths[l - 1], out);
+      double[] a = b.host[l];
+      download(z, a, 0, b.rows * out);
+      double[] bias = hostBiases[l - 1];
+      boolean hidden = l < layerCount;
+      for (int i = 0; i < b.rows; i++) {
+        int row = i * out;
+        for (int c = 0; c < out; c++) {
+          double v = a[row + c] + bias[c];
+          a[row + c] = !hidden ? v : tanh ? Math.tanh(v) : Math.max(v, 0.0);
         }
       }
+      if (hidden) {
+        upload(a, 0, b.rows * out, z);
+      }
     }
-    download(b.activations[layerCount], b.host[layerCount], 0, b.rows * outputCount());
   }
 
   /**
@@ -417,7 +431,6 @@ public final class MultilayerPerceptron implements DifferentiableModel {
           inNorm[i] = inputNormSq[i] + 1;
         }
       } else {
-        download(b.activations[l - 1], b.host[l - 1], 0, n * in);
         double[] a = b.host[l - 1];
         for (int i = 0; i < n; i++) {
           double sq = 1;
@@ -439,10 +452,10 @@ public final class MultilayerPerceptron implements DifferentiableModel {
         exampleSq += sq * inNorm[i];
       }
       gradientSq += master.setGradient(biasOffset[l - 1], biasGradient, out);
-      Nd4j.gemm(b.deltas[l], b.activations[l - 1], weightGradients[l - 1], true, false, 1.0, 0.0);
+      products.weightGradient(b.deltas[l], b.activations[l - 1], weightGradients[l - 1], n, in, out);
       gradientSq += master.downloadGradient(weightGradients[l - 1], weightOffset[l - 1], out * in, l2);
       if (l >= 2) {
-        Nd4j.gemm(b.deltas[l], weights[l - 1], b.backprop[l], false, false, 1.0, 0.0);
+        products.backpropagate(b.deltas[l], weights[l - 1], b.backprop[l], n, in, out);
         double[] next = b.hostDelta[l - 1];
         download(b.backprop[l], next, 0, n * in);
         double[] a = b.host[l - 1];
@@ -459,7 +472,9 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   private void uploadWeights() {
     for (int l = 0; l < layerCount; l++) {
       master.upload(weightOffset[l], widths[l] * widths[l + 1], weights[l]);
-      master.upload(biasOffset[l], widths[l + 1], biases[l]);
+      for (int c = 0; c < widths[l + 1]; c++) {
+        hostBiases[l][c] = master.theta(biasOffset[l] + c);
+      }
     }
   }
 
