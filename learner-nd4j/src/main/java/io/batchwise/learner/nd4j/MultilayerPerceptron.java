@@ -33,9 +33,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The matrix products (forward {@code Z = A W^T}, backward {@code dW = delta^T A} and
  * {@code delta W}) run on ND4J's arrays by its BLAS ({@link LayerProducts}) in float32 (float64 on request), on
- * buffers preallocated per batch size
- * and reused; everything O(B * width) (losses, activation derivatives, bias gradients, per-example
- * norms) runs in plain Java on host copies. The master parameters ({@link MasterParameters}) are kept in the
+ * buffers preallocated per batch size and reused; everything O(B * width) (biases, activations and their
+ * derivatives, losses, bias gradients, per-example norms) runs in plain Java on host copies. The master parameters ({@link MasterParameters}) are kept in the
  * precision the model computes in, which the optimizer steps in place and a bulk copy hands to ND4J once per step;
  * optimizers and snapshots are shared with the linear models.
  *
@@ -411,9 +410,9 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   }
 
   /**
-   * Backpropagates the output deltas: weight gradients in ND4J, bias gradients, activation
-   * derivatives and the per-example norms on the host. Leaves the summed gradient, L2 term included, in
-   * {@link #gradient} and its squared norm in {@link #gradientSquares}.
+   * Backpropagates the output deltas: the products by {@link LayerProducts}, bias gradients, activation derivatives
+   * and the per-example norms on the host. Leaves the summed gradient, L2 term included, in {@link #master} and its
+   * squared norm in {@link #gradientSquares}.
    */
   private void backward(Buffers b, double[] inputNormSq) {
     int n = b.rows;
