@@ -529,6 +529,13 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   }
 
   @Override
+  public void setStandardizer(ModelState.StandardizerState state) {
+    if (standardizer != null && state != null) {
+      standardizer.load(state);
+    }
+  }
+
+  @Override
   public double objective(MicroBatch batch) {
     checkBatch(batch);
     validateLabels(batch);

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.policy.BatchingPolicies;
+import io.batchwise.policy.SyncPeriod;
 import io.batchwise.schemas.Serdes;
 
 /**
@@ -33,6 +34,10 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String SNAPSHOT_MAX_BYTES = "snapshot.max.bytes";
   public static final String SNAPSHOT_MAX_TIME_SHARE = "snapshot.max.time.share";
   public static final String PUNCTUATE_INTERVAL_MS = "punctuate.interval.ms";
+  public static final String SYNC_PERIOD = "sync.period";
+  public static final String SYNC_NOISE_SHARE = "sync.noise.share";
+  public static final String SYNC_MAX_STALENESS_MS = "sync.max.staleness.ms";
+  public static final String MERGE_INTERVAL_MS = "merge.interval.ms";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(EVENTS_TOPIC, Type.STRING, "events", Importance.HIGH,
@@ -67,7 +72,20 @@ public final class LearnerConfig extends AbstractConfig {
               + "take: after a publication that took c, the next waits at least c / share, so a large model costs "
               + "the stream a bounded share whatever snapshot.interval.ms says.")
       .define(PUNCTUATE_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(1), Importance.LOW,
-          "How often wall-clock checks for max latency and snapshot cadence run.");
+          "How often wall-clock checks for max latency and snapshot cadence run.")
+      .define(SYNC_PERIOD, Type.STRING, SyncPeriod.ADAPTIVE, Importance.MEDIUM,
+          "For a model whose events arrive on several partitions: how many updates a replica takes between two "
+              + "deltas it sends to be merged, 'adaptive' (K H B kept within sync.noise.share of the measured B_noise) "
+              + "or a fixed number.")
+      .define(SYNC_NOISE_SHARE, Type.DOUBLE, 1.0, Range.between(1e-3, 1e3), Importance.LOW,
+          "The adaptive sync period keeps K H B (learners times updates between merges times batch size) at most "
+              + "this share of the gradient noise scale B_noise.")
+      .define(SYNC_MAX_STALENESS_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.MEDIUM,
+          "A replica with updates to merge sends its delta once its previous one is this old, whatever the sync "
+              + "period says.")
+      .define(MERGE_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(0), Importance.LOW,
+          "While replicas wait for their deltas to be merged, the model's home publishes a merged version at most "
+              + "this often (instead of snapshot.interval.ms), within snapshot.max.time.share.");
 
   public LearnerConfig(Map<?, ?> props) {
     super(DEFINITION, props, false);
@@ -129,6 +147,14 @@ public final class LearnerConfig extends AbstractConfig {
     return getLong(PUNCTUATE_INTERVAL_MS);
   }
 
+  public SyncPeriod syncPeriod() {
+    return SyncPeriod.parse(getString(SYNC_PERIOD), getDouble(SYNC_NOISE_SHARE), getLong(SYNC_MAX_STALENESS_MS));
+  }
+
+  public long mergeIntervalMillis() {
+    return getLong(MERGE_INTERVAL_MS);
+  }
+
   /** A new learning loop for a model of {@code featureCount} features, as these settings build it. */
   public LearningLoop newLoop(String modelId, int featureCount) {
     OnlineModel model = ModelFactory.create(modelKind(), optimizer(), featureCount);
@@ -155,11 +181,12 @@ public final class LearnerConfig extends AbstractConfig {
   }
 
   /**
-   * Fails fast, with a one-line message, on a model or policy spec that cannot be built, and on a model
+   * Fails fast, with a one-line message, on a model, policy or sync-period spec that cannot be built, and on a model
    * whose snapshot would not fit {@value #SNAPSHOT_MAX_BYTES} (checked when the feature count is known).
    */
   public void validateSpecs() {
     newLoop("spec-check", Math.max(1, featureCount()));
+    syncPeriod();
     String tooLarge = featureCount() > 0 ? snapshotTooLarge(featureCount()) : null;
     if (tooLarge != null) {
       throw new IllegalArgumentException(tooLarge);

@@ -68,6 +68,10 @@ public final class LearningLoop {
   private long firstBufferedOffset = -1;
   private long lastBufferedOffset = -1;
   private long firstUncheckpointedOffset = -1;
+  /** Whether deltas of other learners of this model were merged since the last snapshot. */
+  private boolean absorbedSinceSnapshot;
+  /** Dead letters other learners of this model counted (its replicas'), which the snapshots add to the own. */
+  private long deadLettersElsewhere;
 
   public LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy) {
     this(modelId, model, policy, new PrequentialMetrics());
@@ -297,7 +301,7 @@ public final class LearningLoop {
 
   /** True while some update is in no published snapshot yet. */
   public boolean hasUnpublishedUpdates() {
-    return updates > updatesAtLastSnapshot;
+    return updates > updatesAtLastSnapshot || absorbedSinceSnapshot;
   }
 
   /** Takes the next version number for a snapshot about to be published; its checkpoint includes the learned events. */
@@ -306,6 +310,7 @@ public final class LearningLoop {
     updatesAtLastSnapshot = updates;
     lastSnapshotNanos = nowNanos;
     firstUncheckpointedOffset = batch.size() > 0 ? firstBufferedOffset : -1;
+    absorbedSinceSnapshot = false;
   }
 
   /** What publishing the last snapshot cost the host (checkpoint, snapshot and summary), for the budget. */
@@ -330,7 +335,7 @@ public final class LearningLoop {
         .setLearningRate(model.baseLearningRate() * decision.learningRateMultiplier())
         .setBatchingPolicy(policy.spec())
         .setMetrics(prequentialMetrics())
-        .setDeadLetters(deadLetters)
+        .setDeadLetters(deadLetters + deadLettersElsewhere)
         .build();
   }
 
@@ -436,5 +441,38 @@ public final class LearningLoop {
   public double arrivalRate() {
     double rate = Double.isNaN(arrivalRate) ? 0.0 : arrivalRate;
     return arrivalLimit >= 0 ? Math.min(rate, arrivalLimit) : rate;
+  }
+
+  /** The model this loop learns: a replica rebases it onto merged versions, and merging adds replicas' deltas to it. */
+  public OnlineModel model() {
+    return model;
+  }
+
+  /** True when the model computes in float32, so its deltas and merged versions lose nothing in float32 either. */
+  public boolean float32State() {
+    return float32State;
+  }
+
+  /** The latest record timestamp among the events added, in ms since the epoch; -1 before the first. */
+  public long lastEventTimestamp() {
+    return lastEventTimestamp;
+  }
+
+  /**
+   * Counts what another learner of this model learned, whose delta the caller merged into the model: its examples,
+   * updates and prequential scores join this loop's totals and its summary the next one, and the next snapshot
+   * includes them.
+   */
+  public void absorb(TrainingMetrics learned) {
+    examplesSeen += learned.getExamples();
+    updates += learned.getUpdates();
+    metrics.add(learned.getWeightSum(), learned.getLossSum(), learned.getCorrectSum());
+    interval.add(learned);
+    absorbedSinceSnapshot = true;
+  }
+
+  /** Sets the dead letters other learners of this model counted, which its snapshots add to its own. */
+  public void deadLettersElsewhere(long count) {
+    deadLettersElsewhere = count;
   }
 }

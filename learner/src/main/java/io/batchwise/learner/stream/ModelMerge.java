@@ -1,0 +1,232 @@
+package io.batchwise.learner.stream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.batchwise.learner.model.DifferentiableModel;
+import io.batchwise.learner.model.ModelState;
+import io.batchwise.policy.LearningRateCoupling;
+import io.batchwise.policy.SyncPeriod;
+import io.batchwise.schemas.MergeState;
+import io.batchwise.schemas.MergedModel;
+import io.batchwise.schemas.ModelDelta;
+import io.batchwise.schemas.ReplicaProgress;
+import io.batchwise.schemas.TrainingMetrics;
+
+/**
+ * The merging of a model's replicas into the model, at its home: the learner of the model's own partition, whose
+ * {@link LearningLoop} learns that partition's events as it would alone and publishes the one version sequence.
+ * Each replica's delta is applied once, in sequence-number order (one sent again is acknowledged, not counted),
+ * scaled by {@link SyncPeriod#mergeScale} for the learners there are; its examples, updates and prequential scores
+ * join the loop's totals and its next summary. After each publication the merged state goes to the replicas with
+ * the last delta of each it includes. Kafka-free: the processor and the benchmarks' simulation drive it.
+ */
+final class ModelMerge {
+  /** A replica counts among the learners while its last delta is at most this old. */
+  static final long ACTIVE_NANOS = 30_000_000_000L;
+
+  private final LearningLoop loop;
+  private final DifferentiableModel model;
+  private final LearningRateCoupling coupling;
+  private final Map<Integer, Replica> replicas = new TreeMap<>();
+  /** Replicas that sent a delta again, which the next merged version they get acknowledges. */
+  private final Set<Integer> owed = new TreeSet<>();
+  private boolean mergedSincePublication;
+  /** The latest event time among the merged deltas. */
+  private long eventTime = -1;
+  /** The interval's merges, for its summary: count, and the sums of H, ms between deltas, K H B and the scale. */
+  private long merges;
+  private double syncUpdates;
+  private double syncMillis;
+  private double combinedBatch;
+  private double scales;
+
+  /** What the merge knows of one replica. */
+  private static final class Replica {
+    long sequence;
+    long deadLetters;
+    long lastMergedNanos;
+
+    Replica(long sequence, long deadLetters, long lastMergedNanos) {
+      this.sequence = sequence;
+      this.deadLetters = deadLetters;
+      this.lastMergedNanos = lastMergedNanos;
+    }
+  }
+
+  ModelMerge(LearningLoop loop, LearningRateCoupling coupling) {
+    if (!(loop.model() instanceof DifferentiableModel differentiable)) {
+      throw new IllegalArgumentException("a " + loop.model().getClass().getSimpleName() + " cannot merge replicas");
+    }
+    this.loop = loop;
+    this.model = differentiable;
+    this.coupling = coupling;
+  }
+
+  /** The merge of a model restored from its checkpoint, with the replicas' progress stored beside it. */
+  static ModelMerge restore(LearningLoop loop, LearningRateCoupling coupling, MergeState state, long nowNanos) {
+    ModelMerge merge = new ModelMerge(loop, coupling);
+    for (ReplicaProgress p : state.getReplicas()) {
+      merge.replicas.put(p.getReplica(), new Replica(p.getSequence(), p.getDeadLetters(), nowNanos));
+    }
+    loop.deadLettersElsewhere(merge.replicaDeadLetters());
+    return merge;
+  }
+
+  /**
+   * Applies a replica's delta, unless the model includes it already (then the replica is owed an acknowledgement)
+   * or it is of another shape. {@code eventTime} is the delta's record timestamp.
+   *
+   * @return whether it was applied
+   */
+  boolean merge(ModelDelta delta, long eventTime, long nowNanos) {
+    Replica known = replicas.get(delta.getReplica());
+    if (known != null && delta.getSequence() <= known.sequence) {
+      owed.add(delta.getReplica());
+      return false;
+    }
+    double[] change = PackedArrays.unpack(delta.getParameters());
+    double[] parameters = model.parameters();
+    if (change.length != parameters.length || delta.getFeatureCount() != loop.featureCount()) {
+      throw new IllegalArgumentException("a delta of " + delta.getFeatureCount() + " features and " + change.length
+          + " parameters from partition " + delta.getReplica() + " does not fit model " + loop.modelId() + " of "
+          + loop.featureCount() + " features and " + parameters.length + " parameters");
+    }
+    if (known == null) {
+      known = new Replica(0, 0, nowNanos);
+      replicas.put(delta.getReplica(), known);
+    }
+    known.sequence = delta.getSequence();
+    known.deadLetters = delta.getDeadLetters();
+    known.lastMergedNanos = nowNanos;
+    TrainingMetrics learned = delta.getLearned();
+    int learners = learners(nowNanos);
+    double batch = learned.getUpdates() > 0 ? (double) learned.getExamples() / learned.getUpdates() : 1.0;
+    double noiseScale = delta.getNoiseScale() == null ? Double.NaN : delta.getNoiseScale();
+    double scale = SyncPeriod.mergeScale(coupling, learners, batch, noiseScale);
+    for (int j = 0; j < parameters.length; j++) {
+      parameters[j] += scale * change[j];
+    }
+    model.setParameters(parameters);
+    ModelState.StandardizerState added = PackedArrays.unpack(delta.getStandardizer());
+    ModelState.StandardizerState statistics = model.exportState().standardizer();
+    if (added != null && statistics != null) {
+      model.setStandardizer(statistics.plus(added));
+    }
+    loop.absorb(learned);
+    loop.deadLettersElsewhere(replicaDeadLetters());
+    merges++;
+    syncUpdates += learned.getUpdates();
+    syncMillis += learned.getIntervalEnd().toEpochMilli() - learned.getIntervalStart().toEpochMilli();
+    combinedBatch += SyncPeriod.combinedBatch(learners, batch, learned.getUpdates());
+    scales += scale;
+    mergedSincePublication = true;
+    this.eventTime = Math.max(this.eventTime, eventTime);
+    return true;
+  }
+
+  /** K: the replicas whose last delta is recent, and this learner. */
+  int learners(long nowNanos) {
+    int active = 1;
+    for (Replica r : replicas.values()) {
+      if (nowNanos - r.lastMergedNanos <= ACTIVE_NANOS) {
+        active++;
+      }
+    }
+    return active;
+  }
+
+  /** True while replicas wait for a merged version: deltas were merged since the last publication, or sent again. */
+  boolean replicasWaiting() {
+    return mergedSincePublication || !owed.isEmpty();
+  }
+
+  /** True when only acknowledgements are owed: the published state is the current one and can be sent again. */
+  boolean onlyAcknowledgementsOwed() {
+    return !owed.isEmpty() && !loop.hasUnpublishedUpdates();
+  }
+
+  /**
+   * The merged model as last published, for the replicas to rebase onto: to every active replica and those owed an
+   * acknowledgement, or to the latter only; null when there is nobody to send it to. Call it right after a
+   * publication, or when {@link #onlyAcknowledgementsOwed()}, so that it is the state of the published version.
+   */
+  MergedModel mergedModel(long nowMillis, long nowNanos, boolean everyone) {
+    Set<Integer> recipients = new TreeSet<>(owed);
+    if (everyone) {
+      replicas.forEach((replica, r) -> {
+        if (nowNanos - r.lastMergedNanos <= ACTIVE_NANOS) {
+          recipients.add(replica);
+        }
+      });
+    }
+    owed.clear();
+    if (recipients.isEmpty()) {
+      return null;
+    }
+    List<ReplicaProgress> progress = new ArrayList<>();
+    for (int replica : recipients) {
+      Replica r = replicas.get(replica);
+      progress.add(new ReplicaProgress(replica, r.sequence, r.deadLetters));
+    }
+    return MergedModel.newBuilder()
+        .setModelId(loop.modelId())
+        .setVersion(loop.version())
+        .setCreatedAt(Instant.ofEpochMilli(nowMillis))
+        .setExamplesSeen(loop.examplesSeen())
+        .setLearners(learners(nowNanos))
+        .setParameters(PackedArrays.pack(model.parameters(), loop.float32State()))
+        .setStandardizer(PackedArrays.pack(model.exportState().standardizer()))
+        .setReplicas(progress)
+        .build();
+  }
+
+  /** What to keep beside the checkpoint: each replica's last merged delta and dead letters. */
+  MergeState state() {
+    List<ReplicaProgress> progress = new ArrayList<>();
+    replicas.forEach((replica, r) -> progress.add(new ReplicaProgress(replica, r.sequence, r.deadLetters)));
+    return new MergeState(loop.modelId(), progress);
+  }
+
+  /** Completes a summary about to be published with the interval's merges, and starts the next interval. */
+  void describe(TrainingMetrics summary, long nowNanos) {
+    summary.setLearners(learners(nowNanos));
+    summary.setMerges(merges);
+    if (merges > 0) {
+      summary.setSyncUpdates(syncUpdates / merges);
+      summary.setSyncMillis(syncMillis / merges);
+      summary.setCombinedBatch(combinedBatch / merges);
+      summary.setMergeScale(scales / merges);
+    }
+    merges = 0;
+    syncUpdates = 0;
+    syncMillis = 0;
+    combinedBatch = 0;
+    scales = 0;
+    mergedSincePublication = false;
+  }
+
+  /** The latest event time the merged state includes: its own events' and the merged deltas'; -1 before any. */
+  long eventTime() {
+    return Math.max(eventTime, loop.lastEventTimestamp());
+  }
+
+  /** The last sequence number merged from a replica, 0 for none. */
+  long mergedSequence(int replica) {
+    Replica r = replicas.get(replica);
+    return r == null ? 0 : r.sequence;
+  }
+
+  LearningLoop loop() {
+    return loop;
+  }
+
+  private long replicaDeadLetters() {
+    return replicas.values().stream().mapToLong(r -> r.deadLetters).sum();
+  }
+}

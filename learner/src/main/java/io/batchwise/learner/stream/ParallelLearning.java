@@ -1,0 +1,211 @@
+package io.batchwise.learner.stream;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.batchwise.policy.BatchingPolicies;
+import io.batchwise.policy.BatchingPolicy;
+import io.batchwise.policy.GoodputPolicy;
+import io.batchwise.policy.LearningRateCoupling;
+import io.batchwise.policy.SyncPeriod;
+import io.batchwise.schemas.AvroSerde;
+import io.batchwise.schemas.LearnerCheckpoint;
+import io.batchwise.schemas.MergeState;
+import io.batchwise.schemas.MergedModel;
+import io.batchwise.schemas.ModelDelta;
+import io.batchwise.schemas.Serdes;
+
+/**
+ * One task's part in learning models whose events arrive on several partitions ({@link ModelPartitioning}): a
+ * {@link ModelReplica} for each model homed elsewhere whose events this partition has, and a {@link ModelMerge} for
+ * each model homed here that has replicas. The processor hands it the records of the two internal topics, calls it
+ * at each punctuation and publication, and publishes a model homed here as it would without replicas.
+ *
+ * <p>Exactly-once: a replica's delta goes out in the transaction that writes the replica's checkpoint (the state
+ * right after it) and the delta itself into the {@code replica-deltas} store; the home writes, with each checkpoint,
+ * the last sequence number of each replica the checkpoint includes ({@code merges} store). A delta the home merged
+ * after its last checkpoint is lost with it in a crash, but then no merged version acknowledged it (those go out
+ * only with checkpoints), and the replica sends it again until one does; one merged before is recognized by its
+ * sequence number and only acknowledged again. So each replica's examples count once in the merged model, whatever
+ * crashes, moves or replays happen on either side.
+ */
+final class ParallelLearning {
+  private static final Logger LOG = LoggerFactory.getLogger(ParallelLearning.class);
+
+  private final LearnerConfig config;
+  private final ModelPartitioning partitioning;
+  private final int partition;
+  private final SyncPeriod period;
+  private final ProcessorContext<String, Object> context;
+  private final KeyValueStore<String, LearnerCheckpoint> checkpoints;
+  private final KeyValueStore<String, ModelDelta> sentDeltas;
+  private final KeyValueStore<String, MergeState> mergeStates;
+  private final AvroSerde<ModelDelta> deltas = Serdes.modelDelta();
+  private final AvroSerde<MergedModel> merged = Serdes.mergedModel();
+  private final Map<String, ModelReplica> replicas = new HashMap<>();
+  private final Map<String, ModelMerge> merges = new HashMap<>();
+
+  ParallelLearning(LearnerConfig config, ModelPartitioning partitioning, ProcessorContext<String, Object> context,
+      KeyValueStore<String, LearnerCheckpoint> checkpoints) {
+    this.config = config;
+    this.partitioning = partitioning;
+    this.partition = context.taskId().partition();
+    this.period = config.syncPeriod();
+    this.context = context;
+    this.checkpoints = checkpoints;
+    this.sentDeltas = context.getStateStore(LearnerTopology.REPLICA_DELTAS_STORE);
+    this.mergeStates = context.getStateStore(LearnerTopology.MERGES_STORE);
+  }
+
+  /** True when this task learns a replica of the model: its events arrive here, its home is another partition. */
+  boolean isReplica(String modelId) {
+    return partitioning.partitions() > 1 && partitioning.home(modelId) != partition;
+  }
+
+  /** A loop the processor just created for a model's first event here. */
+  void created(LearningLoop loop, long nowNanos) {
+    if (isReplica(loop.modelId())) {
+      replicas.put(loop.modelId(), ModelReplica.start(loop, partition, period, nowNanos));
+    }
+  }
+
+  /** After the processor restored its loops from their checkpoints: their replicas and merges from the stores. */
+  void restore(Map<String, LearningLoop> loops, long nowNanos) {
+    for (LearningLoop loop : loops.values()) {
+      String modelId = loop.modelId();
+      if (isReplica(modelId)) {
+        replicas.put(modelId, ModelReplica.restore(loop, partition, period, sentDeltas.get(modelId), nowNanos));
+      } else {
+        MergeState state = mergeStates.get(modelId);
+        if (state != null) {
+          merges.put(modelId, ModelMerge.restore(loop, coupling(loop), state, nowNanos));
+        }
+      }
+    }
+  }
+
+  /** True for the records of the internal topics, which {@link #process} takes. */
+  boolean handles(String topic) {
+    return partitioning.deltasTopic().equals(topic) || partitioning.mergedTopic().equals(topic);
+  }
+
+  /**
+   * A record of one of the internal topics: a replica's delta for a model homed here, merged into the model's
+   * loop ({@code homeLoop} gives it, created when the model has no events here yet; null when it cannot be
+   * learned), or a merged version for a replica here to rebase onto.
+   */
+  void process(String topic, Record<byte[], byte[]> record, long nowNanos, Function<ModelDelta, LearningLoop> homeLoop) {
+    try {
+      if (partitioning.deltasTopic().equals(topic)) {
+        ModelDelta delta = deltas.deserialize(topic, record.value());
+        ModelMerge merge = merges.get(delta.getModelId());
+        if (merge == null) {
+          LearningLoop loop = homeLoop.apply(delta);
+          if (loop == null) {
+            LOG.warn("{}: a delta of model {} from partition {} cannot be merged: the model cannot be learned here",
+                context.taskId(), delta.getModelId(), delta.getReplica());
+            return;
+          }
+          merge = new ModelMerge(loop, coupling(loop));
+          merges.put(delta.getModelId(), merge);
+        }
+        merge.merge(delta, record.timestamp(), nowNanos);
+      } else {
+        MergedModel model = merged.deserialize(topic, record.value());
+        ModelReplica replica = replicas.get(model.getModelId());
+        if (replica != null) {
+          replica.rebase(model);
+        }
+      }
+    } catch (SerializationException | IllegalArgumentException e) {
+      // not acknowledged: the replica sends it again, and this says so each time
+      LOG.warn("{}: a record of {} cannot be used: {}", context.taskId(), topic, e.getMessage());
+    }
+  }
+
+  /**
+   * Sends each replica's delta that is due, or overdue for an acknowledgement, and the merged versions owed as
+   * acknowledgements where nothing new is to be published.
+   */
+  void punctuate(long nowNanos, long nowMillis, ToLongFunction<LearningLoop> lag) {
+    for (ModelReplica replica : replicas.values()) {
+      LearningLoop loop = replica.loop();
+      ModelDelta again = replica.overdueDelta(nowNanos);
+      if (again != null) {
+        send(again, loop, nowMillis);
+        continue;
+      }
+      ModelDelta delta = replica.nextDelta(nowNanos, nowMillis, lag.applyAsLong(loop));
+      if (delta != null) {
+        checkpoints.put(loop.modelId(), loop.checkpoint(nowMillis));
+        sentDeltas.put(loop.modelId(), delta);
+        send(delta, loop, nowMillis);
+      }
+    }
+    for (ModelMerge merge : merges.values()) {
+      if (merge.onlyAcknowledgementsOwed()) {
+        sendMerged(merge, nowMillis, nowNanos, false);
+      }
+    }
+  }
+
+  /** How long after its last publication a model homed here publishes again: sooner while replicas wait. */
+  long publishInterval(String modelId, long snapshotIntervalMillis) {
+    ModelMerge merge = merges.get(modelId);
+    return merge != null && merge.replicasWaiting() ? Math.min(config.mergeIntervalMillis(), snapshotIntervalMillis)
+        : snapshotIntervalMillis;
+  }
+
+  /**
+   * A model homed here was just published (its checkpoint stored, its summary about to go out): when it has
+   * replicas, the summary gets the interval's merges, the replicas' progress goes into the store beside the
+   * checkpoint, and the published state to the replicas.
+   */
+  void published(LearningLoop loop, io.batchwise.schemas.TrainingMetrics summary, long nowMillis) {
+    ModelMerge merge = merges.get(loop.modelId());
+    if (merge == null) {
+      return;
+    }
+    long nowNanos = nowMillis * 1_000_000L;
+    merge.describe(summary, nowNanos);
+    mergeStates.put(loop.modelId(), merge.state());
+    sendMerged(merge, nowMillis, nowNanos, true);
+  }
+
+  private void send(ModelDelta delta, LearningLoop loop, long nowMillis) {
+    long eventTime = loop.lastEventTimestamp();
+    context.forward(new Record<>(delta.getModelId(), delta, eventTime >= 0 ? eventTime : nowMillis),
+        LearnerTopology.DELTAS_SINK);
+  }
+
+  private void sendMerged(ModelMerge merge, long nowMillis, long nowNanos, boolean everyone) {
+    MergedModel model = merge.mergedModel(nowMillis, nowNanos, everyone);
+    if (model != null) {
+      // stamped with the events' time it includes, so that each replica's task reads it in step with its events
+      long eventTime = merge.eventTime();
+      context.forward(new Record<>(model.getModelId(), model, eventTime >= 0 ? eventTime : nowMillis),
+          LearnerTopology.MERGED_SINK);
+    }
+  }
+
+  /**
+   * How a merge scales a replica's delta: by the batching policy's learning-rate coupling where it has one
+   * (goodput's {@code lr=}), else by the rule for the model's optimizer (AdaScale for SGD, sqrt for Adam).
+   */
+  private LearningRateCoupling coupling(LearningLoop loop) {
+    String optimizer = loop.model().exportState().optimizerSpec();
+    BatchingPolicy policy = BatchingPolicies.parse(config.batchPolicy(), config.maxLatencyMillis(), optimizer);
+    return policy instanceof GoodputPolicy goodput ? goodput.config().coupling()
+        : LearningRateCoupling.forOptimizer(optimizer);
+  }
+}
