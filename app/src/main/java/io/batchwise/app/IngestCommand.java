@@ -204,10 +204,10 @@ final class IngestCommand implements Callable<Integer> {
     EventSource first;
     PublishOptions publishOptions;
     try {
-      sources = sources();
       if (spread && keyColumn != null) {
         throw new IllegalArgumentException("give either --spread or --key, not both");
       }
+      sources = sources();
       publishOptions = PublishOptions.builder().rate(rate).loops(loops(loop)).limit(limit).eventTimeSpeedup(speedup)
           .denseEncoding(DenseEncoding.parse(denseEncoding)).spread(spread).build();
       first = sources.get();

@@ -10,6 +10,9 @@ import java.util.TreeSet;
 
 import io.batchwise.learner.model.DifferentiableModel;
 import io.batchwise.learner.model.ModelState;
+import io.batchwise.policy.BatchingPolicies;
+import io.batchwise.policy.BatchingPolicy;
+import io.batchwise.policy.GoodputPolicy;
 import io.batchwise.policy.LearningRateCoupling;
 import io.batchwise.policy.SyncPeriod;
 import io.batchwise.schemas.MergeState;
@@ -26,9 +29,9 @@ import io.batchwise.schemas.TrainingMetrics;
  * join the loop's totals and its next summary. After each publication the merged state goes to the replicas with
  * the last delta of each it includes. Kafka-free: the processor and the benchmarks' simulation drive it.
  */
-final class ModelMerge {
+public final class ModelMerge {
   /** A replica counts among the learners while its last delta is at most this old. */
-  static final long ACTIVE_NANOS = 30_000_000_000L;
+  public static final long ACTIVE_NANOS = 30_000_000_000L;
 
   private final LearningLoop loop;
   private final DifferentiableModel model;
@@ -59,7 +62,7 @@ final class ModelMerge {
     }
   }
 
-  ModelMerge(LearningLoop loop, LearningRateCoupling coupling) {
+  public ModelMerge(LearningLoop loop, LearningRateCoupling coupling) {
     if (!(loop.model() instanceof DifferentiableModel differentiable)) {
       throw new IllegalArgumentException("a " + loop.model().getClass().getSimpleName() + " cannot merge replicas");
     }
@@ -68,8 +71,18 @@ final class ModelMerge {
     this.coupling = coupling;
   }
 
+  /**
+   * How a merge scales a replica's delta: by the batching policy's learning-rate coupling where it has one
+   * (goodput's {@code lr=}), else by the rule for the model's optimizer (AdaScale for SGD, sqrt for Adam).
+   */
+  public static LearningRateCoupling coupling(String batchPolicy, String optimizerSpec) {
+    BatchingPolicy policy = BatchingPolicies.parse(batchPolicy, 1, optimizerSpec);
+    return policy instanceof GoodputPolicy goodput ? goodput.config().coupling()
+        : LearningRateCoupling.forOptimizer(optimizerSpec);
+  }
+
   /** The merge of a model restored from its checkpoint, with the replicas' progress stored beside it. */
-  static ModelMerge restore(LearningLoop loop, LearningRateCoupling coupling, MergeState state, long nowNanos) {
+  public static ModelMerge restore(LearningLoop loop, LearningRateCoupling coupling, MergeState state, long nowNanos) {
     ModelMerge merge = new ModelMerge(loop, coupling);
     for (ReplicaProgress p : state.getReplicas()) {
       merge.replicas.put(p.getReplica(), new Replica(p.getSequence(), p.getDeadLetters(), nowNanos));
@@ -84,7 +97,7 @@ final class ModelMerge {
    *
    * @return whether it was applied
    */
-  boolean merge(ModelDelta delta, long eventTime, long nowNanos) {
+  public boolean merge(ModelDelta delta, long eventTime, long nowNanos) {
     Replica known = replicas.get(delta.getReplica());
     if (known != null && delta.getSequence() <= known.sequence) {
       owed.add(delta.getReplica());
@@ -131,7 +144,7 @@ final class ModelMerge {
   }
 
   /** K: the replicas whose last delta is recent, and this learner. */
-  int learners(long nowNanos) {
+  public int learners(long nowNanos) {
     int active = 1;
     for (Replica r : replicas.values()) {
       if (nowNanos - r.lastMergedNanos <= ACTIVE_NANOS) {
@@ -142,12 +155,12 @@ final class ModelMerge {
   }
 
   /** True while replicas wait for a merged version: deltas were merged since the last publication, or sent again. */
-  boolean replicasWaiting() {
+  public boolean replicasWaiting() {
     return mergedSincePublication || !owed.isEmpty();
   }
 
   /** True when only acknowledgements are owed: the published state is the current one and can be sent again. */
-  boolean onlyAcknowledgementsOwed() {
+  public boolean onlyAcknowledgementsOwed() {
     return !owed.isEmpty() && !loop.hasUnpublishedUpdates();
   }
 
@@ -156,7 +169,7 @@ final class ModelMerge {
    * acknowledgement, or to the latter only; null when there is nobody to send it to. Call it right after a
    * publication, or when {@link #onlyAcknowledgementsOwed()}, so that it is the state of the published version.
    */
-  MergedModel mergedModel(long nowMillis, long nowNanos, boolean everyone) {
+  public MergedModel mergedModel(long nowMillis, long nowNanos, boolean everyone) {
     Set<Integer> recipients = new TreeSet<>(owed);
     if (everyone) {
       replicas.forEach((replica, r) -> {
@@ -187,14 +200,14 @@ final class ModelMerge {
   }
 
   /** What to keep beside the checkpoint: each replica's last merged delta and dead letters. */
-  MergeState state() {
+  public MergeState state() {
     List<ReplicaProgress> progress = new ArrayList<>();
     replicas.forEach((replica, r) -> progress.add(new ReplicaProgress(replica, r.sequence, r.deadLetters)));
     return new MergeState(loop.modelId(), progress);
   }
 
   /** Completes a summary about to be published with the interval's merges, and starts the next interval. */
-  void describe(TrainingMetrics summary, long nowNanos) {
+  public void describe(TrainingMetrics summary, long nowNanos) {
     summary.setLearners(learners(nowNanos));
     summary.setMerges(merges);
     if (merges > 0) {
@@ -212,17 +225,17 @@ final class ModelMerge {
   }
 
   /** The latest event time the merged state includes: its own events' and the merged deltas'; -1 before any. */
-  long eventTime() {
+  public long eventTime() {
     return Math.max(eventTime, loop.lastEventTimestamp());
   }
 
   /** The last sequence number merged from a replica, 0 for none. */
-  long mergedSequence(int replica) {
+  public long mergedSequence(int replica) {
     Replica r = replicas.get(replica);
     return r == null ? 0 : r.sequence;
   }
 
-  LearningLoop loop() {
+  public LearningLoop loop() {
     return loop;
   }
 

@@ -27,9 +27,9 @@ import io.batchwise.schemas.TrainingMetrics;
  * and B_noise: the policy's estimate, or, for a policy that measures none, one from the gradient statistics of the
  * replica's own deltas.
  */
-final class ModelReplica {
+public final class ModelReplica {
   /** A delta not acknowledged within this time is sent again. */
-  static final long RESEND_NANOS = 10_000_000_000L;
+  public static final long RESEND_NANOS = 10_000_000_000L;
   /** Learners assumed before the first merged version says how many there are: this replica and the home. */
   private static final int LEARNERS_AT_START = 2;
 
@@ -66,7 +66,7 @@ final class ModelReplica {
   }
 
   /** A replica of a new model, before its first event: its first delta is everything it learns. */
-  static ModelReplica start(LearningLoop loop, int replica, SyncPeriod period, long nowNanos) {
+  public static ModelReplica start(LearningLoop loop, int replica, SyncPeriod period, long nowNanos) {
     return new ModelReplica(loop, replica, period, nowNanos);
   }
 
@@ -74,7 +74,7 @@ final class ModelReplica {
    * A replica restored from its checkpoint, which was written with its last delta: that delta, {@code pending}
    * (null when none was sent), is sent again at once, since its acknowledgement may be lost.
    */
-  static ModelReplica restore(LearningLoop loop, int replica, SyncPeriod period, ModelDelta pending, long nowNanos) {
+  public static ModelReplica restore(LearningLoop loop, int replica, SyncPeriod period, ModelDelta pending, long nowNanos) {
     ModelReplica r = new ModelReplica(loop, replica, period, nowNanos);
     if (pending != null && pending.getSequence() == loop.version()) {
       r.inFlight = pending;
@@ -90,7 +90,7 @@ final class ModelReplica {
    * with something to tell (updates or dead letters). Taking it closes the loop's interval and moves its version
    * on, so the caller must write the loop's checkpoint and the delta in the same transaction as it sends it.
    */
-  ModelDelta nextDelta(long nowNanos, long nowMillis, long lagEvents) {
+  public ModelDelta nextDelta(long nowNanos, long nowMillis, long lagEvents) {
     if (inFlight != null) {
       return null;
     }
@@ -138,7 +138,7 @@ final class ModelReplica {
   }
 
   /** The delta in flight, when its acknowledgement is overdue: to be sent again as it is. */
-  ModelDelta overdueDelta(long nowNanos) {
+  public ModelDelta overdueDelta(long nowNanos) {
     if (inFlight == null || nowNanos - sentAtNanos < RESEND_NANOS) {
       return null;
     }
@@ -154,7 +154,7 @@ final class ModelReplica {
    *
    * @return whether the replica rebased onto it
    */
-  boolean rebase(MergedModel merged) {
+  public boolean rebase(MergedModel merged) {
     learners = Math.max(1, merged.getLearners());
     ReplicaProgress own = null;
     for (ReplicaProgress p : merged.getReplicas()) {
@@ -191,7 +191,7 @@ final class ModelReplica {
   }
 
   /** B_noise: the policy's, or, when it measures none, the estimate from this replica's deltas. */
-  double noiseScale() {
+  public double noiseScale() {
     double measured = loop.decision().noiseScale();
     return Double.isNaN(measured) ? noise.current().noiseScale() : measured;
   }
@@ -203,21 +203,21 @@ final class ModelReplica {
     }
   }
 
-  LearningLoop loop() {
+  public LearningLoop loop() {
     return loop;
   }
 
   /** K as the last merged version said (two before the first). */
-  int learners() {
+  public int learners() {
     return learners;
   }
 
   /** The version of the merged model this replica last rebased onto; 0 before the first. */
-  long mergedVersion() {
+  public long mergedVersion() {
     return mergedVersion;
   }
 
-  boolean awaitingMerge() {
+  public boolean awaitingMerge() {
     return inFlight != null;
   }
 }

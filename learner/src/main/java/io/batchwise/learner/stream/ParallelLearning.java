@@ -13,9 +13,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.batchwise.policy.BatchingPolicies;
-import io.batchwise.policy.BatchingPolicy;
-import io.batchwise.policy.GoodputPolicy;
 import io.batchwise.policy.LearningRateCoupling;
 import io.batchwise.policy.SyncPeriod;
 import io.batchwise.schemas.AvroSerde;
@@ -198,14 +195,7 @@ final class ParallelLearning {
     }
   }
 
-  /**
-   * How a merge scales a replica's delta: by the batching policy's learning-rate coupling where it has one
-   * (goodput's {@code lr=}), else by the rule for the model's optimizer (AdaScale for SGD, sqrt for Adam).
-   */
   private LearningRateCoupling coupling(LearningLoop loop) {
-    String optimizer = loop.model().exportState().optimizerSpec();
-    BatchingPolicy policy = BatchingPolicies.parse(config.batchPolicy(), config.maxLatencyMillis(), optimizer);
-    return policy instanceof GoodputPolicy goodput ? goodput.config().coupling()
-        : LearningRateCoupling.forOptimizer(optimizer);
+    return ModelMerge.coupling(config.batchPolicy(), loop.model().exportState().optimizerSpec());
   }
 }
