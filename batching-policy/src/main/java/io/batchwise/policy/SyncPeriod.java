@@ -4,31 +4,38 @@ import io.batchwise.policy.goodput.GradientNoise;
 
 /**
  * How often the replicas of one model merge, when K learners each take batches of B from their own share of the
- * stream, and how much of a replica's summed updates a merge keeps.
+ * stream, and how much of what they learned a merge keeps.
  *
- * <p>K replicas at batch B that merge every H updates act, to first order, like one learner taking batches of
- * K H B: between two merges none of them sees the others' updates, so their K H gradients are taken at the same
- * (stale) model and add up as one large batch would. While that combined batch stays below the critical batch
- * size B_noise = tr(Sigma) / |G|^2 (McCandlish et al. 2018, "An Empirical Model of Large-Batch Training"), a
- * larger batch still buys nearly proportionally faster progress per step, and syncing every H updates costs
- * little against syncing after every one: this is the regime where local SGD matches mini-batch SGD (Stich 2019,
- * "Local SGD Converges Fast and Communicates Little"; Lin et al. 2020, "Don't Use Large Mini-Batches, Use Local
- * SGD"). Past it, the extra examples of a longer period are mostly wasted. So the adaptive period is the largest
- * H with K H B within {@code noiseFraction} B_noise: more merges when the gradient noise falls (or K or B grow),
- * fewer when the noise allows, as ADACOMM adapts the period to what it measures as training goes (Wang and Joshi
- * 2019, "Adaptive Communication Strategies to Achieve the Best Error-Runtime Trade-off in Local-Update SGD"); a
- * replica merges at least every {@code maxStalenessMillis} whatever H says, so its examples reach the merged
- * model within a bounded time however slowly its updates come.
+ * <p>K learners at batch B that merge every H updates act, to first order, like one learner taking batches of
+ * K H B: between two merges none of them sees the others' updates, so their gradients are taken at the same (stale)
+ * model and add up as one large batch's would. Below the critical batch size B_noise = tr(Sigma) / |G|^2 (McCandlish
+ * et al. 2018, "An Empirical Model of Large-Batch Training") a larger batch still buys nearly proportionally faster
+ * progress; past it, the extra examples are mostly wasted. A period's examples count with the statistical
+ * efficiency E(H) = (B_noise + H B) / (B_noise + K (H B + R)) (the learners' H B examples each, taken as one step of
+ * K H B instead of K steps of H B: {@link #efficiency}), where R is what a learner learns while its merge is on its
+ * way (through the brokers and back): a merge is asynchronous, so a learner's base is that much staler still. This is the regime where local SGD matches mini-batch SGD (Stich
+ * 2019, "Local SGD Converges Fast and Communicates Little"; Lin et al. 2020, "Don't Use Large Mini-Batches, Use Local
+ * SGD"), and the trade-off ADACOMM adapts the period to as training goes (Wang and Joshi 2019, "Adaptive
+ * Communication Strategies to Achieve the Best Error-Runtime Trade-off in Local-Update SGD").
  *
- * <p>A merge sums the replicas' updates. K replicas' i-th updates together are one step of batch K B, taken with
- * K times a replica's learning rate; the configured {@link LearningRateCoupling} says what rate a batch of K B
- * should get instead, relative to B ({@link #mergeScale}).
+ * <p>A merge is not free: the replica spends m seconds on it (taking and writing its delta with its checkpoint, the
+ * transaction's commit, rebasing), against c seconds per example it learns. The adaptive period is the H that makes
+ * the most progress per second of the replica's time, E(H) H B / (H B c + m) ({@link #steps}), and never so long that
+ * K H B passes B_noise: short while K H B nears B_noise (more merges when the noise falls or K grows), long when the
+ * noise allows or merges are dear. A
+ * replica merges at least every {@code maxStalenessMillis} whatever H says, so its examples reach the merged model
+ * within a bounded time however slowly its updates come.
+ *
+ * <p>A merge adds up what the learners learned, scaled by {@link #mergeScale}: K learners' steps of H B added up are
+ * one step of batch K H B taken with K times the rate, and the configured {@link LearningRateCoupling} says what rate
+ * that batch should get instead. With AdaScale that is the sum while K H B is far below B_noise (noisy steps add up as
+ * one learner's would) and the average far above it (each learner's H steps already went where the signal points,
+ * and K of them added up would overshoot).
  *
  * @param fixedSteps         H when the period is fixed; 0 when it adapts
- * @param noiseFraction      the adaptive period keeps K H B at most this fraction of B_noise
  * @param maxStalenessMillis a replica with updates to merge merges once its last merge is this old
  */
-public record SyncPeriod(int fixedSteps, double noiseFraction, long maxStalenessMillis) {
+public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
   /** The spec of the adaptive period. */
   public static final String ADAPTIVE = "adaptive";
 
@@ -36,26 +43,23 @@ public record SyncPeriod(int fixedSteps, double noiseFraction, long maxStaleness
     if (fixedSteps < 0) {
       throw new IllegalArgumentException("sync period must be 'adaptive' or at least 1 update, got " + fixedSteps);
     }
-    if (!(noiseFraction > 0) || Double.isInfinite(noiseFraction)) {
-      throw new IllegalArgumentException("the share of B_noise must be positive, got " + noiseFraction);
-    }
     if (maxStalenessMillis < 1) {
       throw new IllegalArgumentException("the staleness limit must be at least 1 ms, got " + maxStalenessMillis);
     }
   }
 
   /** {@code adaptive}, or a fixed number of updates H. */
-  public static SyncPeriod parse(String spec, double noiseFraction, long maxStalenessMillis) {
+  public static SyncPeriod parse(String spec, long maxStalenessMillis) {
     String s = spec.strip();
     if (s.equalsIgnoreCase(ADAPTIVE)) {
-      return new SyncPeriod(0, noiseFraction, maxStalenessMillis);
+      return new SyncPeriod(0, maxStalenessMillis);
     }
     try {
       int steps = Integer.parseInt(s);
       if (steps < 1) {
         throw new NumberFormatException();
       }
-      return new SyncPeriod(steps, noiseFraction, maxStalenessMillis);
+      return new SyncPeriod(steps, maxStalenessMillis);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("sync period must be 'adaptive' or a number of updates of at least 1, got '"
           + spec + "'");
@@ -77,47 +81,91 @@ public record SyncPeriod(int fixedSteps, double noiseFraction, long maxStaleness
   }
 
   /**
-   * H, the updates between two merges: fixed, or the largest H with K H B at most {@code noiseFraction} B_noise, at
-   * least 1. While B_noise is unknown (NaN) 1, the cautious answer; unbounded ({@link Integer#MAX_VALUE}) when only
-   * noise is measured (B_noise infinite), so that the staleness limit alone decides.
+   * E(H) = (B_noise + H B) / (B_noise + K (H B + R)): what an example learned by one of K learners that merge every H
+   * updates of B, learning R examples while a merge is on its way, is worth against one learned by a learner alone
+   * (McCandlish et al.'s efficiency of the batch the merge acts like relative to H B). 1 for one learner or pure
+   * noise, about 1 / K far past B_noise.
    *
-   * @param learners   K, the learners of the model (the replicas and the one that merges)
-   * @param batchSize  B, the replica's mean batch size
-   * @param noiseScale B_noise as measured
+   * @param inFlight R, examples a learner learns between sending its delta and taking the merged version back
    */
-  public int steps(int learners, double batchSize, double noiseScale) {
+  public static double efficiency(int learners, double batchSize, double steps, double inFlight, double noiseScale) {
+    double alone = steps * batchSize;
+    if (learners <= 1 || Double.isInfinite(noiseScale)) {
+      return 1.0;
+    }
+    double noise = Math.max(noiseScale, 0);
+    return (noise + alone) / (noise + learners * (alone + Math.max(inFlight, 0)));
+  }
+
+  /**
+   * H, the updates between two merges: fixed, or the one that maximizes a replica's progress per second,
+   * E(H) H B / (H B c + m), but at most B_noise / (K B), so that K H B stays below B_noise. With x = H B, N = B_noise and
+   * M = N + K R, the derivative vanishes where a x^2 - 2 m M x - m N M = 0 with a = c (N (K - 1) - K R) - m K, so
+   * x = (m M + sqrt(m^2 M^2 + a m N M)) / a; where a is not positive (merges cost more than staleness: dear merges, or
+   * so much in flight that a longer period seems to lose nothing more) the bound alone decides. Unbounded
+   * ({@link Integer#MAX_VALUE}: the staleness limit decides) for one learner or pure noise; at least 1. While B_noise or
+   * the costs are unknown, 1: the cautious answer.
+   *
+   * @param learners       K, the learners of the model (the replicas and the one that merges)
+   * @param batchSize      B, the replica's batch size
+   * @param noiseScale     B_noise as measured
+   * @param exampleSeconds c, the replica's time per example learned (the stream's and the step's)
+   * @param mergeSeconds   m, the replica's time per merge
+   * @param inFlight       R, examples the replica learns while a merge is on its way (0 while unknown)
+   */
+  public int steps(int learners, double batchSize, double noiseScale, double exampleSeconds, double mergeSeconds,
+      double inFlight) {
     if (!adaptive()) {
       return fixedSteps;
     }
-    if (Double.isNaN(noiseScale) || !(batchSize > 0) || learners < 1) {
+    if (Double.isNaN(noiseScale) || !(batchSize > 0) || !(exampleSeconds > 0) || !(mergeSeconds > 0)) {
       return 1;
     }
-    double h = Math.floor(noiseFraction * Math.max(noiseScale, 0) / (learners * batchSize));
+    double n = Math.max(noiseScale, 0);
+    double r = inFlight > 0 ? inFlight : 0;
+    double m = mergeSeconds;
+    if (learners <= 1 || Double.isInfinite(n)) {
+      return Integer.MAX_VALUE;
+    }
+    double a = exampleSeconds * (n * (learners - 1) - learners * r) - m * learners;
+    double big = n + learners * r;
+    double examples = n / learners;
+    if (a > 0) {
+      examples = Math.min(examples, (m * big + Math.sqrt(m * m * big * big + a * m * n * big)) / a);
+    }
+    double h = Math.floor(examples / batchSize);
     return h >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(1, h);
   }
 
   /**
    * True when a replica that took {@code updatesSince} updates over {@code millisSince} ms since its last merge
-   * should merge now: it has at least one update, and H of them or the staleness limit is reached.
+   * should merge now: it has at least one update, and H of them ({@link #steps}) or the staleness limit is reached.
    */
-  public boolean due(long updatesSince, long millisSince, int learners, double batchSize, double noiseScale) {
-    return updatesSince >= 1 && (updatesSince >= steps(learners, batchSize, noiseScale) || millisSince >= maxStalenessMillis);
+  public boolean due(long updatesSince, long millisSince, int learners, double batchSize, double noiseScale,
+      double exampleSeconds, double mergeSeconds, double inFlight) {
+    return updatesSince >= 1 && (millisSince >= maxStalenessMillis
+        || updatesSince >= steps(learners, batchSize, noiseScale, exampleSeconds, mergeSeconds, inFlight));
   }
 
   /**
-   * The share of a replica's summed updates a merge applies: the coupling's learning-rate multiplier for the combined
-   * step of batch K B relative to batch B, over the K that summing K replicas' steps gives. With the AdaScale rule
-   * (Johnson et al. 2020) it is (B_noise + B) / (B_noise + K B): 1 (the sum) while K B is far below B_noise, 1 / K
+   * The share of what a learner learned since its last merge (H updates of batch B) that the merge applies: the
+   * coupling's learning-rate multiplier for the combined step of batch K H B relative to one of H B, over the K that
+   * adding up K learners' steps gives. With the AdaScale rule (Johnson et al. 2020) it is
+   * (B_noise + H B) / (B_noise + K H B), {@link #efficiency}: 1 (the sum) while K H B is far below B_noise, 1 / K
    * (the average) far above it. Linear: 1; sqrt: 1 / sqrt(K); none: 1 / K. While B_noise is unknown AdaScale is
-   * cautious, 1 / K. One learner: 1.
+   * cautious, 1 / K. One learner, or nothing learned: 1.
+   *
+   * @param updates H, the learner's updates since its last merge
    */
-  public static double mergeScale(LearningRateCoupling coupling, int learners, double batchSize, double noiseScale) {
-    if (learners <= 1 || !(batchSize > 0)) {
+  public static double mergeScale(LearningRateCoupling coupling, int learners, double batchSize, long updates,
+      double noiseScale) {
+    double examples = batchSize * updates;
+    if (learners <= 1 || !(examples > 0)) {
       return 1.0;
     }
     GradientNoise noise = Double.isNaN(noiseScale) ? GradientNoise.UNKNOWN
         : Double.isInfinite(noiseScale) ? new GradientNoise(1, 0) : new GradientNoise(Math.max(noiseScale, 0), 1);
     double k = learners;
-    return Math.min(1.0, coupling.multiplier(k * batchSize, batchSize, noise) / k);
+    return Math.min(1.0, coupling.multiplier(k * examples, examples, noise) / k);
   }
 }

@@ -8,73 +8,107 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class SyncPeriodTest {
-  private static final SyncPeriod ADAPTIVE = SyncPeriod.parse("adaptive", 1.0, 1000);
+  private static final SyncPeriod ADAPTIVE = SyncPeriod.parse("adaptive", 1000);
 
-  @Test
-  void theAdaptivePeriodKeepsTheCombinedBatchWithinTheNoiseScale() {
-    // K = 4, B = 8: K B = 32, so B_noise = 1000 allows H = floor(1000 / 32) = 31, and K H B = 992 <= 1000 < 1024
-    assertEquals(31, ADAPTIVE.steps(4, 8, 1000));
-    assertTrue(SyncPeriod.combinedBatch(4, 8, 31) <= 1000);
-    assertTrue(SyncPeriod.combinedBatch(4, 8, 32) > 1000);
-    // more noise, longer period; more learners or larger batches, shorter
-    assertEquals(62, ADAPTIVE.steps(4, 8, 2000));
-    assertEquals(15, ADAPTIVE.steps(8, 8, 1000));
-    assertEquals(7, ADAPTIVE.steps(4, 32, 1000));
-    // half of B_noise: H = floor(0.5 * 1000 / 32)
-    assertEquals(15, SyncPeriod.parse("adaptive", 0.5, 1000).steps(4, 8, 1000));
+  /** Progress per second of a replica's time at period H: E(H) H B / (H B c + m). */
+  private static double goodput(int k, double b, int h, double r, double noise, double c, double m) {
+    return SyncPeriod.efficiency(k, b, h, r, noise) * h * b / (h * b * c + m);
   }
 
   @Test
-  void atLeastOneUpdateAndUnboundedForPureNoise() {
-    assertEquals(1, ADAPTIVE.steps(32, 64, 100));  // K B = 2048 is past B_noise already: merge after every update
-    assertEquals(1, ADAPTIVE.steps(32, 64, 0));
-    assertEquals(1, ADAPTIVE.steps(4, 8, Double.NaN));  // unknown: cautious
-    assertEquals(1, ADAPTIVE.steps(4, 0, 1000));
-    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(4, 8, Double.POSITIVE_INFINITY));
-    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(1, 1, 1e300));
+  void theEfficiencyIsThatOfTheCombinedBatch() {
+    // (B_noise + H B) / (B_noise + K H B) = (1000 + 80) / (1000 + 320)
+    assertEquals(1080.0 / 1320.0, SyncPeriod.efficiency(4, 8, 10, 0, 1000), 1e-12);
+    // with 20 examples learned while a merge is on its way: (1000 + 80) / (1000 + 4 (80 + 20))
+    assertEquals(1080.0 / 1400.0, SyncPeriod.efficiency(4, 8, 10, 20, 1000), 1e-12);
+    assertEquals(1.0, SyncPeriod.efficiency(1, 8, 10, 20, 1000), 1e-12);
+    assertEquals(1.0, SyncPeriod.efficiency(4, 8, 10, 20, Double.POSITIVE_INFINITY), 1e-12);
+    assertEquals(0.25, SyncPeriod.efficiency(4, 8, 10, 0, 0), 1e-12);
+    assertEquals(4 * 8 * 10, SyncPeriod.combinedBatch(4, 8, 10), 1e-12);
+  }
+
+  @Test
+  void theAdaptivePeriodMakesTheMostProgressPerSecond() {
+    // K = 4, B = 8, B_noise = 1000, c = 100 us, m = 10 ms, nothing in flight: a = c N (K - 1) - m K = 0.26,
+    // x = N (m + sqrt(m^2 + a m)) / a = 238.3 examples, H = floor(x / B) = 29
+    assertEquals(29, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.01, 0));
+    // B_noise = 4000 and 50 examples in flight: M = N + K R = 4200, a = c (N (K - 1) - K R) - m K = 1.14,
+    // x = (m M + sqrt(m^2 M^2 + a m N M)) / a = 422.5, H = 52 (below B_noise / (K B) = 125)
+    assertEquals(52, ADAPTIVE.steps(4, 8, 4000, 1e-4, 0.01, 50));
+    for (double[] c : new double[][] {{1000, 0}, {4000, 50}, {4000, 300}}) {
+      int chosen = ADAPTIVE.steps(4, 8, c[0], 1e-4, 0.01, c[1]);
+      double best = 0;
+      for (int h = 1; h <= c[0] / 32; h++) {
+        best = Math.max(best, goodput(4, 8, h, c[1], c[0], 1e-4, 0.01));
+      }
+      assertEquals(best, goodput(4, 8, chosen, c[1], c[0], 1e-4, 0.01), best * 1e-3, "B_noise, R = " + c[0] + ", " + c[1]);
+    }
+    // more noise or dearer merges: longer; more learners or cheaper merges: shorter
+    assertTrue(ADAPTIVE.steps(4, 8, 4000, 1e-4, 0.01, 0) > 29);
+    assertEquals(31, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.04, 0), "but K H B below B_noise: floor(1000 / 32)");
+    assertTrue(ADAPTIVE.steps(16, 8, 1000, 1e-4, 0.01, 0) < 29);
+    assertTrue(ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.001, 0) < 29);
+  }
+
+  @Test
+  void atLeastOneUpdateAndUnboundedWhereStalenessCostsNothing() {
+    assertEquals(1, ADAPTIVE.steps(32, 64, 10, 1e-4, 1e-6, 0), "cheap merges past B_noise: after every update");
+    assertEquals(1, ADAPTIVE.steps(4, 8, Double.NaN, 1e-4, 0.01, 0), "unknown noise: cautious");
+    assertEquals(1, ADAPTIVE.steps(4, 8, 1000, Double.NaN, 0.01, 0), "unknown cost: cautious");
+    assertEquals(1, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0, 0), "merges that cost nothing");
+    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(4, 8, Double.POSITIVE_INFINITY, 1e-4, 0.01, 0), "pure noise");
+    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(1, 8, 1000, 1e-4, 0.01, 0), "one learner");
+    // merges dearer than all the staleness could cost (c N (K - 1) = 0.3 < m K = 0.4): K H B below B_noise decides
+    assertEquals(31, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.1, 0));
+    assertEquals(1, ADAPTIVE.steps(4, 8, 10, 1e-4, 0.01, 0));
   }
 
   @Test
   void aFixedPeriodIgnoresTheNoise() {
-    SyncPeriod fixed = SyncPeriod.parse("16", 1.0, 1000);
+    SyncPeriod fixed = SyncPeriod.parse("16", 1000);
     assertFalse(fixed.adaptive());
-    assertEquals(16, fixed.steps(4, 8, 1000));
-    assertEquals(16, fixed.steps(32, 64, Double.NaN));
+    assertEquals(16, fixed.steps(4, 8, 1000, 1e-4, 0.01, 0));
+    assertEquals(16, fixed.steps(32, 64, Double.NaN, 1e-4, 0.01, 0));
     assertEquals("16", fixed.spec());
     assertEquals("adaptive", ADAPTIVE.spec());
   }
 
   @Test
   void dueAfterHUpdatesOrTheStalenessLimit() {
-    assertFalse(ADAPTIVE.due(0, 5000, 4, 8, 1000), "nothing to merge");
-    assertFalse(ADAPTIVE.due(30, 999, 4, 8, 1000));
-    assertTrue(ADAPTIVE.due(31, 0, 4, 8, 1000));
-    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY), "the staleness limit bounds an unbounded H");
+    assertFalse(ADAPTIVE.due(0, 5000, 4, 8, 1000, 1e-4, 0.01, 0), "nothing to merge");
+    assertFalse(ADAPTIVE.due(28, 999, 4, 8, 1000, 1e-4, 0.01, 0));
+    assertTrue(ADAPTIVE.due(29, 0, 4, 8, 1000, 1e-4, 0.01, 0));
+    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY, 1e-4, 0.01, 0),
+        "the staleness limit bounds an unbounded H");
   }
 
   @Test
   void theMergeScaleFollowsTheCouplingForTheCombinedBatch() {
-    // AdaScale: (B_noise + B) / (B_noise + K B) = (100 + 10) / (100 + 40)
-    assertEquals(110.0 / 140.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 100), 1e-12);
-    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, Double.POSITIVE_INFINITY), 1e-12,
+    // AdaScale: (B_noise + H B) / (B_noise + K H B) = (100 + 10) / (100 + 40) for K = 4, B = 10, H = 1
+    assertEquals(110.0 / 140.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 1, 100), 1e-12);
+    // H = 5: (100 + 50) / (100 + 200)
+    assertEquals(150.0 / 300.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 5, 100), 1e-12);
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 5, Double.POSITIVE_INFINITY), 1e-12,
         "pure noise: the sum");
-    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 0), 1e-12, "no noise: the average");
-    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, Double.NaN), 1e-12,
+    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 1, 0), 1e-12, "no noise: the average");
+    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 1, Double.NaN), 1e-12,
         "unknown: the average");
-    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.LINEAR, 4, 10, 100), 1e-12);
-    assertEquals(0.5, SyncPeriod.mergeScale(LearningRateCoupling.SQRT, 4, 10, 100), 1e-12);
-    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 4, 10, 100), 1e-12);
-    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 1, 10, 100), 1e-12, "one learner");
+    assertEquals(0.2501, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 10_000, 100), 1e-4,
+        "K H B far above B_noise: nearly the average");
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.LINEAR, 4, 10, 5, 100), 1e-12);
+    assertEquals(0.5, SyncPeriod.mergeScale(LearningRateCoupling.SQRT, 4, 10, 5, 100), 1e-12);
+    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 4, 10, 5, 100), 1e-12);
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 1, 10, 5, 100), 1e-12, "one learner");
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 4, 10, 0, 100), 1e-12, "nothing learned");
     // a mean batch size need not be whole: (50 + 1.5) / (50 + 3)
-    assertEquals(51.5 / 53.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 2, 1.5, 50), 1e-12);
+    assertEquals(51.5 / 53.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 2, 1.5, 1, 50), 1e-12);
   }
 
   @Test
   void badSpecsSayWhat() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SyncPeriod.parse("often", 1, 1000));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SyncPeriod.parse("often", 1000));
     assertEquals("sync period must be 'adaptive' or a number of updates of at least 1, got 'often'", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> SyncPeriod.parse("0", 1, 1000));
-    assertThrows(IllegalArgumentException.class, () -> SyncPeriod.parse("adaptive", 0, 1000));
-    assertThrows(IllegalArgumentException.class, () -> SyncPeriod.parse("adaptive", 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> SyncPeriod.parse("0", 1000));
+    assertThrows(IllegalArgumentException.class, () -> SyncPeriod.parse("adaptive", 0));
   }
 }

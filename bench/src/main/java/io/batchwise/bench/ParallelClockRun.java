@@ -29,10 +29,10 @@ import io.batchwise.schemas.TrainingMetrics;
  * over K partitions in turn as {@code ingest --spread} writes it; learner 0 is the model's home, the others its
  * replicas. Each takes its events in order, paying the stream's cost per event; steps, punctuations, deltas, merges
  * and publications run the real code, and the clock advances by their measured time (records serialized with the real
- * Avro Serdes, so the CPU and the bytes of a merge are measured too). A record a learner produces becomes visible at
- * its next commit ({@code commit.interval.ms}, each learner at its own phase), then crosses the network: the home's
- * link carries every delta in and every merged copy out, one after another, at the given bandwidth. The learner with
- * the earliest clock always acts next, so a record reaches a learner busy past its arrival when it is done.
+ * Avro Serdes, so the CPU and the bytes of a merge are measured too). A delta or merged version becomes visible once
+ * the commit its learner asks for right after sending it ends, then crosses the network: the home's link carries every
+ * delta in and every merged copy out, one after another, at the given bandwidth. The learner with the earliest clock
+ * always acts next, so a record reaches a learner busy past its arrival when it is done.
  */
 public final class ParallelClockRun {
   /** {@code snapshot.max.time.share} at its default. */
@@ -47,13 +47,13 @@ public final class ParallelClockRun {
   /**
    * What syncing costs beyond the CPU the run measures.
    *
-   * @param commitIntervalMillis  Kafka Streams' {@code commit.interval.ms} (100 under exactly-once): a record is
-   *                              visible to readers at its producer's next commit
+   * @param commitSeconds         a commit the learner asks for after sending a delta or a merged version: until it
+   *                              ends (the transaction's markers written) readers do not see the record
    * @param networkBytesPerSecond the home's link, each way
    * @param brokerSeconds         a record's way through the broker once committed (fetch, replication)
    * @param mergeIntervalMillis   {@code merge.interval.ms}
    */
-  public record SyncCosts(long commitIntervalMillis, double networkBytesPerSecond, double brokerSeconds,
+  public record SyncCosts(double commitSeconds, double networkBytesPerSecond, double brokerSeconds,
       long mergeIntervalMillis) {
   }
 
@@ -93,10 +93,14 @@ public final class ParallelClockRun {
     this.lossWindow = lossWindow;
   }
 
-  /** Learns {@code stream} with K learners of {@code modelSpec} under {@code policySpec}, merging every {@code period}. */
-  public Result run(String scenario, BenchStream stream, int learners, String modelSpec, String policySpec,
-      SyncPeriod period, double targetLoss, long seed) {
-    return new Run(stream, learners, modelSpec, policySpec, period, targetLoss, seed).execute(scenario, period.spec());
+  /**
+   * Learns {@code stream} with K learners of {@code modelSpec} ({@code optimizerSpec}, null for its default) under
+   * {@code policySpec}, merging every {@code period}; {@code seed} draws the phases of the learners' punctuations.
+   */
+  public Result run(String scenario, BenchStream stream, int learners, String modelSpec, String optimizerSpec,
+      String policySpec, SyncPeriod period, double targetLoss, long seed) {
+    return new Run(stream, learners, modelSpec, optimizerSpec, policySpec, period, targetLoss, seed)
+        .execute(scenario, period.spec());
   }
 
   /** A record on its way to a learner. */
@@ -109,7 +113,6 @@ public final class ParallelClockRun {
     final LearningLoop loop;
     final ModelReplica replica;
     final ModelMerge merge;
-    final double commitPhase;
     final PriorityQueue<Message> inbox = new PriorityQueue<>((a, b) -> a.arrival != b.arrival
         ? Double.compare(a.arrival, b.arrival) : Long.compare(a.order, b.order));
     double clock;
@@ -117,19 +120,20 @@ public final class ParallelClockRun {
     long offset;
     long punctuations = 1;
 
-    Learner(int id, LearningLoop loop, ModelReplica replica, ModelMerge merge, double commitPhase) {
+    Learner(int id, LearningLoop loop, ModelReplica replica, ModelMerge merge, double firstPunctuation) {
       this.id = id;
       this.loop = loop;
       this.replica = replica;
       this.merge = merge;
-      this.commitPhase = commitPhase;
       this.nextEvent = id;
+      this.punctuationPhase = firstPunctuation;
     }
 
-    /** When a record produced now becomes visible: at this learner's next commit. */
-    double visibleAt(double time) {
-      double interval = sync.commitIntervalMillis() / 1000.0;
-      return commitPhase + Math.ceil((time - commitPhase) / interval) * interval;
+    /** Punctuations run every punctuate.interval.ms from a phase of the learner's own. */
+    final double punctuationPhase;
+
+    double nextPunctuation() {
+      return punctuationPhase + punctuations * costs.punctuateMillis() / 1000.0;
     }
   }
 
@@ -168,7 +172,8 @@ public final class ParallelClockRun {
     private double mergeSeconds;
     private double computeSeconds;
 
-    Run(BenchStream stream, int k, String modelSpec, String policySpec, SyncPeriod period, double targetLoss, long seed) {
+    Run(BenchStream stream, int k, String modelSpec, String optimizerSpec, String policySpec, SyncPeriod period,
+        double targetLoss, long seed) {
       this.stream = stream;
       this.k = k;
       this.targetLoss = targetLoss;
@@ -176,13 +181,13 @@ public final class ParallelClockRun {
       this.row = new double[stream.featureCount()];
       Random random = new Random(seed);
       for (int id = 0; id < k; id++) {
-        OnlineModel model = ModelFactory.create(modelSpec, stream.featureCount());
+        OnlineModel model = ModelFactory.create(modelSpec, optimizerSpec, stream.featureCount());
         String optimizer = model.exportState().optimizerSpec();
         LearningLoop loop = new LearningLoop(modelSpec, model, BatchingPolicies.parse(policySpec, MAX_WAIT_MILLIS,
             optimizer, model.bytesPerExample()));
         learners.add(new Learner(id, loop, id == 0 ? null : ModelReplica.start(loop, id, period, 0),
             id == 0 ? new ModelMerge(loop, ModelMerge.coupling(policySpec, optimizer)) : null,
-            random.nextDouble() * sync.commitIntervalMillis() / 1000.0));
+            random.nextDouble() * costs.punctuateMillis() / 1000.0));
       }
     }
 
@@ -213,7 +218,7 @@ public final class ParallelClockRun {
         receive(l, message);
         return;
       }
-      double punctuation = l.punctuations * costs.punctuateMillis() / 1000.0;
+      double punctuation = l.nextPunctuation();
       if (punctuation <= l.clock) {
         punctuate(l);
         l.punctuations++;
@@ -264,6 +269,35 @@ public final class ParallelClockRun {
         examplesToTarget = learned;
         secondsToTarget = l.clock;
       }
+      if (l.replica != null) {
+        sendDelta(l, false);  // as the processor does after each update
+      }
+    }
+
+    /** A replica's delta when one is due (or, at a punctuation, overdue), with the checkpoint written with it. */
+    private void sendDelta(Learner l, boolean punctuation) {
+      long started = System.nanoTime();
+      ModelDelta delta = punctuation ? l.replica.overdueDelta(nanos(l.clock)) : null;
+      boolean fresh = delta == null;
+      if (fresh) {
+        delta = l.replica.nextDelta(nanos(l.clock), millis(l.clock), lag(l));
+      }
+      if (delta == null) {
+        return;
+      }
+      long written = System.nanoTime();
+      if (fresh) {
+        checkpoints.serialize("", l.loop.checkpoint(millis(l.clock)));
+      }
+      byte[] bytes = deltas.serialize("", delta);
+      double writing = (System.nanoTime() - written) * 1e-9;
+      // the thread waits for the commit it asks for, as Kafka Streams commits on the stream thread
+      l.clock += spent(started) + sync.commitSeconds();
+      l.replica.syncCost(nanos(writing + sync.commitSeconds()));
+      deltaBytes += bytes.length;
+      double start = Math.max(l.clock, homeInFreeAt);
+      homeInFreeAt = start + bytes.length / sync.networkBytesPerSecond();
+      learners.get(0).inbox.add(new Message(homeInFreeAt + sync.brokerSeconds(), order++, bytes, 0));
     }
 
     private void punctuate(Learner l) {
@@ -271,28 +305,11 @@ public final class ParallelClockRun {
         step(l);
       }
       if (l.replica != null) {
-        long started = System.nanoTime();
-        ModelDelta delta = l.replica.overdueDelta(nanos(l.clock));
-        if (delta == null) {
-          delta = l.replica.nextDelta(nanos(l.clock), millis(l.clock), lag(l));
-          if (delta != null) {
-            checkpoints.serialize("", l.loop.checkpoint(millis(l.clock)));  // written with every delta
-          }
-        }
-        if (delta != null) {
-          byte[] bytes = deltas.serialize("", delta);
-          l.clock += spent(started);
-          deltaBytes += bytes.length;
-          double start = Math.max(l.visibleAt(l.clock), homeInFreeAt);
-          homeInFreeAt = start + bytes.length / sync.networkBytesPerSecond();
-          learners.get(0).inbox.add(new Message(homeInFreeAt + sync.brokerSeconds(), order++, bytes, 0));
-        }
+        sendDelta(l, true);
         return;
       }
       ModelMerge merge = l.merge;
-      long interval = merge.replicasWaiting() ? Math.min(sync.mergeIntervalMillis(), costs.snapshotIntervalMillis())
-          : costs.snapshotIntervalMillis();
-      if (l.loop.publishDue(nanos(l.clock), interval, 0, MAX_PUBLISH_SHARE)) {
+      if (l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE)) {
         publish(l);
       } else if (merge.onlyAcknowledgementsOwed()) {
         long started = System.nanoTime();
@@ -334,7 +351,8 @@ public final class ParallelClockRun {
     }
 
     private void broadcast(Learner home, MergedModel model, byte[] bytes) {
-      double visible = home.visibleAt(home.clock);
+      home.clock += sync.commitSeconds();
+      double visible = home.clock;
       for (ReplicaProgress recipient : model.getReplicas()) {
         double start = Math.max(visible, homeOutFreeAt);
         homeOutFreeAt = start + bytes.length / sync.networkBytesPerSecond();
@@ -354,10 +372,19 @@ public final class ParallelClockRun {
           noiseScales += delta.getNoiseScale();
           noiseScaleCount++;
         }
-      } else {
-        l.replica.rebase(merged.deserialize("", message.bytes()));
+        l.clock += spent(started);
+        if (l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE)) {
+          publish(l);  // as the processor does right after a merge
+        }
+        return;
       }
+      l.replica.rebase(merged.deserialize("", message.bytes()));
       l.clock += spent(started);
+    }
+
+    private long publishInterval(Learner home) {
+      return home.merge.replicasWaiting() ? Math.min(sync.mergeIntervalMillis(), costs.snapshotIntervalMillis())
+          : costs.snapshotIntervalMillis();
     }
 
     private double spent(long startedNanos) {

@@ -35,7 +35,6 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String SNAPSHOT_MAX_TIME_SHARE = "snapshot.max.time.share";
   public static final String PUNCTUATE_INTERVAL_MS = "punctuate.interval.ms";
   public static final String SYNC_PERIOD = "sync.period";
-  public static final String SYNC_NOISE_SHARE = "sync.noise.share";
   public static final String SYNC_MAX_STALENESS_MS = "sync.max.staleness.ms";
   public static final String MERGE_INTERVAL_MS = "merge.interval.ms";
 
@@ -75,15 +74,13 @@ public final class LearnerConfig extends AbstractConfig {
           "How often wall-clock checks for max latency and snapshot cadence run.")
       .define(SYNC_PERIOD, Type.STRING, SyncPeriod.ADAPTIVE, Importance.MEDIUM,
           "For a model whose events arrive on several partitions: how many updates a replica takes between two "
-              + "deltas it sends to be merged, 'adaptive' (K H B kept within sync.noise.share of the measured B_noise) "
-              + "or a fixed number.")
-      .define(SYNC_NOISE_SHARE, Type.DOUBLE, 1.0, Range.between(1e-3, 1e3), Importance.LOW,
-          "The adaptive sync period keeps K H B (learners times updates between merges times batch size) at most "
-              + "this share of the gradient noise scale B_noise.")
+              + "deltas it sends to be merged, 'adaptive' (the most progress per second: shorter as K H B, learners "
+              + "times updates times batch size, nears the measured B_noise, longer as merges cost more) or a fixed "
+              + "number.")
       .define(SYNC_MAX_STALENESS_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.MEDIUM,
           "A replica with updates to merge sends its delta once its previous one is this old, whatever the sync "
               + "period says.")
-      .define(MERGE_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(0), Importance.LOW,
+      .define(MERGE_INTERVAL_MS, Type.LONG, 20L, Range.atLeast(0), Importance.LOW,
           "While replicas wait for their deltas to be merged, the model's home publishes a merged version at most "
               + "this often (instead of snapshot.interval.ms), within snapshot.max.time.share.");
 
@@ -148,7 +145,7 @@ public final class LearnerConfig extends AbstractConfig {
   }
 
   public SyncPeriod syncPeriod() {
-    return SyncPeriod.parse(getString(SYNC_PERIOD), getDouble(SYNC_NOISE_SHARE), getLong(SYNC_MAX_STALENESS_MS));
+    return SyncPeriod.parse(getString(SYNC_PERIOD), getLong(SYNC_MAX_STALENESS_MS));
   }
 
   public long mergeIntervalMillis() {

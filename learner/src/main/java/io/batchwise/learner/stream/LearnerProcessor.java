@@ -195,7 +195,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   public void process(Record<byte[], byte[]> record) {
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(eventsTopic);
     if (parallel.handles(topic)) {
-      parallel.process(topic, record, nanos(context.currentSystemTimeMs()), this::homeLoop);
+      long nowMillis = context.currentSystemTimeMs();
+      LearningLoop merged = parallel.process(topic, record, nanos(nowMillis), this::homeLoop);
+      if (merged != null && publishDue(merged, nanos(nowMillis))) {
+        publish(merged, nowMillis);  // the replicas wait for it
+      }
       return;
     }
     long started = System.nanoTime();
@@ -245,8 +249,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
       if (parallel.isReplica(loop.modelId())) {
         continue;  // a replica's deltas go out below
       }
-      if (loop.publishDue(nowNanos, parallel.publishInterval(loop.modelId(), config.snapshotIntervalMillis()),
-          config.snapshotEveryUpdates(), config.snapshotMaxTimeShare())) {
+      if (publishDue(loop, nowNanos)) {
         publish(loop, nowMillis);
       }
     }
@@ -254,8 +257,15 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     storeReplayFrom();
   }
 
+  private boolean publishDue(LearningLoop loop, long nowNanos) {
+    return loop.publishDue(nowNanos, parallel.publishInterval(loop.modelId(), config.snapshotIntervalMillis()),
+        config.snapshotEveryUpdates(), config.snapshotMaxTimeShare());
+  }
+
   private void learn(LearningLoop loop, long nowNanos) {
-    loop.step(nowNanos, estimatedLag(loop, nowNanos / 1_000_000));
+    long lag = estimatedLag(loop, nowNanos / 1_000_000);
+    loop.step(nowNanos, lag);
+    parallel.learned(loop, nowNanos, nowNanos / 1_000_000, lag);
   }
 
   /**

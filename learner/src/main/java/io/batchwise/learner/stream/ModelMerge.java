@@ -25,7 +25,8 @@ import io.batchwise.schemas.TrainingMetrics;
  * The merging of a model's replicas into the model, at its home: the learner of the model's own partition, whose
  * {@link LearningLoop} learns that partition's events as it would alone and publishes the one version sequence.
  * Each replica's delta is applied once, in sequence-number order (one sent again is acknowledged, not counted),
- * scaled by {@link SyncPeriod#mergeScale} for the learners there are; its examples, updates and prequential scores
+ * scaled by {@link SyncPeriod#mergeScale} for the learners there are; so is what the home learned itself since the
+ * previous delta, so that every learner's updates count alike. The delta's examples, updates and prequential scores
  * join the loop's totals and its next summary. After each publication the merged state goes to the replicas with
  * the last delta of each it includes. Kafka-free: the processor and the benchmarks' simulation drive it.
  */
@@ -39,6 +40,9 @@ public final class ModelMerge {
   private final Map<Integer, Replica> replicas = new TreeMap<>();
   /** Replicas that sent a delta again, which the next merged version they get acknowledges. */
   private final Set<Integer> owed = new TreeSet<>();
+  /** The parameters right after the last delta was applied, and the loop's updates then: what the home learned since. */
+  private double[] base;
+  private long updatesAtMerge;
   private boolean mergedSincePublication;
   /** The latest event time among the merged deltas. */
   private long eventTime = -1;
@@ -69,6 +73,8 @@ public final class ModelMerge {
     this.loop = loop;
     this.model = differentiable;
     this.coupling = coupling;
+    this.base = model.parameters();
+    this.updatesAtMerge = loop.updates();
   }
 
   /**
@@ -121,17 +127,21 @@ public final class ModelMerge {
     int learners = learners(nowNanos);
     double batch = learned.getUpdates() > 0 ? (double) learned.getExamples() / learned.getUpdates() : 1.0;
     double noiseScale = delta.getNoiseScale() == null ? Double.NaN : delta.getNoiseScale();
-    double scale = SyncPeriod.mergeScale(coupling, learners, batch, noiseScale);
+    double scale = SyncPeriod.mergeScale(coupling, learners, batch, learned.getUpdates(), noiseScale);
+    double ownScale = SyncPeriod.mergeScale(coupling, learners, loop.decision().batchSize(),
+        loop.updates() - updatesAtMerge, noiseScale);
     for (int j = 0; j < parameters.length; j++) {
-      parameters[j] += scale * change[j];
+      parameters[j] = base[j] + ownScale * (parameters[j] - base[j]) + scale * change[j];
     }
     model.setParameters(parameters);
+    base = parameters;
     ModelState.StandardizerState added = PackedArrays.unpack(delta.getStandardizer());
     ModelState.StandardizerState statistics = model.exportState().standardizer();
     if (added != null && statistics != null) {
       model.setStandardizer(statistics.plus(added));
     }
     loop.absorb(learned);
+    updatesAtMerge = loop.updates();
     loop.deadLettersElsewhere(replicaDeadLetters());
     merges++;
     syncUpdates += learned.getUpdates();

@@ -23,22 +23,28 @@ import io.batchwise.schemas.TrainingMetrics;
  * kept until acknowledged: one not acknowledged within {@link #RESEND_NANOS} (or the one in flight when the host
  * restores the replica) is sent again, unchanged, and the merger counts each number once.
  *
- * <p>The sync period H follows {@link SyncPeriod} from K (as the last merged version said), the policy's batch size
- * and B_noise: the policy's estimate, or, for a policy that measures none, one from the gradient statistics of the
- * replica's own deltas.
+ * <p>The sync period H follows {@link SyncPeriod} from K (as the last merged version said), the policy's batch size,
+ * B_noise (the policy's estimate, or, for a policy that measures none, one from the gradient statistics of the
+ * replica's own deltas), the replica's time per example (from its deltas' summaries), its time per merge (what it
+ * measures itself, and what the host reports with {@link #syncCost}) and the examples it learns while a delta is in
+ * flight.
  */
 public final class ModelReplica {
   /** A delta not acknowledged within this time is sent again. */
   public static final long RESEND_NANOS = 10_000_000_000L;
   /** Learners assumed before the first merged version says how many there are: this replica and the home. */
   private static final int LEARNERS_AT_START = 2;
+  /** Weight of the latest delta in the smoothed costs. */
+  private static final double COST_SMOOTHING = 0.2;
 
   private final LearningLoop loop;
   private final DifferentiableModel model;
   private final int replica;
   private final SyncPeriod period;
+  /** The examples the noise estimate averages over. */
+  static final double NOISE_WINDOW = PrequentialMetrics.RECENT_EXAMPLES;
   /** B_noise from the deltas' summaries, for policies that do not measure it. */
-  private final NoiseScaleEstimator noise = new NoiseScaleEstimator(PrequentialMetrics.RECENT_EXAMPLES);
+  private final NoiseScaleEstimator noise = new NoiseScaleEstimator(NOISE_WINDOW);
   /** The parameters and feature statistics the next delta is taken against. */
   private double[] base;
   private ModelState.StandardizerState baseStatistics;
@@ -50,6 +56,13 @@ public final class ModelReplica {
   private long sentAtNanos;
   private int learners = LEARNERS_AT_START;
   private long mergedVersion;
+  /** Smoothed seconds per example learned and per merge, NaN until measured; the merge cost gathered since the last delta. */
+  private double exampleSeconds = Double.NaN;
+  private double mergeSeconds = Double.NaN;
+  private long syncNanos;
+  /** Smoothed examples learned while a delta was in flight (0 until measured), and the examples when it was sent. */
+  private double inFlightExamples;
+  private long examplesAtSend;
 
   private ModelReplica(LearningLoop loop, int replica, SyncPeriod period, long nowNanos) {
     if (!(loop.model() instanceof DifferentiableModel differentiable)) {
@@ -97,9 +110,11 @@ public final class ModelReplica {
     long updates = loop.updates() - updatesAtSend;
     long millis = (nowNanos - lastSyncNanos) / 1_000_000;
     boolean deadLetters = loop.deadLetters() != deadLettersSent && millis >= period.maxStalenessMillis();
-    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale())) {
+    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale(), exampleSeconds,
+        mergeSeconds, inFlightExamples)) {
       return null;
     }
+    long started = System.nanoTime();
     double[] parameters = model.parameters();
     double[] delta = new double[parameters.length];
     for (int j = 0; j < delta.length; j++) {
@@ -107,7 +122,7 @@ public final class ModelReplica {
     }
     ModelState state = model.exportState();
     ModelState.StandardizerState statistics = state.standardizer();
-    int steps = period.steps(learners, batchSize(), noiseScale());
+    int steps = period.steps(learners, batchSize(), noiseScale(), exampleSeconds, mergeSeconds, inFlightExamples);
     double noiseScale = noiseScale();
     loop.nextVersion(nowNanos);
     TrainingMetrics learned = loop.closeInterval(nowMillis, lagEvents);
@@ -127,14 +142,35 @@ public final class ModelReplica {
         .setBaseVersion(mergedVersion)
         .build();
     observeNoise(learned);
+    if (learned.getExamples() > 0) {
+      exampleSeconds = smooth(exampleSeconds, learned.getUpdateSeconds() / learned.getExamples());
+    }
+    if (syncNanos > 0) {
+      mergeSeconds = smooth(mergeSeconds, syncNanos / 1e9);  // the previous delta's: its writes, commit and rebase
+    }
+    syncNanos = System.nanoTime() - started;
     base = parameters;
     baseStatistics = statistics;
     updatesAtSend = loop.updates();
+    examplesAtSend = loop.examplesSeen();
     deadLettersSent = loop.deadLetters();
     lastSyncNanos = nowNanos;
     inFlight = sent;
     sentAtNanos = nowNanos;
     return sent;
+  }
+
+  /** What the host spent on the last delta besides taking it: writing it and the checkpoint, the commit. */
+  public void syncCost(long nanos) {
+    syncNanos += Math.max(0, nanos);
+  }
+
+  /**
+   * Smoothed upwards, taken at once downwards: a cost falls for good once the JIT has compiled the code (the first
+   * merges of a JVM cost ten times the later ones), and rises now and then for a pause that says little.
+   */
+  private static double smooth(double average, double value) {
+    return Double.isNaN(average) || value < average ? value : average + COST_SMOOTHING * (value - average);
   }
 
   /** The delta in flight, when its acknowledgement is overdue: to be sent again as it is. */
@@ -165,6 +201,7 @@ public final class ModelReplica {
     if (own == null || merged.getVersion() <= mergedVersion || own.getSequence() < loop.version()) {
       return false;
     }
+    long started = System.nanoTime();
     double[] mergedParameters = PackedArrays.unpack(merged.getParameters());
     double[] parameters = model.parameters();
     if (mergedParameters.length != parameters.length) {
@@ -182,7 +219,13 @@ public final class ModelReplica {
     }
     base = mergedParameters;
     mergedVersion = merged.getVersion();
-    inFlight = null;
+    if (inFlight != null) {
+      long learnedMeanwhile = loop.examplesSeen() - examplesAtSend;
+      inFlightExamples = inFlightExamples == 0 ? learnedMeanwhile
+          : inFlightExamples + COST_SMOOTHING * (learnedMeanwhile - inFlightExamples);
+      inFlight = null;
+    }
+    syncNanos += System.nanoTime() - started;
     return true;
   }
 
@@ -190,16 +233,24 @@ public final class ModelReplica {
     return loop.decision().batchSize();
   }
 
-  /** B_noise: the policy's, or, when it measures none, the estimate from this replica's deltas. */
+  /**
+   * B_noise: the policy's, or, when it measures none, the estimate from this replica's deltas; an unbounded one
+   * counts as {@link #NOISE_WINDOW}, the most an average over that many examples can tell from an infinite one (as
+   * goodput's curvature rule counts it).
+   */
   public double noiseScale() {
     double measured = loop.decision().noiseScale();
-    return Double.isNaN(measured) ? noise.current().noiseScale() : measured;
+    double n = Double.isNaN(measured) ? noise.current().noiseScale() : measured;
+    return Double.isInfinite(n) ? NOISE_WINDOW : n;
   }
 
+  /** A delta's summary holds the means over its updates: each update counts, as the policy's estimator counts it. */
   private void observeNoise(TrainingMetrics learned) {
     if (learned.getUpdates() > 0) {
       int meanBatch = (int) Math.round((double) learned.getExamples() / learned.getUpdates());
-      noise.observe(meanBatch, learned.getMeanExampleGradientSquaredNorm(), learned.getMeanGradientSquaredNorm());
+      for (long u = 0; u < learned.getUpdates(); u++) {
+        noise.observe(meanBatch, learned.getMeanExampleGradientSquaredNorm(), learned.getMeanGradientSquaredNorm());
+      }
     }
   }
 
@@ -219,5 +270,20 @@ public final class ModelReplica {
 
   public boolean awaitingMerge() {
     return inFlight != null;
+  }
+
+  /** The smoothed time an example costs this replica, seconds; NaN before its first delta. */
+  public double exampleSeconds() {
+    return exampleSeconds;
+  }
+
+  /** The smoothed examples this replica learns while a delta is in flight; 0 before the first acknowledgement. */
+  public double inFlightExamples() {
+    return inFlightExamples;
+  }
+
+  /** The smoothed time a merge costs this replica, seconds; NaN before its second delta. */
+  public double mergeSeconds() {
+    return mergeSeconds;
   }
 }

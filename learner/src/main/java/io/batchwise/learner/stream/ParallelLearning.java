@@ -51,6 +51,7 @@ final class ParallelLearning {
   private final AvroSerde<MergedModel> merged = Serdes.mergedModel();
   private final Map<String, ModelReplica> replicas = new HashMap<>();
   private final Map<String, ModelMerge> merges = new HashMap<>();
+  private final CommitLatency commitLatency;
 
   ParallelLearning(LearnerConfig config, ModelPartitioning partitioning, ProcessorContext<String, Object> context,
       KeyValueStore<String, LearnerCheckpoint> checkpoints) {
@@ -62,6 +63,7 @@ final class ParallelLearning {
     this.checkpoints = checkpoints;
     this.sentDeltas = context.getStateStore(LearnerTopology.REPLICA_DELTAS_STORE);
     this.mergeStates = context.getStateStore(LearnerTopology.MERGES_STORE);
+    this.commitLatency = new CommitLatency(context.metrics());
   }
 
   /** True when this task learns a replica of the model: its events arrive here, its home is another partition. */
@@ -100,8 +102,11 @@ final class ParallelLearning {
    * A record of one of the internal topics: a replica's delta for a model homed here, merged into the model's
    * loop ({@code homeLoop} gives it, created when the model has no events here yet; null when it cannot be
    * learned), or a merged version for a replica here to rebase onto.
+   *
+   * @return the loop a delta was merged into, which the processor publishes as soon as that is due; else null
    */
-  void process(String topic, Record<byte[], byte[]> record, long nowNanos, Function<ModelDelta, LearningLoop> homeLoop) {
+  LearningLoop process(String topic, Record<byte[], byte[]> record, long nowNanos,
+      Function<ModelDelta, LearningLoop> homeLoop) {
     try {
       if (partitioning.deltasTopic().equals(topic)) {
         ModelDelta delta = deltas.deserialize(topic, record.value());
@@ -111,12 +116,13 @@ final class ParallelLearning {
           if (loop == null) {
             LOG.warn("{}: a delta of model {} from partition {} cannot be merged: the model cannot be learned here",
                 context.taskId(), delta.getModelId(), delta.getReplica());
-            return;
+            return null;
           }
           merge = new ModelMerge(loop, coupling(loop));
           merges.put(delta.getModelId(), merge);
         }
         merge.merge(delta, record.timestamp(), nowNanos);
+        return merge.loop();
       } else {
         MergedModel model = merged.deserialize(topic, record.value());
         ModelReplica replica = replicas.get(model.getModelId());
@@ -128,6 +134,7 @@ final class ParallelLearning {
       // not acknowledged: the replica sends it again, and this says so each time
       LOG.warn("{}: a record of {} cannot be used: {}", context.taskId(), topic, e.getMessage());
     }
+    return null;
   }
 
   /**
@@ -136,23 +143,43 @@ final class ParallelLearning {
    */
   void punctuate(long nowNanos, long nowMillis, ToLongFunction<LearningLoop> lag) {
     for (ModelReplica replica : replicas.values()) {
-      LearningLoop loop = replica.loop();
       ModelDelta again = replica.overdueDelta(nowNanos);
       if (again != null) {
-        send(again, loop, nowMillis);
-        continue;
-      }
-      ModelDelta delta = replica.nextDelta(nowNanos, nowMillis, lag.applyAsLong(loop));
-      if (delta != null) {
-        checkpoints.put(loop.modelId(), loop.checkpoint(nowMillis));
-        sentDeltas.put(loop.modelId(), delta);
-        send(delta, loop, nowMillis);
+        send(again, replica.loop(), nowMillis);
+      } else {
+        sync(replica, nowNanos, nowMillis, lag.applyAsLong(replica.loop()));
       }
     }
     for (ModelMerge merge : merges.values()) {
       if (merge.onlyAcknowledgementsOwed()) {
         sendMerged(merge, nowMillis, nowNanos, false);
       }
+    }
+  }
+
+  /** After an update of a model's loop: a replica sends its delta as soon as it is due, not at the next punctuation. */
+  void learned(LearningLoop loop, long nowNanos, long nowMillis, long lag) {
+    if (!replicas.isEmpty()) {
+      ModelReplica replica = replicas.get(loop.modelId());
+      if (replica != null) {
+        sync(replica, nowNanos, nowMillis, lag);
+      }
+    }
+  }
+
+  /**
+   * Sends the replica's next delta if it is due, with the checkpoint of the state right after it, and tells the
+   * replica what that cost the thread (the writes, and the commit it asks for).
+   */
+  private void sync(ModelReplica replica, long nowNanos, long nowMillis, long lag) {
+    ModelDelta delta = replica.nextDelta(nowNanos, nowMillis, lag);
+    if (delta != null) {
+      long started = System.nanoTime();
+      LearningLoop loop = replica.loop();
+      checkpoints.put(loop.modelId(), loop.checkpoint(nowMillis));
+      sentDeltas.put(loop.modelId(), delta);
+      send(delta, loop, nowMillis);
+      replica.syncCost(System.nanoTime() - started + commitLatency.nanos());
     }
   }
 
@@ -179,10 +206,15 @@ final class ParallelLearning {
     sendMerged(merge, nowMillis, nowNanos, true);
   }
 
+  /**
+   * Sends a delta and asks Kafka Streams to commit now rather than at the next commit interval: a record is visible to
+   * its reader only once its transaction commits, and the replica waits for the merge. One commit per delta.
+   */
   private void send(ModelDelta delta, LearningLoop loop, long nowMillis) {
     long eventTime = loop.lastEventTimestamp();
     context.forward(new Record<>(delta.getModelId(), delta, eventTime >= 0 ? eventTime : nowMillis),
         LearnerTopology.DELTAS_SINK);
+    context.commit();
   }
 
   private void sendMerged(ModelMerge merge, long nowMillis, long nowNanos, boolean everyone) {
@@ -192,6 +224,7 @@ final class ParallelLearning {
       long eventTime = merge.eventTime();
       context.forward(new Record<>(model.getModelId(), model, eventTime >= 0 ? eventTime : nowMillis),
           LearnerTopology.MERGED_SINK);
+      context.commit();  // the replicas wait for it, as the home waits for their deltas
     }
   }
 

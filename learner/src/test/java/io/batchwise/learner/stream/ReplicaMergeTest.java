@@ -29,7 +29,7 @@ import io.batchwise.schemas.TrainingMetrics;
 
 /** A model's replicas and its merge, driven by hand as the processor drives them, without Kafka. */
 class ReplicaMergeTest {
-  private static final SyncPeriod EVERY_TWO = SyncPeriod.parse("2", 1.0, 1000);
+  private static final SyncPeriod EVERY_TWO = SyncPeriod.parse("2", 1000);
   private static final long SECOND = 1_000_000_000L;
 
   private final Random random = new Random(3);
@@ -174,32 +174,41 @@ class ReplicaMergeTest {
   }
 
   @Test
-  void theSyncPeriodFollowsTheNoiseTheReplicaMeasures() {
-    SyncPeriod adaptive = SyncPeriod.parse("adaptive", 1.0, 60_000);
+  void theSyncPeriodFollowsWhatTheReplicaMeasures() {
+    SyncPeriod adaptive = SyncPeriod.parse("adaptive", 60_000);
     LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 3),
         BatchingPolicies.parse("goodput:min=8,max=8", 500));
     ModelReplica replica = ModelReplica.start(loop, 1, adaptive, 0);
     learn(loop, 4000, SECOND);
     double noise = replica.noiseScale();
     assertTrue(noise > 0, "goodput measures B_noise: " + noise);
-    int steps = adaptive.steps(2, 8, noise);
-    assertTrue(steps > 1 && steps < loop.updates(), "H = " + steps + " of " + loop.updates() + " updates");
-    ModelDelta delta = replica.nextDelta(SECOND, 1000, 0);
-    assertNotNull(delta);
-    assertEquals(steps, delta.getSyncUpdates());
-    assertEquals(noise, delta.getNoiseScale(), 1e-12);
-    assertEquals(delta, Serdes.modelDelta().deserialize("t", Serdes.modelDelta().serialize("t", delta)));
-    // not before H updates, whatever the time, until the staleness limit
-    replica.rebase(MergedModel.newBuilder(merged(loop, 1)).build());
-    learn(loop, 8 * (steps - 1), 2 * SECOND);
-    assertNull(replica.nextDelta(2 * SECOND, 2000, 0));
+    ModelDelta first = replica.nextDelta(SECOND, 1000, 0);
+    assertEquals(1, first.getSyncUpdates(), "H = 1 while the costs are unknown");
+    assertEquals(noise, first.getNoiseScale(), 1e-12);
+    assertEquals(first, Serdes.modelDelta().deserialize("t", Serdes.modelDelta().serialize("t", first)));
+    replica.syncCost(5_000_000);  // the host's writes and commit
+    assertTrue(replica.rebase(merged(loop, 1)));
+    learn(loop, 80, SECOND);
+    assertNotNull(replica.nextDelta(SECOND, 1000, 0));
+    assertTrue(replica.mergeSeconds() >= 0.005, "a merge costs what the host reported and more: " + replica.mergeSeconds());
+    assertTrue(replica.exampleSeconds() > 0);
+    assertTrue(replica.rebase(merged(loop, 2)));
     learn(loop, 8, 2 * SECOND);
-    assertNotNull(replica.nextDelta(2 * SECOND, 2000, 0));
+    int steps = adaptive.steps(replica.learners(), 8, replica.noiseScale(), replica.exampleSeconds(),
+        replica.mergeSeconds(), replica.inFlightExamples());
+    assertTrue(steps > 1, "a merge costs more than an update: H = " + steps);
+    assertNull(replica.nextDelta(2 * SECOND, 2000, 0), "not before H updates");
+    learn(loop, 8 * steps, 3 * SECOND);
+    int now = adaptive.steps(replica.learners(), 8, replica.noiseScale(), replica.exampleSeconds(),
+        replica.mergeSeconds(), replica.inFlightExamples());
+    ModelDelta due = replica.nextDelta(3 * SECOND, 3000, 0);
+    assertNotNull(due, "H updates later");
+    assertEquals(now, due.getSyncUpdates());
   }
 
   @Test
   void aPolicyThatMeasuresNoNoiseGetsItFromTheDeltas() {
-    ModelReplica replica = ModelReplica.start(loop(), 1, SyncPeriod.parse("adaptive", 1.0, 1000), 0);
+    ModelReplica replica = ModelReplica.start(loop(), 1, SyncPeriod.parse("adaptive", 1000), 0);
     assertTrue(Double.isNaN(replica.noiseScale()));
     learn(replica.loop(), 800, SECOND);
     assertNotNull(replica.nextDelta(SECOND, 1000, 0), "H = 1 while B_noise is unknown");
