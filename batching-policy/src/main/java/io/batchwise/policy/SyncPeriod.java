@@ -26,11 +26,12 @@ import io.batchwise.policy.goodput.GradientNoise;
  * replica merges at least every {@code maxStalenessMillis} whatever H says, so its examples reach the merged model
  * within a bounded time however slowly its updates come.
  *
- * <p>A merge adds up what the learners learned, scaled by {@link #mergeScale}: K learners' steps of H B added up are
- * one step of batch K H B taken with K times the rate, and the configured {@link LearningRateCoupling} says what rate
- * that batch should get instead. With AdaScale that is the sum while K H B is far below B_noise (noisy steps add up as
- * one learner's would) and the average far above it (each learner's H steps already went where the signal points,
- * and K of them added up would overshoot).
+ * <p>A merge adds up what the learners learned, each part scaled by {@link #mergeScale}: a learner's H B examples, taken
+ * from a model that lacked X - H B others merged meanwhile, are one step of a batch of X taken with X / (H B) times the
+ * rate (K H B for K learners alike), and the configured {@link LearningRateCoupling} says what rate that batch should
+ * get instead. With AdaScale that is the sum while X is far below B_noise (noisy steps add up as one learner's would)
+ * and the examples' share of X far above it (each learner went where the signal points, and the parts added up would
+ * overshoot): the staleness-aware weighting of asynchronous merges.
  *
  * @param fixedSteps         H when the period is fixed; 0 when it adapts
  * @param maxStalenessMillis a replica with updates to merge merges once its last merge is this old
@@ -148,24 +149,24 @@ public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
   }
 
   /**
-   * The share of what a learner learned since its last merge (H updates of batch B) that the merge applies: the
-   * coupling's learning-rate multiplier for the combined step of batch K H B relative to one of H B, over the K that
-   * adding up K learners' steps gives. With the AdaScale rule (Johnson et al. 2020) it is
-   * (B_noise + H B) / (B_noise + K H B), {@link #efficiency}: 1 (the sum) while K H B is far below B_noise, 1 / K
-   * (the average) far above it. Linear: 1; sqrt: 1 / sqrt(K); none: 1 / K. While B_noise is unknown AdaScale is
-   * cautious, 1 / K. One learner, or nothing learned: 1.
+   * The share of what a learner learned (x examples) that a merge applies, when the model it learned from lacked what
+   * the merged model has since taken in: the coupling's learning-rate multiplier for the combined step of batch X
+   * (x and those others) relative to one of x, over the X / x that adding the parts up gives. With the AdaScale rule
+   * (Johnson et al. 2020) it is (B_noise + x) / (B_noise + X): 1 (the sum) while X is far below B_noise, x / X far above
+   * it; for K learners alike, X = K x and it is {@link #efficiency}. Linear: 1; sqrt: sqrt(x / X); none: x / X (the
+   * average weighted by examples). While B_noise is unknown AdaScale is cautious, x / X. Nothing else merged: 1.
    *
-   * @param updates H, the learner's updates since its last merge
+   * @param examples         x, what the learner learned since its last merge
+   * @param combinedExamples X, those and what the merged model took in that the learner did not see
    */
-  public static double mergeScale(LearningRateCoupling coupling, int learners, double batchSize, long updates,
+  public static double mergeScale(LearningRateCoupling coupling, double examples, double combinedExamples,
       double noiseScale) {
-    double examples = batchSize * updates;
-    if (learners <= 1 || !(examples > 0)) {
+    if (!(examples > 0) || !(combinedExamples > examples)) {
       return 1.0;
     }
     GradientNoise noise = Double.isNaN(noiseScale) ? GradientNoise.UNKNOWN
         : Double.isInfinite(noiseScale) ? new GradientNoise(1, 0) : new GradientNoise(Math.max(noiseScale, 0), 1);
-    double k = learners;
-    return Math.min(1.0, coupling.multiplier(k * examples, examples, noise) / k);
+    double parts = combinedExamples / examples;
+    return Math.min(1.0, coupling.multiplier(combinedExamples, examples, noise) / parts);
   }
 }

@@ -84,24 +84,22 @@ class SyncPeriodTest {
 
   @Test
   void theMergeScaleFollowsTheCouplingForTheCombinedBatch() {
-    // AdaScale: (B_noise + H B) / (B_noise + K H B) = (100 + 10) / (100 + 40) for K = 4, B = 10, H = 1
-    assertEquals(110.0 / 140.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 1, 100), 1e-12);
-    // H = 5: (100 + 50) / (100 + 200)
-    assertEquals(150.0 / 300.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 5, 100), 1e-12);
-    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 5, Double.POSITIVE_INFINITY), 1e-12,
+    // AdaScale: (B_noise + x) / (B_noise + X) = (100 + 10) / (100 + 40), as for K = 4 learners of 10 examples each
+    assertEquals(110.0 / 140.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 10, 40, 100), 1e-12);
+    assertEquals(SyncPeriod.efficiency(4, 10, 1, 0, 100), SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 10, 40, 100),
+        1e-12);
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 50, 200, Double.POSITIVE_INFINITY), 1e-12,
         "pure noise: the sum");
-    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 1, 0), 1e-12, "no noise: the average");
-    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 1, Double.NaN), 1e-12,
-        "unknown: the average");
-    assertEquals(0.2501, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 4, 10, 10_000, 100), 1e-4,
-        "K H B far above B_noise: nearly the average");
-    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.LINEAR, 4, 10, 5, 100), 1e-12);
-    assertEquals(0.5, SyncPeriod.mergeScale(LearningRateCoupling.SQRT, 4, 10, 5, 100), 1e-12);
-    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 4, 10, 5, 100), 1e-12);
-    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 1, 10, 5, 100), 1e-12, "one learner");
-    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 4, 10, 0, 100), 1e-12, "nothing learned");
-    // a mean batch size need not be whole: (50 + 1.5) / (50 + 3)
-    assertEquals(51.5 / 53.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 2, 1.5, 1, 50), 1e-12);
+    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 10, 40, 0), 1e-12, "no noise: the share");
+    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 10, 40, Double.NaN), 1e-12,
+        "unknown: the share");
+    assertEquals(0.0101, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 1000, 100_000, 20), 1e-4,
+        "far above B_noise: nearly the share");
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.LINEAR, 50, 200, 100), 1e-12);
+    assertEquals(0.5, SyncPeriod.mergeScale(LearningRateCoupling.SQRT, 50, 200, 100), 1e-12);
+    assertEquals(0.25, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 50, 200, 100), 1e-12, "the average by examples");
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 50, 50, 100), 1e-12, "nothing else merged");
+    assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.NONE, 0, 100, 100), 1e-12, "nothing learned");
   }
 
   @Test

@@ -81,8 +81,9 @@ public final class ParallelBenchCommand implements Callable<Integer> {
 
   static List<Scenario> all() {
     return List.of(
-        new Scenario("small", "logistic regression, 10 features, 1,000,000 events of a linear concept with 10% of labels "
-            + "flipped; 7 us of stream per event, 6 us of it measured by the processor", "logistic", null, "fixed:8",
+        new Scenario("small", "logistic regression (SGD 0.0005), 10 features, 1,000,000 events of a linear concept with "
+            + "10% of labels flipped; 7 us of stream per event, 6 us of it measured by the processor", "logistic",
+            "sgd:0.0005", "fixed:8",
             r -> ScenarioStreams.uniformConcept(1_000_000, 10, 0.1, 31 + r), 0.40, new StreamCosts(7e-6, 6e-6, 5e-6, 0, 1000, 50)),
         new Scenario("wide", "logistic regression, 1,000 features, 400,000 events of a linear concept with 10% of labels "
             + "flipped; 100 us of stream per event, 90 us of it measured by the processor", "logistic", null, "fixed:8",

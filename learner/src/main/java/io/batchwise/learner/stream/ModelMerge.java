@@ -25,12 +25,15 @@ import io.batchwise.schemas.TrainingMetrics;
  * The merging of a model's replicas into the model, at its home: the learner of the model's own partition, whose
  * {@link LearningLoop} learns that partition's events as it would alone and publishes the one version sequence.
  * Each replica's delta is applied once, in sequence-number order (one sent again is acknowledged, not counted),
- * scaled by {@link SyncPeriod#mergeScale} for the learners there are; so is what the home learned itself since the
- * previous delta, so that every learner's updates count alike. The delta's examples, updates and prequential scores
+ * scaled by {@link SyncPeriod#mergeScale} for the examples the model took in since the version the replica learned
+ * from (which it did not see); what the home learned itself since the previous delta is scaled likewise against the
+ * delta's examples, which it did not see either. The delta's examples, updates and prequential scores
  * join the loop's totals and its next summary. After each publication the merged state goes to the replicas with
  * the last delta of each it includes. Kafka-free: the processor and the benchmarks' simulation drive it.
  */
 public final class ModelMerge {
+  /** Published versions whose examples a merge remembers: deltas taken from older ones count as from the oldest. */
+  private static final int VERSIONS_REMEMBERED = 1024;
   /** A replica counts among the learners while its last delta is at most this old. */
   public static final long ACTIVE_NANOS = 30_000_000_000L;
 
@@ -40,9 +43,11 @@ public final class ModelMerge {
   private final Map<Integer, Replica> replicas = new TreeMap<>();
   /** Replicas that sent a delta again, which the next merged version they get acknowledges. */
   private final Set<Integer> owed = new TreeSet<>();
-  /** The parameters right after the last delta was applied, and the loop's updates then: what the home learned since. */
+  /** The parameters right after the last delta was applied, and the loop's examples then: what the home learned since. */
   private double[] base;
-  private long updatesAtMerge;
+  private long examplesAtMerge;
+  /** The examples each recent published version included, for the staleness of a delta taken from it. */
+  private final java.util.TreeMap<Long, Long> examplesAtVersion = new java.util.TreeMap<>();
   private boolean mergedSincePublication;
   /** The latest event time among the merged deltas. */
   private long eventTime = -1;
@@ -74,7 +79,14 @@ public final class ModelMerge {
     this.model = differentiable;
     this.coupling = coupling;
     this.base = model.parameters();
-    this.updatesAtMerge = loop.updates();
+    this.examplesAtMerge = loop.examplesSeen();
+    examplesAtVersion.put(loop.version(), loop.examplesSeen());
+  }
+
+  /** The examples version {@code version} included, or of the oldest version remembered when it is older. */
+  private long examplesAt(long version) {
+    var entry = examplesAtVersion.floorEntry(version);
+    return entry != null ? entry.getValue() : examplesAtVersion.firstEntry().getValue();
   }
 
   /**
@@ -124,12 +136,14 @@ public final class ModelMerge {
     known.deadLetters = delta.getDeadLetters();
     known.lastMergedNanos = nowNanos;
     TrainingMetrics learned = delta.getLearned();
-    int learners = learners(nowNanos);
-    double batch = learned.getUpdates() > 0 ? (double) learned.getExamples() / learned.getUpdates() : 1.0;
     double noiseScale = delta.getNoiseScale() == null ? Double.NaN : delta.getNoiseScale();
-    double scale = SyncPeriod.mergeScale(coupling, learners, batch, learned.getUpdates(), noiseScale);
-    double ownScale = SyncPeriod.mergeScale(coupling, learners, loop.decision().batchSize(),
-        loop.updates() - updatesAtMerge, noiseScale);
+    // the replica learned from the merged version it rebased onto: what the model took in since, it did not see;
+    // and what the home learned itself since the last merge did not see the replica's examples either
+    double examples = learned.getExamples();
+    double unseen = loop.examplesSeen() - examplesAt(delta.getBaseVersion());
+    double own = loop.examplesSeen() - examplesAtMerge;
+    double scale = SyncPeriod.mergeScale(coupling, examples, examples + unseen, noiseScale);
+    double ownScale = SyncPeriod.mergeScale(coupling, own, own + examples, noiseScale);
     for (int j = 0; j < parameters.length; j++) {
       parameters[j] = base[j] + ownScale * (parameters[j] - base[j]) + scale * change[j];
     }
@@ -141,12 +155,12 @@ public final class ModelMerge {
       model.setStandardizer(statistics.plus(added));
     }
     loop.absorb(learned);
-    updatesAtMerge = loop.updates();
+    examplesAtMerge = loop.examplesSeen();
     loop.deadLettersElsewhere(replicaDeadLetters());
     merges++;
     syncUpdates += learned.getUpdates();
     syncMillis += learned.getIntervalEnd().toEpochMilli() - learned.getIntervalStart().toEpochMilli();
-    combinedBatch += SyncPeriod.combinedBatch(learners, batch, learned.getUpdates());
+    combinedBatch += examples + unseen;
     scales += scale;
     mergedSincePublication = true;
     this.eventTime = Math.max(this.eventTime, eventTime);
@@ -218,6 +232,10 @@ public final class ModelMerge {
 
   /** Completes a summary about to be published with the interval's merges, and starts the next interval. */
   public void describe(TrainingMetrics summary, long nowNanos) {
+    examplesAtVersion.put(loop.version(), loop.examplesSeen());
+    while (examplesAtVersion.size() > VERSIONS_REMEMBERED) {
+      examplesAtVersion.pollFirstEntry();
+    }
     summary.setLearners(learners(nowNanos));
     summary.setMerges(merges);
     if (merges > 0) {
