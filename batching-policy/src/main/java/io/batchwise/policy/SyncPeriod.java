@@ -11,9 +11,8 @@ import io.batchwise.policy.goodput.GradientNoise;
  * model and add up as one large batch's would. Below the critical batch size B_noise = tr(Sigma) / |G|^2 (McCandlish
  * et al. 2018, "An Empirical Model of Large-Batch Training") a larger batch still buys nearly proportionally faster
  * progress; past it, the extra examples are mostly wasted. A period's examples count with the statistical
- * efficiency E(H) = (B_noise + H B) / (B_noise + K (H B + R)) (the learners' H B examples each, taken as one step of
- * K H B instead of K steps of H B: {@link #efficiency}), where R is what a learner learns while its merge is on its
- * way (through the brokers and back): a merge is asynchronous, so a learner's base is that much staler still. This is the regime where local SGD matches mini-batch SGD (Stich
+ * efficiency E(H) = (B_noise + H B) / (B_noise + K H B) (the learners' H B examples each, taken as one step of
+ * K H B instead of K steps of H B: {@link #efficiency}). This is the regime where local SGD matches mini-batch SGD (Stich
  * 2019, "Local SGD Converges Fast and Communicates Little"; Lin et al. 2020, "Don't Use Large Mini-Batches, Use Local
  * SGD"), and the trade-off ADACOMM adapts the period to as training goes (Wang and Joshi 2019, "Adaptive
  * Communication Strategies to Achieve the Best Error-Runtime Trade-off in Local-Update SGD").
@@ -82,40 +81,34 @@ public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
   }
 
   /**
-   * E(H) = (B_noise + H B) / (B_noise + K (H B + R)): what an example learned by one of K learners that merge every H
-   * updates of B, learning R examples while a merge is on its way, is worth against one learned by a learner alone
-   * (McCandlish et al.'s efficiency of the batch the merge acts like relative to H B). 1 for one learner or pure
-   * noise, about 1 / K far past B_noise.
-   *
-   * @param inFlight R, examples a learner learns between sending its delta and taking the merged version back
+   * E(H) = (B_noise + H B) / (B_noise + K H B): what an example learned by one of K learners that merge every H
+   * updates of B is worth against one learned by a learner alone (McCandlish et al.'s efficiency of the batch K H B
+   * relative to H B). 1 for one learner or pure noise, 1 / K far past B_noise.
    */
-  public static double efficiency(int learners, double batchSize, double steps, double inFlight, double noiseScale) {
+  public static double efficiency(int learners, double batchSize, double steps, double noiseScale) {
     double alone = steps * batchSize;
     if (learners <= 1 || Double.isInfinite(noiseScale)) {
       return 1.0;
     }
     double noise = Math.max(noiseScale, 0);
-    return (noise + alone) / (noise + learners * (alone + Math.max(inFlight, 0)));
+    return (noise + alone) / (noise + learners * alone);
   }
 
   /**
    * H, the updates between two merges: fixed, or the one that maximizes a replica's progress per second,
-   * E(H) H B / (H B c + m), but at most B_noise / (K B), so that K H B stays below B_noise. With x = H B, N = B_noise and
-   * M = N + K R, the derivative vanishes where a x^2 - 2 m M x - m N M = 0 with a = c (N (K - 1) - K R) - m K, so
-   * x = (m M + sqrt(m^2 M^2 + a m N M)) / a; where a is not positive (merges cost more than staleness: dear merges, or
-   * so much in flight that a longer period seems to lose nothing more) the bound alone decides. Unbounded
-   * ({@link Integer#MAX_VALUE}: the staleness limit decides) for one learner or pure noise; at least 1. While B_noise or
-   * the costs are unknown, 1: the cautious answer.
+   * E(H) H B / (H B c + m), but at most B_noise / (K B), so that K H B stays below B_noise. With x = H B and N = B_noise,
+   * the derivative vanishes where a x^2 - 2 m N x - m N^2 = 0 with a = c N (K - 1) - m K, so
+   * x = N (m + sqrt(m^2 + a m)) / a; where a is not positive (merges cost more than all the staleness could) the bound
+   * alone decides. Unbounded ({@link Integer#MAX_VALUE}: the staleness limit decides) for one learner or pure noise;
+   * at least 1. While B_noise or the costs are unknown, 1: the cautious answer.
    *
    * @param learners       K, the learners of the model (the replicas and the one that merges)
    * @param batchSize      B, the replica's batch size
    * @param noiseScale     B_noise as measured
    * @param exampleSeconds c, the replica's time per example learned (the stream's and the step's)
    * @param mergeSeconds   m, the replica's time per merge
-   * @param inFlight       R, examples the replica learns while a merge is on its way (0 while unknown)
    */
-  public int steps(int learners, double batchSize, double noiseScale, double exampleSeconds, double mergeSeconds,
-      double inFlight) {
+  public int steps(int learners, double batchSize, double noiseScale, double exampleSeconds, double mergeSeconds) {
     if (!adaptive()) {
       return fixedSteps;
     }
@@ -123,16 +116,14 @@ public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
       return 1;
     }
     double n = Math.max(noiseScale, 0);
-    double r = inFlight > 0 ? inFlight : 0;
     double m = mergeSeconds;
     if (learners <= 1 || Double.isInfinite(n)) {
       return Integer.MAX_VALUE;
     }
-    double a = exampleSeconds * (n * (learners - 1) - learners * r) - m * learners;
-    double big = n + learners * r;
+    double a = exampleSeconds * n * (learners - 1) - m * learners;
     double examples = n / learners;
     if (a > 0) {
-      examples = Math.min(examples, (m * big + Math.sqrt(m * m * big * big + a * m * n * big)) / a);
+      examples = Math.min(examples, n * (m + Math.sqrt(m * m + a * m)) / a);
     }
     double h = Math.floor(examples / batchSize);
     return h >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(1, h);
@@ -143,9 +134,9 @@ public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
    * should merge now: it has at least one update, and H of them ({@link #steps}) or the staleness limit is reached.
    */
   public boolean due(long updatesSince, long millisSince, int learners, double batchSize, double noiseScale,
-      double exampleSeconds, double mergeSeconds, double inFlight) {
+      double exampleSeconds, double mergeSeconds) {
     return updatesSince >= 1 && (millisSince >= maxStalenessMillis
-        || updatesSince >= steps(learners, batchSize, noiseScale, exampleSeconds, mergeSeconds, inFlight));
+        || updatesSince >= steps(learners, batchSize, noiseScale, exampleSeconds, mergeSeconds));
   }
 
   /**

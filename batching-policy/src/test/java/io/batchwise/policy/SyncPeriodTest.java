@@ -11,74 +11,69 @@ class SyncPeriodTest {
   private static final SyncPeriod ADAPTIVE = SyncPeriod.parse("adaptive", 1000);
 
   /** Progress per second of a replica's time at period H: E(H) H B / (H B c + m). */
-  private static double goodput(int k, double b, int h, double r, double noise, double c, double m) {
-    return SyncPeriod.efficiency(k, b, h, r, noise) * h * b / (h * b * c + m);
+  private static double goodput(int k, double b, int h, double noise, double c, double m) {
+    return SyncPeriod.efficiency(k, b, h, noise) * h * b / (h * b * c + m);
   }
 
   @Test
   void theEfficiencyIsThatOfTheCombinedBatch() {
     // (B_noise + H B) / (B_noise + K H B) = (1000 + 80) / (1000 + 320)
-    assertEquals(1080.0 / 1320.0, SyncPeriod.efficiency(4, 8, 10, 0, 1000), 1e-12);
-    // with 20 examples learned while a merge is on its way: (1000 + 80) / (1000 + 4 (80 + 20))
-    assertEquals(1080.0 / 1400.0, SyncPeriod.efficiency(4, 8, 10, 20, 1000), 1e-12);
-    assertEquals(1.0, SyncPeriod.efficiency(1, 8, 10, 20, 1000), 1e-12);
-    assertEquals(1.0, SyncPeriod.efficiency(4, 8, 10, 20, Double.POSITIVE_INFINITY), 1e-12);
-    assertEquals(0.25, SyncPeriod.efficiency(4, 8, 10, 0, 0), 1e-12);
+    assertEquals(1080.0 / 1320.0, SyncPeriod.efficiency(4, 8, 10, 1000), 1e-12);
+    assertEquals(1.0, SyncPeriod.efficiency(1, 8, 10, 1000), 1e-12);
+    assertEquals(1.0, SyncPeriod.efficiency(4, 8, 10, Double.POSITIVE_INFINITY), 1e-12);
+    assertEquals(0.25, SyncPeriod.efficiency(4, 8, 10, 0), 1e-12);
     assertEquals(4 * 8 * 10, SyncPeriod.combinedBatch(4, 8, 10), 1e-12);
   }
 
   @Test
   void theAdaptivePeriodMakesTheMostProgressPerSecond() {
-    // K = 4, B = 8, B_noise = 1000, c = 100 us, m = 10 ms, nothing in flight: a = c N (K - 1) - m K = 0.26,
+    // K = 4, B = 8, B_noise = 1000, c = 100 us, m = 10 ms: a = c N (K - 1) - m K = 0.26,
     // x = N (m + sqrt(m^2 + a m)) / a = 238.3 examples, H = floor(x / B) = 29
-    assertEquals(29, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.01, 0));
-    // B_noise = 4000 and 50 examples in flight: M = N + K R = 4200, a = c (N (K - 1) - K R) - m K = 1.14,
-    // x = (m M + sqrt(m^2 M^2 + a m N M)) / a = 422.5, H = 52 (below B_noise / (K B) = 125)
-    assertEquals(52, ADAPTIVE.steps(4, 8, 4000, 1e-4, 0.01, 50));
-    for (double[] c : new double[][] {{1000, 0}, {4000, 50}, {4000, 300}}) {
-      int chosen = ADAPTIVE.steps(4, 8, c[0], 1e-4, 0.01, c[1]);
+    assertEquals(29, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.01));
+    for (double noise : new double[] {1000, 4000, 20_000}) {
+      int chosen = ADAPTIVE.steps(4, 8, noise, 1e-4, 0.01);
       double best = 0;
-      for (int h = 1; h <= c[0] / 32; h++) {
-        best = Math.max(best, goodput(4, 8, h, c[1], c[0], 1e-4, 0.01));
+      for (int h = 1; h <= noise / 32; h++) {
+        best = Math.max(best, goodput(4, 8, h, noise, 1e-4, 0.01));
       }
-      assertEquals(best, goodput(4, 8, chosen, c[1], c[0], 1e-4, 0.01), best * 1e-3, "B_noise, R = " + c[0] + ", " + c[1]);
+      assertEquals(best, goodput(4, 8, chosen, noise, 1e-4, 0.01), best * 1e-3, "B_noise " + noise);
     }
     // more noise or dearer merges: longer; more learners or cheaper merges: shorter
-    assertTrue(ADAPTIVE.steps(4, 8, 4000, 1e-4, 0.01, 0) > 29);
-    assertEquals(31, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.04, 0), "but K H B below B_noise: floor(1000 / 32)");
-    assertTrue(ADAPTIVE.steps(16, 8, 1000, 1e-4, 0.01, 0) < 29);
-    assertTrue(ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.001, 0) < 29);
+    assertTrue(ADAPTIVE.steps(4, 8, 4000, 1e-4, 0.01) > 29);
+    assertEquals(31, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.04), "but K H B below B_noise: floor(1000 / 32)");
+    assertTrue(ADAPTIVE.steps(16, 8, 1000, 1e-4, 0.01) < 29);
+    assertTrue(ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.001) < 29);
   }
 
   @Test
   void atLeastOneUpdateAndUnboundedWhereStalenessCostsNothing() {
-    assertEquals(1, ADAPTIVE.steps(32, 64, 10, 1e-4, 1e-6, 0), "cheap merges past B_noise: after every update");
-    assertEquals(1, ADAPTIVE.steps(4, 8, Double.NaN, 1e-4, 0.01, 0), "unknown noise: cautious");
-    assertEquals(1, ADAPTIVE.steps(4, 8, 1000, Double.NaN, 0.01, 0), "unknown cost: cautious");
-    assertEquals(1, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0, 0), "merges that cost nothing");
-    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(4, 8, Double.POSITIVE_INFINITY, 1e-4, 0.01, 0), "pure noise");
-    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(1, 8, 1000, 1e-4, 0.01, 0), "one learner");
+    assertEquals(1, ADAPTIVE.steps(32, 64, 10, 1e-4, 1e-6), "cheap merges past B_noise: after every update");
+    assertEquals(1, ADAPTIVE.steps(4, 8, Double.NaN, 1e-4, 0.01), "unknown noise: cautious");
+    assertEquals(1, ADAPTIVE.steps(4, 8, 1000, Double.NaN, 0.01), "unknown cost: cautious");
+    assertEquals(1, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0), "merges that cost nothing");
+    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(4, 8, Double.POSITIVE_INFINITY, 1e-4, 0.01), "pure noise");
+    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(1, 8, 1000, 1e-4, 0.01), "one learner");
     // merges dearer than all the staleness could cost (c N (K - 1) = 0.3 < m K = 0.4): K H B below B_noise decides
-    assertEquals(31, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.1, 0));
-    assertEquals(1, ADAPTIVE.steps(4, 8, 10, 1e-4, 0.01, 0));
+    assertEquals(31, ADAPTIVE.steps(4, 8, 1000, 1e-4, 0.1));
+    assertEquals(1, ADAPTIVE.steps(4, 8, 10, 1e-4, 0.01));
   }
 
   @Test
   void aFixedPeriodIgnoresTheNoise() {
     SyncPeriod fixed = SyncPeriod.parse("16", 1000);
     assertFalse(fixed.adaptive());
-    assertEquals(16, fixed.steps(4, 8, 1000, 1e-4, 0.01, 0));
-    assertEquals(16, fixed.steps(32, 64, Double.NaN, 1e-4, 0.01, 0));
+    assertEquals(16, fixed.steps(4, 8, 1000, 1e-4, 0.01));
+    assertEquals(16, fixed.steps(32, 64, Double.NaN, 1e-4, 0.01));
     assertEquals("16", fixed.spec());
     assertEquals("adaptive", ADAPTIVE.spec());
   }
 
   @Test
   void dueAfterHUpdatesOrTheStalenessLimit() {
-    assertFalse(ADAPTIVE.due(0, 5000, 4, 8, 1000, 1e-4, 0.01, 0), "nothing to merge");
-    assertFalse(ADAPTIVE.due(28, 999, 4, 8, 1000, 1e-4, 0.01, 0));
-    assertTrue(ADAPTIVE.due(29, 0, 4, 8, 1000, 1e-4, 0.01, 0));
-    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY, 1e-4, 0.01, 0),
+    assertFalse(ADAPTIVE.due(0, 5000, 4, 8, 1000, 1e-4, 0.01), "nothing to merge");
+    assertFalse(ADAPTIVE.due(28, 999, 4, 8, 1000, 1e-4, 0.01));
+    assertTrue(ADAPTIVE.due(29, 0, 4, 8, 1000, 1e-4, 0.01));
+    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY, 1e-4, 0.01),
         "the staleness limit bounds an unbounded H");
   }
 
@@ -86,7 +81,7 @@ class SyncPeriodTest {
   void theMergeScaleFollowsTheCouplingForTheCombinedBatch() {
     // AdaScale: (B_noise + x) / (B_noise + X) = (100 + 10) / (100 + 40), as for K = 4 learners of 10 examples each
     assertEquals(110.0 / 140.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 10, 40, 100), 1e-12);
-    assertEquals(SyncPeriod.efficiency(4, 10, 1, 0, 100), SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 10, 40, 100),
+    assertEquals(SyncPeriod.efficiency(4, 10, 1, 100), SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 10, 40, 100),
         1e-12);
     assertEquals(1.0, SyncPeriod.mergeScale(LearningRateCoupling.ADASCALE, 50, 200, Double.POSITIVE_INFINITY), 1e-12,
         "pure noise: the sum");

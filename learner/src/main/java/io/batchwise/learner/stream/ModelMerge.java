@@ -26,8 +26,8 @@ import io.batchwise.schemas.TrainingMetrics;
  * {@link LearningLoop} learns that partition's events as it would alone and publishes the one version sequence.
  * Each replica's delta is applied once, in sequence-number order (one sent again is acknowledged, not counted),
  * scaled by {@link SyncPeriod#mergeScale} for the examples the model took in since the version the replica learned
- * from (which it did not see); what the home learned itself since the previous delta is scaled likewise against the
- * delta's examples, which it did not see either. The delta's examples, updates and prequential scores
+ * from, which it did not see (the staleness-aware weighting of asynchronous SGD: the home's own updates, taken on the
+ * current model, are never stale). The delta's examples, updates and prequential scores
  * join the loop's totals and its next summary. After each publication the merged state goes to the replicas with
  * the last delta of each it includes. Kafka-free: the processor and the benchmarks' simulation drive it.
  */
@@ -43,9 +43,6 @@ public final class ModelMerge {
   private final Map<Integer, Replica> replicas = new TreeMap<>();
   /** Replicas that sent a delta again, which the next merged version they get acknowledges. */
   private final Set<Integer> owed = new TreeSet<>();
-  /** The parameters right after the last delta was applied, and the loop's examples then: what the home learned since. */
-  private double[] base;
-  private long examplesAtMerge;
   /** The examples each recent published version included, for the staleness of a delta taken from it. */
   private final java.util.TreeMap<Long, Long> examplesAtVersion = new java.util.TreeMap<>();
   private boolean mergedSincePublication;
@@ -78,8 +75,6 @@ public final class ModelMerge {
     this.loop = loop;
     this.model = differentiable;
     this.coupling = coupling;
-    this.base = model.parameters();
-    this.examplesAtMerge = loop.examplesSeen();
     examplesAtVersion.put(loop.version(), loop.examplesSeen());
   }
 
@@ -137,25 +132,20 @@ public final class ModelMerge {
     known.lastMergedNanos = nowNanos;
     TrainingMetrics learned = delta.getLearned();
     double noiseScale = delta.getNoiseScale() == null ? Double.NaN : delta.getNoiseScale();
-    // the replica learned from the merged version it rebased onto: what the model took in since, it did not see;
-    // and what the home learned itself since the last merge did not see the replica's examples either
+    // the replica learned from the merged version it rebased onto: what the model took in since, it did not see
     double examples = learned.getExamples();
     double unseen = loop.examplesSeen() - examplesAt(delta.getBaseVersion());
-    double own = loop.examplesSeen() - examplesAtMerge;
     double scale = SyncPeriod.mergeScale(coupling, examples, examples + unseen, noiseScale);
-    double ownScale = SyncPeriod.mergeScale(coupling, own, own + examples, noiseScale);
     for (int j = 0; j < parameters.length; j++) {
-      parameters[j] = base[j] + ownScale * (parameters[j] - base[j]) + scale * change[j];
+      parameters[j] += scale * change[j];
     }
     model.setParameters(parameters);
-    base = parameters;
     ModelState.StandardizerState added = PackedArrays.unpack(delta.getStandardizer());
     ModelState.StandardizerState statistics = model.exportState().standardizer();
     if (added != null && statistics != null) {
       model.setStandardizer(statistics.plus(added));
     }
     loop.absorb(learned);
-    examplesAtMerge = loop.examplesSeen();
     loop.deadLettersElsewhere(replicaDeadLetters());
     merges++;
     syncUpdates += learned.getUpdates();

@@ -25,9 +25,8 @@ import io.batchwise.schemas.TrainingMetrics;
  *
  * <p>The sync period H follows {@link SyncPeriod} from K (as the last merged version said), the policy's batch size,
  * B_noise (the policy's estimate, or, for a policy that measures none, one from the gradient statistics of the
- * replica's own deltas), the replica's time per example (from its deltas' summaries), its time per merge (what it
- * measures itself, and what the host reports with {@link #syncCost}) and the examples it learns while a delta is in
- * flight.
+ * replica's own deltas), the replica's time per example (from its deltas' summaries) and its time per merge (what it
+ * measures itself, and what the host reports with {@link #syncCost}).
  */
 public final class ModelReplica {
   /** A delta not acknowledged within this time is sent again. */
@@ -60,9 +59,6 @@ public final class ModelReplica {
   private double exampleSeconds = Double.NaN;
   private double mergeSeconds = Double.NaN;
   private long syncNanos;
-  /** Smoothed examples learned while a delta was in flight (0 until measured), and the examples when it was sent. */
-  private double inFlightExamples;
-  private long examplesAtSend;
 
   private ModelReplica(LearningLoop loop, int replica, SyncPeriod period, long nowNanos) {
     if (!(loop.model() instanceof DifferentiableModel differentiable)) {
@@ -111,7 +107,7 @@ public final class ModelReplica {
     long millis = (nowNanos - lastSyncNanos) / 1_000_000;
     boolean deadLetters = loop.deadLetters() != deadLettersSent && millis >= period.maxStalenessMillis();
     if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale(), exampleSeconds,
-        mergeSeconds, inFlightExamples)) {
+        mergeSeconds)) {
       return null;
     }
     long started = System.nanoTime();
@@ -122,7 +118,7 @@ public final class ModelReplica {
     }
     ModelState state = model.exportState();
     ModelState.StandardizerState statistics = state.standardizer();
-    int steps = period.steps(learners, batchSize(), noiseScale(), exampleSeconds, mergeSeconds, inFlightExamples);
+    int steps = period.steps(learners, batchSize(), noiseScale(), exampleSeconds, mergeSeconds);
     double noiseScale = noiseScale();
     loop.nextVersion(nowNanos);
     TrainingMetrics learned = loop.closeInterval(nowMillis, lagEvents);
@@ -152,7 +148,6 @@ public final class ModelReplica {
     base = parameters;
     baseStatistics = statistics;
     updatesAtSend = loop.updates();
-    examplesAtSend = loop.examplesSeen();
     deadLettersSent = loop.deadLetters();
     lastSyncNanos = nowNanos;
     inFlight = sent;
@@ -219,12 +214,7 @@ public final class ModelReplica {
     }
     base = mergedParameters;
     mergedVersion = merged.getVersion();
-    if (inFlight != null) {
-      long learnedMeanwhile = loop.examplesSeen() - examplesAtSend;
-      inFlightExamples = inFlightExamples == 0 ? learnedMeanwhile
-          : inFlightExamples + COST_SMOOTHING * (learnedMeanwhile - inFlightExamples);
-      inFlight = null;
-    }
+    inFlight = null;
     syncNanos += System.nanoTime() - started;
     return true;
   }
@@ -275,11 +265,6 @@ public final class ModelReplica {
   /** The smoothed time an example costs this replica, seconds; NaN before its first delta. */
   public double exampleSeconds() {
     return exampleSeconds;
-  }
-
-  /** The smoothed examples this replica learns while a delta is in flight; 0 before the first acknowledgement. */
-  public double inFlightExamples() {
-    return inFlightExamples;
   }
 
   /** The smoothed time a merge costs this replica, seconds; NaN before its second delta. */

@@ -195,12 +195,12 @@ class ReplicaMergeTest {
     assertTrue(replica.rebase(merged(loop, 2)));
     learn(loop, 8, 2 * SECOND);
     int steps = adaptive.steps(replica.learners(), 8, replica.noiseScale(), replica.exampleSeconds(),
-        replica.mergeSeconds(), replica.inFlightExamples());
+        replica.mergeSeconds());
     assertTrue(steps > 1, "a merge costs more than an update: H = " + steps);
     assertNull(replica.nextDelta(2 * SECOND, 2000, 0), "not before H updates");
     learn(loop, 8 * steps, 3 * SECOND);
     int now = adaptive.steps(replica.learners(), 8, replica.noiseScale(), replica.exampleSeconds(),
-        replica.mergeSeconds(), replica.inFlightExamples());
+        replica.mergeSeconds());
     ModelDelta due = replica.nextDelta(3 * SECOND, 3000, 0);
     assertNotNull(due, "H updates later");
     assertEquals(now, due.getSyncUpdates());
