@@ -4,9 +4,13 @@ WORKDIR /src
 COPY pom.xml .
 COPY schemas schemas
 COPY batching-policy batching-policy
+COPY client client
 COPY learner learner
+COPY learner-nd4j learner-nd4j
 COPY ingest ingest
 COPY app app
+# the reactor lists the bench module; its pom is enough, since the image builds only the app and what it needs
+COPY bench/pom.xml bench/pom.xml
 RUN mvn -B -q -pl app -am package -DskipTests
 
 FROM eclipse-temurin:17-jre

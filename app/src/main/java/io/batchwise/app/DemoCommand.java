@@ -20,9 +20,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.batchwise.app.broker.EmbeddedKafkaBroker;
+import io.batchwise.app.dashboard.Dashboard;
+import io.batchwise.app.dashboard.MetricsFollower;
 import io.batchwise.app.report.DemoReport;
 import io.batchwise.app.report.MetricsRecorder;
 import io.batchwise.app.report.RunSeries;
+import io.batchwise.client.SnapshotFollower;
+import io.batchwise.app.serve.ScoringServer;
+import io.batchwise.app.serve.ServeConfig;
 import io.batchwise.ingest.EventPublisher;
 import io.batchwise.ingest.EventSource;
 import io.batchwise.ingest.EventSources;
@@ -30,7 +35,7 @@ import io.batchwise.ingest.IngestReport;
 import io.batchwise.ingest.PublishOptions;
 import io.batchwise.ingest.SourceOptions;
 import io.batchwise.ingest.SyntheticStreams;
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import io.batchwise.schemas.ModelSnapshot;
@@ -40,8 +45,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Runs the whole pipeline once: (embedded) broker, topics, ingest, learner, snapshots; "
-        + "waits until every event has been learned, prints a summary, writes a report and exits.")
+        + "shows a live dashboard (and scores) at http://127.0.0.1:8080/ while it runs, waits until every event has "
+        + "been learned, prints a summary, writes a report and exits.")
 final class DemoCommand implements Callable<Integer> {
+  /** The dashboard's history per run: an hour of summaries, more than a demo takes. */
+  private static final int DASHBOARD_POINTS = 3600;
+
+  /** The dashboard's server, from the first run on. */
+  private ScoringServer server;
+
   @Option(names = "--bootstrap", description = "Use this Kafka instead of starting an embedded broker (or env KAFKA_BOOTSTRAP_SERVERS).")
   String bootstrap;
 
@@ -84,6 +96,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-report", description = "Do not write the report.")
   boolean noReport;
 
+  @Option(names = "--port", defaultValue = "8080",
+      description = "Port of the live dashboard while the demo runs (another free one when it is taken; default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
+  boolean noDashboard;
+
   @Option(names = "--timeout-s", defaultValue = "600", description = "Give up when not every event is learned after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
@@ -101,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
     EmbeddedKafkaBroker broker = null;
     KafkaConnection kafka;
     Path stateDir = Files.createTempDirectory("batchwise-demo-state-");
+    Dashboard dashboard = noDashboard ? null : new Dashboard(DASHBOARD_POINTS);
     try {
       if (settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
         System.err.println("demo: starting an embedded Kafka broker...");
@@ -115,7 +135,8 @@ final class DemoCommand implements Callable<Integer> {
       List<RunSeries> runs = new ArrayList<>();
       List<String> policies = policies();
       for (int i = 0; i < policies.size(); i++) {
-        RunSeries run = run(kafka, broker == null, model, stateDir, policies.get(i), i == 0 ? "" : "-compare-" + i);
+        RunSeries run = run(kafka, broker == null, model, stateDir, policies.get(i), i == 0 ? "" : "-compare-" + i,
+            dashboard, policies.size() > 1 ? RunSeries.label(policies.get(i)) : "");
         if (run == null) {
           return 1;
         }
@@ -132,10 +153,23 @@ final class DemoCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
+      if (server != null) {
+        server.close();
+      }
       if (broker != null) {
         broker.close();
       }
       deleteRecursively(stateDir);
+    }
+  }
+
+  /** The dashboard's server, on --port or, where that is taken, on any free port. */
+  private ScoringServer startDashboard(Dashboard dashboard) throws java.io.IOException {
+    String topic = LearnerConfig.DEFINITION.defaultValues().get(LearnerConfig.SNAPSHOTS_TOPIC).toString();
+    try {
+      return ScoringServer.start(topic, new ServeConfig(Map.of(ServeConfig.PORT, port)), dashboard);
+    } catch (java.io.IOException e) {
+      return ScoringServer.start(topic, new ServeConfig(Map.of(ServeConfig.PORT, 0)), dashboard);
     }
   }
 
@@ -162,7 +196,7 @@ final class DemoCommand implements Callable<Integer> {
    * ({@code checkAccess}) the ACLs are checked first.
    */
   private RunSeries run(KafkaConnection kafka, boolean checkAccess, String model, Path stateDir, String policy,
-      String topicSuffix) throws Exception {
+      String topicSuffix, Dashboard dashboard, String label) throws Exception {
     Map<String, Object> settings = learnerSettings(kafka, stateDir, policy, topicSuffix);
     LearnerConfig config = new LearnerConfig(settings);
     TopicSetup.ensureTopics(kafka, new TopicsConfig(settings).all(1));
@@ -170,20 +204,29 @@ final class DemoCommand implements Callable<Integer> {
       String application = settings.get(StreamsConfig.APPLICATION_ID_CONFIG).toString();
       AccessCheck.require(kafka, CommandAccess.demo(config, application));
     }
+    if (dashboard != null && server == null) {  // once Kafka answered: a failure is then the one line it prints
+      server = startDashboard(dashboard);
+      System.err.println("demo: live dashboard at " + server.uri() + " while it runs");
+    }
 
     long start = System.nanoTime();
     AtomicReference<KafkaStreams.State> learnerState = new AtomicReference<>();
+    ProgressLine progress = new ProgressLine(System.err);
     try (StreamingLearner learner = StreamingLearner.start(settings, (now, before) -> learnerState.set(now));
-         MetricsRecorder metrics = new MetricsRecorder(kafka.clientSettings(), config.metricsTopic(), model);
-         SnapshotFollower follower = new SnapshotFollower(kafka.clientSettings(), config.snapshotsTopic())) {
-      ProgressLine progress = new ProgressLine(System.err);
-      follower.onSnapshot(s -> {
-        if (s.getModelId().equals(model)) {
-          TrainingMetrics latest = metrics.latest();
-          progress.show(s, (System.nanoTime() - start) / 1e9,
-              latest == null || latest.getNoiseScale() == null ? Double.NaN : latest.getNoiseScale());
-        }
-      }).start();
+         MetricsFollower metricsFollower = new MetricsFollower(kafka.clientSettings(), config.metricsTopic());
+         MetricsRecorder metrics = new MetricsRecorder(metricsFollower, model);
+         SnapshotScorer follower = SnapshotScorer.follow(kafka.clientSettings(), config.snapshotsTopic(), s -> {
+           if (s.getModelId().equals(model)) {
+             TrainingMetrics latest = metrics.latest();
+             progress.show(s, (System.nanoTime() - start) / 1e9,
+                 latest == null || latest.getNoiseScale() == null ? Double.NaN : latest.getNoiseScale());
+           }
+         })) {
+      if (dashboard != null) {
+        dashboard.follow(label, follower::latest, metricsFollower);
+        server.serve(follower);
+      }
+      metricsFollower.start();
 
       IngestReport report;
       try (EventPublisher publisher = new EventPublisher(kafka.clientSettings(), config.eventsTopic(),

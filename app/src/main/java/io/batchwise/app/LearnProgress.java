@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.schemas.ModelSnapshot;
 
 /**

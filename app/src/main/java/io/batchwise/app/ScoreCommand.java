@@ -12,10 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.batchwise.app.serve.PredictRequest;
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
+import io.batchwise.schemas.FeatureNames;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Reads feature vectors on stdin (CSV lines, or JSON lines {\"features\": [...]}) and prints one "
         + "JSON prediction per line with the model version that made it: the latest version on the snapshots "
-        + "topic when it started, which it reads to its end first.")
+        + "topic when it started, which it reads to its end first. For a model that knows its features' names, "
+        + "a CSV header's columns and JSON objects ({\"nswprice\": 0.07, ...}) are matched to them by name.")
 final class ScoreCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,7 +39,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model id.")
   String modelId;
 
-  @Option(names = "--label", description = "CSV input with a header: drop this column (e.g. the training label).")
+  @Option(names = "--label", description = "Drop this CSV column or JSON field (e.g. the training label).")
   String labelColumn;
 
   /** Where lines are read and answers written; tests replace them. */
@@ -70,8 +75,10 @@ final class ScoreCommand implements Callable<Integer> {
   int score(SnapshotScorer scorer, BufferedReader in, PrintStream out, PrintStream err) throws Exception {
     boolean regression = scorer.isRegression(modelId);
     int featureCount = scorer.latest(modelId).orElseThrow().getArchitecture().getFeatureCount();
+    FeatureNames names = scorer.featureNames(modelId).orElse(null);
     List<String> header = null;
     int dropColumn = -1;
+    int[] positions = null;
     int failures = 0;
     long lineNumber = 0;
     String line;
@@ -84,7 +91,7 @@ final class ScoreCommand implements Callable<Integer> {
       try {
         List<double[]> instances;
         if (text.startsWith("{") || text.startsWith("[")) {
-          instances = PredictRequest.readLine(text);
+          instances = PredictRequest.readLine(withoutLabel(text), names);
         } else {
           String[] cells = text.split(",", -1);
           if (lineNumber == 1 && !isNumber(cells[0].strip())) {
@@ -93,9 +100,19 @@ final class ScoreCommand implements Callable<Integer> {
             if (labelColumn != null && dropColumn < 0) {
               throw new IllegalArgumentException("the header has no column " + labelColumn + " (--label)");
             }
+            if (names != null) {
+              // by name: the rows cannot be read otherwise, so a header that does not match ends the run
+              try {
+                positions = positions(header, dropColumn, names);
+              } catch (IllegalArgumentException e) {
+                err.println("score: line 1: " + e.getMessage());
+                return 1;
+              }
+            }
             continue;
           }
-          instances = List.of(parse(cells, dropColumn, header));
+          instances = List.of(positions == null ? parse(cells, dropColumn, header)
+              : parseNamed(cells, positions, header, featureCount));
         }
         List<SnapshotScorer.Prediction> predictions;
         try {
@@ -127,6 +144,62 @@ final class ScoreCommand implements Callable<Integer> {
     return failures == 0 ? 0 : 1;
   }
 
+  /** A JSON line of named features with the --label field taken out; any other line as it is. */
+  private String withoutLabel(String line) {
+    if (labelColumn == null || !line.startsWith("{")) {
+      return line;
+    }
+    try {
+      JsonNode node = JSON.readTree(line);
+      if (node instanceof ObjectNode object && object.remove(labelColumn) != null) {
+        return JSON.writeValueAsString(object);
+      }
+    } catch (JsonProcessingException e) {
+      // malformed: the request reader says where
+    }
+    return line;
+  }
+
+  /** Where each header column goes in the model's vector (-1: the dropped label column). */
+  private int[] positions(List<String> header, int dropColumn, FeatureNames names) {
+    int[] positions = new int[header.size()];
+    boolean[] given = new boolean[names.size()];
+    for (int i = 0; i < header.size(); i++) {
+      String column = header.get(i);
+      positions[i] = i == dropColumn ? -1 : names.position(column);
+      if (i == dropColumn) {
+        continue;
+      }
+      if (positions[i] < 0) {
+        throw new IllegalArgumentException("column '" + column + "': " + names.unknown(column)
+            + (labelColumn == null ? "; a label column? drop it with --label " + column : ""));
+      }
+      if (given[positions[i]]) {
+        throw new IllegalArgumentException("column '" + column + "' appears twice in the header");
+      }
+      given[positions[i]] = true;
+    }
+    String missing = names.missing(given);
+    if (missing != null) {
+      throw new IllegalArgumentException("the header lacks a feature: " + missing);
+    }
+    return positions;
+  }
+
+  /** A CSV row whose columns go where the header's names say. */
+  private static double[] parseNamed(String[] cells, int[] positions, List<String> header, int featureCount) {
+    if (cells.length != header.size()) {
+      throw new IllegalArgumentException("expected " + header.size() + " fields as in the header, found " + cells.length);
+    }
+    double[] x = new double[featureCount];
+    for (int i = 0; i < cells.length; i++) {
+      if (positions[i] >= 0) {
+        x[positions[i]] = number(cells[i].strip(), "column " + (i + 1) + " (" + header.get(i) + ")");
+      }
+    }
+    return x;
+  }
+
   /** The feature values of a CSV row, each bad cell named by its column. */
   private static double[] parse(String[] cells, int dropColumn, List<String> header) {
     List<Double> values = new ArrayList<>();
@@ -134,23 +207,26 @@ final class ScoreCommand implements Callable<Integer> {
       if (i == dropColumn) {
         continue;
       }
-      String cell = cells[i].strip();
       String column = "column " + (i + 1) + (header != null && i < header.size() ? " (" + header.get(i) + ")" : "");
-      if (cell.isEmpty()) {
-        throw new IllegalArgumentException(column + " is empty: every feature needs a number");
-      }
-      double value;
-      try {
-        value = Double.parseDouble(cell);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(column + " is \"" + cell + "\", not a number");
-      }
-      if (!Double.isFinite(value)) {
-        throw new IllegalArgumentException(column + " is " + cell + ": features must be finite numbers");
-      }
-      values.add(value);
+      values.add(number(cells[i].strip(), column));
     }
     return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double number(String cell, String column) {
+    if (cell.isEmpty()) {
+      throw new IllegalArgumentException(column + " is empty: every feature needs a number");
+    }
+    double value;
+    try {
+      value = Double.parseDouble(cell);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(column + " is \"" + cell + "\", not a number");
+    }
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(column + " is " + cell + ": features must be finite numbers");
+    }
+    return value;
   }
 
   private static boolean isNumber(String cell) {

@@ -9,19 +9,23 @@ import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.config.ConfigException;
 
+import io.batchwise.app.dashboard.Dashboard;
+import io.batchwise.app.dashboard.MetricsFollower;
+import io.batchwise.app.monitoring.KafkaClientMeters;
 import io.batchwise.app.serve.ScoringServer;
 import io.batchwise.app.serve.ServeConfig;
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Serves the latest snapshot of every model over HTTP: GET /models, GET /models/{id}, "
+    description = {"Serves the latest snapshot of every model over HTTP, and a live dashboard of every model at /: "
+        + "GET /models, GET /models/{id}, "
         + "POST /models/{id}/predict with {\"features\": [...]} or {\"instances\": [[...], ...]}; GET /healthz "
-        + "(up) and GET /readyz (200 once the snapshots topic has been read to its end, 503 before). Every "
-        + "prediction names the model version that made it.",
+        + "(up), GET /readyz (200 once the snapshots topic has been read to its end, 503 before) and GET /metrics "
+        + "(Prometheus). Every prediction names the model version that made it.",
         "Settings (serve.* keys, see README): --config FILE, then environment (BATCHWISE_SERVE_PORT, "
             + "BATCHWISE_SERVE_TOKEN, BATCHWISE_SERVE_TLS_KEYSTORE_PASSWORD, ...), then flags."})
 final class ServeCommand implements Callable<Integer> {
@@ -79,16 +83,24 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, Object> settings = kafka.settings(Map.of());
     LearnerConfig config = new LearnerConfig(settings);
     // up before Kafka is: /healthz answers, and /readyz says why the models do not yet
-    ScoringServer server = ScoringServer.start(config.snapshotsTopic(), serveConfig);
+    Dashboard dashboard = new Dashboard(serveConfig.dashboardPoints());
+    ScoringServer server = ScoringServer.start(config.snapshotsTopic(), serveConfig, dashboard);
     System.out.println("serving " + server.uri() + "models" + (serveConfig.token().isPresent() ? " (bearer token required)" : "")
-        + "; ready once " + config.snapshotsTopic() + " has been read to its end");
+        + " and the dashboard at " + server.uri() + "; ready once " + config.snapshotsTopic()
+        + " has been read to its end");
     System.out.flush();
     SnapshotScorer scorer;
+    MetricsFollower metrics;
     try {
       KafkaConnection connection = kafka.connect(settings, true);
       TopicSetup.ensureTopics(connection, List.of(new TopicsConfig(settings).snapshots(1)));
       AccessCheck.require(connection, CommandAccess.snapshotReader(config.snapshotsTopic()));
-      scorer = SnapshotScorer.follow(connection.clientSettings(), config.snapshotsTopic());
+      scorer = SnapshotScorer.follow(KafkaClientMeters.settings(connection.clientSettings(),
+          server.monitoring().registry()), config.snapshotsTopic());
+      // the charts are the dashboard's only use of the metrics topic: where it may not be read, it says so
+      metrics = new MetricsFollower(connection.clientSettings(), config.metricsTopic());
+      dashboard.follow("", scorer::latest, metrics);
+      metrics.start();
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -97,6 +109,7 @@ final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      metrics.close();
       scorer.close();
       stopped.countDown();
     }, "serve-shutdown"));

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 
+import io.batchwise.app.monitoring.LearnerHttpConfig;
 import io.batchwise.learner.stream.LearnerConfig;
 
 /**
@@ -52,6 +53,7 @@ public final class Settings {
     keys.addAll(TopicsConfig.DEFINITION.names());
     keys.addAll(KafkaConnection.DEFINITION.names());
     keys.addAll(io.batchwise.app.serve.ServeConfig.DEFINITION.names());
+    keys.addAll(LearnerHttpConfig.DEFINITION.names());
     keys.addAll(ENVIRONMENT_STREAMS_KEYS);
     keys.addAll(CONNECTION_KEYS);
     return keys;
@@ -68,11 +70,15 @@ public final class Settings {
     return connection;
   }
 
-  /** {@code settings} without batchwise's own keys for topics and start-up, which no Kafka client knows. */
+  /**
+   * {@code settings} without batchwise's own keys for topics, start-up and the learner's endpoints, which no Kafka
+   * client knows.
+   */
   public static Map<String, Object> withoutSetupKeys(Map<String, Object> settings) {
     Map<String, Object> rest = new LinkedHashMap<>(settings);
     rest.keySet().removeAll(TopicsConfig.DEFINITION.names());
     rest.keySet().removeAll(KafkaConnection.DEFINITION.names());
+    rest.keySet().removeAll(LearnerHttpConfig.DEFINITION.names());
     return rest;
   }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
-import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.schemas.ModelSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

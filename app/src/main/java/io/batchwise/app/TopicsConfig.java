@@ -64,7 +64,7 @@ public final class TopicsConfig extends AbstractConfig {
       .define(SNAPSHOTS_MIN_CLEANABLE_DIRTY_RATIO, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.LOW,
           "min.cleanable.dirty.ratio of the snapshots topic: compact once this share of the log is old versions.")
       .define(METRICS_RETENTION_MS, Type.LONG, DAY_MS, Range.atLeast(-1), Importance.MEDIUM,
-          "retention.ms of the metrics topic (one record per update); -1 for no time limit.")
+          "retention.ms of the metrics topic (one summary per model and snapshot); -1 for no time limit.")
       .define(METRICS_RETENTION_BYTES, Type.LONG, 256 * MIB, Range.atLeast(-1), Importance.MEDIUM,
           "retention.bytes (per partition) of the metrics topic; -1 for no size limit.")
       .define(DEAD_LETTER_RETENTION_MS, Type.LONG, 14 * DAY_MS, Range.atLeast(-1), Importance.MEDIUM,

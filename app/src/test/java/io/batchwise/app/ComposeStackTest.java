@@ -1,6 +1,7 @@
 package io.batchwise.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.batchwise.app.monitoring.LearnerHttpConfig;
 import io.batchwise.app.serve.ServeConfig;
 import picocli.CommandLine;
 
@@ -32,13 +34,15 @@ import picocli.CommandLine;
  */
 class ComposeStackTest {
   private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static Path root;
   private static JsonNode compose;
   private static String dockerfile;
 
   @BeforeAll
   static void read() throws Exception {
-    Path root = repositoryRoot();
-    compose = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("docker-compose.yml").toFile());
+    root = repositoryRoot();
+    compose = YAML.readTree(root.resolve("docker-compose.yml").toFile());
     dockerfile = Files.readString(root.resolve("Dockerfile"));
   }
 
@@ -148,6 +152,62 @@ class ComposeStackTest {
     String port = serve.get("environment").get("BATCHWISE_SERVE_PORT").asText();
     String published = serve.get("ports").get(0).asText();
     assertEquals(port, published.substring(published.lastIndexOf(':') + 1), "the published port is the one serve listens on");
+  }
+
+  /**
+   * The learner and serve are healthy once ready: their health checks ask {@code /readyz} on the port each listens
+   * on (curl ships with the eclipse-temurin image).
+   */
+  @Test
+  void theLearnerAndServeAreCheckedOnTheirReadinessEndpoints() {
+    JsonNode services = compose.get("services");
+    JsonNode learner = services.get("learner").get("environment");
+    assertEquals("0.0.0.0", learner.get(Settings.environmentName(LearnerHttpConfig.HOST)).asText(),
+        "the learner's endpoints are reachable from the other containers");
+    Map<String, String> ports = Map.of(
+        "learner", learner.get(Settings.environmentName(LearnerHttpConfig.PORT)).asText(),
+        "serve", services.get("serve").get("environment").get("BATCHWISE_SERVE_PORT").asText());
+    ports.forEach((name, port) -> {
+      JsonNode check = services.get(name).get("healthcheck");
+      assertNotNull(check, name + " has a health check");
+      List<String> test = new java.util.ArrayList<>();
+      check.get("test").forEach(word -> test.add(word.asText()));
+      assertEquals(List.of("CMD", "curl", "-fsS", "-o", "/dev/null", "http://localhost:" + port + "/readyz"), test,
+          name + " is healthy when its /readyz answers 200 (curl -f fails on any other status)");
+      assertTrue(check.has("start_period") && check.has("interval"), name);
+    });
+  }
+
+  /** An optional Prometheus, under the profile "monitoring", scrapes /metrics of the learner and of serve. */
+  @Test
+  void prometheusScrapesTheLearnerAndServeBehindAProfile() throws Exception {
+    JsonNode services = compose.get("services");
+    JsonNode prometheus = services.get("prometheus");
+    assertNotNull(prometheus, "a prometheus service");
+    assertTrue(prometheus.get("image").asText().startsWith("prom/prometheus:v"), "a pinned Prometheus image");
+    assertEquals("monitoring", prometheus.get("profiles").get(0).asText(), "off unless --profile monitoring");
+    for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> service = it.next();
+      if (!service.getKey().equals("prometheus")) {
+        assertFalse(service.getValue().has("profiles"), service.getKey() + " runs without a profile");
+        assertFalse(service.getValue().path("depends_on").has("prometheus"), service.getKey());
+      }
+    }
+    String mount = prometheus.get("volumes").get(0).asText();
+    String[] parts = mount.split(":");
+    assertEquals("/etc/prometheus/prometheus.yml", parts[1]);
+    assertTrue(prometheus.get("command").toString().contains("--config.file=" + parts[1]));
+    JsonNode scrape = YAML.readTree(root.resolve(parts[0]).toFile()).get("scrape_configs");
+    Set<String> targets = new HashSet<>();
+    scrape.forEach(job -> {
+      assertEquals("/metrics", job.path("metrics_path").asText("/metrics"), job.toString());
+      job.get("static_configs").forEach(config -> config.get("targets").forEach(t -> targets.add(t.asText())));
+    });
+    assertEquals(Set.of(
+        "learner:" + services.get("learner").get("environment").get(Settings.environmentName(LearnerHttpConfig.PORT))
+            .asText(),
+        "serve:" + services.get("serve").get("environment").get("BATCHWISE_SERVE_PORT").asText()), targets,
+        "the learner and serve, on the ports they listen on");
   }
 
   @Test

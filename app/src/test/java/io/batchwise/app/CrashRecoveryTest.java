@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.DenseFeatures;
 import io.batchwise.schemas.LabelledEvent;

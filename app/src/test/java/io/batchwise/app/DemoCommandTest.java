@@ -44,7 +44,7 @@ class DemoCommandTest {
     }
     String html = Files.readString(report.resolve("index.html"));
     assertTrue(html.startsWith("<!DOCTYPE html>") && html.strip().endsWith("</html>"));
-    assertTrue(html.contains("<th>goodput</th>") && html.contains("<th>fixed:32</th>"), "both runs side by side");
+    assertTrue(html.contains(">goodput</abbr>") && html.contains(">fixed:32</abbr>"), "both runs side by side");
     for (String chart : List.of("loss.png", "batch-size.png", "learning-rate.png", "throughput.png", "noise-scale.png")) {
       assertTrue(html.contains("src=\"" + chart + "\""), chart);
       BufferedImage image = ImageIO.read(report.resolve(chart).toFile());

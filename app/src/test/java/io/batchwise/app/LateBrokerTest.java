@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.batchwise.app.broker.EmbeddedKafkaBroker;
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.schemas.ModelSnapshot;
 
 /**
@@ -48,7 +48,13 @@ class LateBrokerTest {
         "separable:d=4,n=" + EVENTS, "--model", "late");
     EmbeddedKafkaBroker broker = null;
     try {
-      Thread.sleep(20_000);
+      // 20 s at least, and until all three JVMs are up and waiting (a loaded machine starts them slowly)
+      long started = System.nanoTime();
+      while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(20)
+          || System.nanoTime() - started < TimeUnit.SECONDS.toNanos(90) && !List.of(learnerLog, serveLog, ingestLog)
+              .stream().allMatch(log -> CommandRun.errOf(log).contains("waiting for Kafka"))) {
+        Thread.sleep(200);
+      }
       for (Path log : List.of(learnerLog, serveLog, ingestLog)) {
         String waiting = CommandRun.errOf(log);
         assertTrue(waiting.lines().filter(line -> line.contains("waiting for Kafka at " + bootstrap)).count() == 1,

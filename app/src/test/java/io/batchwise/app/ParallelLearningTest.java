@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.snapshot.SnapshotCodec;
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import io.batchwise.schemas.DenseFeatures;

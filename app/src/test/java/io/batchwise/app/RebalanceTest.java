@@ -15,7 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import io.batchwise.schemas.ModelSnapshot;

@@ -1,6 +1,5 @@
 package io.batchwise.app;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.batchwise.client.SnapshotFollower;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.learner.snapshot.SnapshotCodec;
-import io.batchwise.learner.snapshot.SnapshotFollower;
-import io.batchwise.learner.snapshot.SnapshotScorer;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.ModelSnapshot;
 import picocli.CommandLine;
@@ -74,7 +73,7 @@ class ScoringIntegrationTest {
     double[] x = {0.7, -1.2};
     SnapshotScorer.Prediction p = scorer.score("it", x);
     assertEquals(latestVersion, p.version());
-    assertArrayEquals(SnapshotCodec.model(latest).predict(x), p.outputs(), 0.0);
+    ClientScoringTest.assertAgrees(SnapshotCodec.model(latest).predict(x), p.outputs(), 1e-6, "the learner's model");
     assertTrue(scorer.score("it", new double[] {3, 3}).outputs()[0] > 0.5, "learned x0 + x1/2 > 0 means 1");
   }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.ModelSnapshot;
 
@@ -89,9 +89,7 @@ class SecuredBrokerTest {
       serve = CommandRun.start(Map.of(), serveLog, "serve", "--config", config("serve"), "--host", "127.0.0.1",
           "--port", "0");
       String address = servingAddress(serve, serveLog);
-      for (int i = 0; i < 300 && status(address + "/readyz") != 200; i++) {  // serve reads the snapshots to their end
-        Thread.sleep(100);
-      }
+      awaitReady(address);  // it answers before it has read the snapshots topic to its end, then 503
       String models = httpGet(address + "/models");
       assertTrue(models.contains("\"secured\""), models);
     } finally {
@@ -236,9 +234,13 @@ class SecuredBrokerTest {
     throw new AssertionError("serve did not start: " + CommandRun.errOf(log));
   }
 
-  private static int status(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+  private static void awaitReady(String address) throws Exception {
+    long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+    while (HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(address + "/readyz")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+      assertTrue(System.nanoTime() < deadline, "serve got ready within " + COMMAND_TIMEOUT);
+      Thread.sleep(200);
+    }
   }
 
   private static String httpGet(String url) throws Exception {

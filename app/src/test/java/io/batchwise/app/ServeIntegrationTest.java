@@ -43,8 +43,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.app.serve.ScoringServer;
 import io.batchwise.app.serve.ServeConfig;
-import io.batchwise.learner.snapshot.SnapshotFollower;
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.client.SnapshotFollower;
+import io.batchwise.client.SnapshotScorer;
 
 /** The scoring server against a real broker, with snapshots the real learner published. */
 class ServeIntegrationTest {

@@ -1,66 +1,16 @@
 package io.batchwise.policy;
 
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Settings of {@link GoodputPolicy}, parsed from {@code goodput:key=value,...}. Every key, its default and
- * its meaning:
- *
- * @param minBatch        {@code min} (default 2 with lr=adascale and b0 other than 1, else 1; never above max):
- *                        smallest batch size; wins over every other bound. A batch of one example carries no
- *                        variance information, so while the learning rate depends on the noise the policy
- *                        keeps measuring it with two
- * @param maxBatch        {@code max} (default 4096): largest batch size
- * @param latencyMillis   {@code latency} (default: the max wait the learner passes to
- *                        {@link BatchingPolicies#parse}): a batch must fill within this time, so B <= backlog + lambda * latency;
- *                        also the max wait handed back in every decision. Units ms, s, m; bare numbers are ms
- * @param memoryBytes     {@code memory} (default 64MiB): memory budget per batch, B <= memory / bytesPerExample
- * @param bytesPerExample {@code bytesPerExample} (default: what the learner reports for its model, the buffered row and
- *                        what a step holds per example, e.g. an MLP's activations and deltas; 0 = unknown, no memory
- *                        bound): bytes one example of a batch takes
- * @param coupling        {@code lr} (default: {@code adascale} for SGD and momentum, {@code sqrt} for Adam,
- *                        AdaGrad and RMSprop, {@code none} for FTRL, from {@code optimizer}): none, linear,
- *                        sqrt or adascale
- * @param baseBatch       {@code b0} (default from {@code optimizer}: 32 for Adam, AdamW, NAdam, AMSGrad and
- *                        RMSprop, whose usual rates are Keras' defaults tuned with batches of 32; 1 otherwise,
- *                        since online learners' SGD, AdaGrad and FTRL rates are per-example, as in River, Vowpal
- *                        Wabbit and batchwise's own GLMs): the batch size the base learning rate was tuned
- *                        for; the multiplier at b0 is 1. Set it to the batch size used when tuning the rate:
- *                        batching-policy/README.md shows it matters more than any other key. {@code inf}
- *                        means the base rate suits noise-free gradients, and AdaScale's gain becomes
- *                        B / (B + B_noise)
- * @param maxLrMultiplier {@code maxLr} (default 1): cap on the learning-rate multiplier, because a gain
- *                        computed from the noise can exceed what the loss's curvature tolerates. At 1 the
- *                        rate never exceeds the tuned one: AdaScale only lowers it below b0, and the
- *                        efficiency model counts a larger batch as no more than one step at b0
- * @param warmupExamples  {@code warmup} (default 0 = off): during the first this many examples the
- *                        batch stays at the keep-up size and the multiplier ramps linearly up from 0
- * @param headroom        {@code headroom} (default 1.25): keep up with headroom x lambda, not lambda, so
- *                        estimation error and jitter do not let a backlog build
- * @param drainMillis     {@code drain} (default 5s): drain a backlog within this time, i.e. keep up with
- *                        lambda + backlog / drain. Units ms, s, m; bare numbers are ms
- * @param noiseWindow     {@code window} (default 1000): examples the moving averages of tr(Sigma) and |G|^2
- *                        span; the past decays by exp(-B / window) per batch of B
- * @param slack           {@code slack} (default 0): when the learner keeps up, take the largest batch whose
- *                        statistical efficiency is within this fraction of the keep-up batch's,
- *                        B_k + slack (B_noise + B_k) / (1 - slack); saves compute when the noise is high
- * @param growth          {@code growth} (default 2): the next batch is at most this many times the last one,
- *                        a trust region for estimates that were measured at smaller batches; shrinking is
- *                        never limited
- * @param optimizer       {@code optimizer} (default sgd): the optimizer family, only to choose the default
- *                        {@code lr}
- * @param curvature       {@code curvature} (default on): cap the multiplier at the optimal step for the
- *                        measured curvature and noise, 1 / (eps0 h (1 + B_noise / B)) (McCandlish et al. 2018,
- *                        eq. 2.6), with B_noise counted as at most {@code window}. Takes effect only where the
- *                        learner measures eps0 h (SGD and momentum on the linear models); lowers a rate that
- *                        is too high for a noisy stream, never raises one
- * @param significance    {@code significance} (default 1; 0 = off): with the curvature measured, B* (the batch
- *                        for waiting events) counts |G|^2 as zero, and B_noise as {@code window}, unless the
- *                        smoothed |G|^2 is more than this many standard errors above zero. Near a noisy stream's
- *                        optimum the estimate is noise and comes out positive half the time, and each time B*
- *                        fell to a few examples for the next 128 (batching-policy/README.md). The rate cap keeps
- *                        the estimate itself
+ * Settings of {@link GoodputPolicy}, parsed from {@code goodput:key=value,...}. {@link #KEYS} is the one table of
+ * every key: its name, type, default and meaning (batching-policy/README.md's table is checked against it); the
+ * compact constructor validates them. The fields, in the table's order: {@code min}, {@code max}, {@code latency},
+ * {@code memory}, {@code bytesPerExample}, {@code lr}, {@code b0}, {@code maxLr}, {@code warmup}, {@code headroom},
+ * {@code drain}, {@code window}, {@code growth}, {@code optimizer}, {@code curvature}, {@code significance}.
  */
 public record GoodputConfig(
     int minBatch,
@@ -75,15 +25,52 @@ public record GoodputConfig(
     double headroom,
     long drainMillis,
     double noiseWindow,
-    double slack,
     int growth,
-    String optimizer,
+    OptimizerFamily optimizer,
     boolean curvature,
     double significance) {
 
-  static final List<String> KEYS = List.of("min", "max", "latency", "memory", "bytesPerExample", "lr", "b0",
-      "maxLr", "warmup", "headroom", "drain", "window", "slack", "growth", "optimizer",
-      "curvature", "significance");
+  /** One key of the spec. */
+  public record Key(String name, String type, String defaultValue, String meaning) {
+  }
+
+  public static final List<Key> KEYS = List.of(
+      new Key("min", "integer", "2 with lr=adascale and b0 other than 1, else 1",
+          "smallest batch; wins over every other bound. A batch of one carries no variance information, so while the "
+              + "learning rate depends on the noise the policy keeps measuring it with two"),
+      new Key("max", "integer", "4096", "largest batch"),
+      new Key("latency", "duration", "the learner's batch.max.latency.ms",
+          "a batch must fill within it: B <= backlog + lambda latency; also every decision's max wait"),
+      new Key("memory", "size", "64MiB", "memory budget per batch: B <= memory / bytesPerExample"),
+      new Key("bytesPerExample", "size", "what the learner reports for its model",
+          "bytes one example of a batch costs: its buffered row and what a step holds per example (an MLP's "
+              + "activations and deltas); 0 = unknown, no memory bound"),
+      new Key("lr", "none, linear, sqrt or adascale", "adascale for SGD and momentum, sqrt for Adam and AdaGrad, none for FTRL",
+          "how the learning rate follows B: unchanged, B/b0, sqrt(B/b0), or AdaScale's gain (Johnson et al. 2020)"),
+      new Key("b0", "number or inf", "32 for Adam, 1 otherwise",
+          "the batch size the base learning rate was tuned for (multiplier 1 there): online learners' SGD, AdaGrad "
+              + "and FTRL rates are per example, Keras' Adam rate goes with batches of 32. inf: the rate suits "
+              + "noise-free gradients"),
+      new Key("maxLr", "number", "1",
+          "cap on the multiplier; at 1 the rate never exceeds the tuned one, and a batch beyond the cap counts as maxLr "
+              + "steps at b0"),
+      new Key("warmup", "integer", "0",
+          "for this many examples keep the keep-up batch size and ramp the multiplier linearly from 0; 0 = off"),
+      new Key("headroom", "number", "1.25", "keep up with headroom x lambda, so that estimation error and jitter do not "
+          + "let a backlog build"),
+      new Key("drain", "duration", "5s", "drain a backlog within this time: keep up with lambda + backlog / drain"),
+      new Key("window", "number", "1000",
+          "examples the tr(Sigma) and |G|^2 averages span (the past decays by exp(-B / window) per batch)"),
+      new Key("growth", "integer", "2", "the next batch is at most this many times the last (a trust region; shrinking "
+          + "is never limited)"),
+      new Key("optimizer", "sgd, momentum, adam, adagrad or ftrl", "the learner's", "only to choose the defaults of lr and b0"),
+      new Key("curvature", "on or off", "on",
+          "cap the multiplier at the optimal step for the measured curvature and noise, 1 / (eps0 h (1 + B_noise / B)) "
+              + "(McCandlish et al. 2018, eq. 2.6), B_noise counted as at most window; acts where the learner measures "
+              + "eps0 h (SGD and momentum on the linear models)"),
+      new Key("significance", "number", "1",
+          "with the curvature measured, B* counts |G|^2 as zero (B_noise as window) unless the smoothed |G|^2 is more "
+              + "than this many standard errors above zero; 0 = off"));
 
   public GoodputConfig {
     if (minBatch < 1 || maxBatch < minBatch) {
@@ -92,9 +79,9 @@ public record GoodputConfig(
     if (latencyMillis < 0 || memoryBytes < 0 || bytesPerExample < 0 || warmupExamples < 0 || drainMillis <= 0) {
       throw new IllegalArgumentException("latency, memory, bytesPerExample, warmup must be >= 0 and drain > 0");
     }
-    if (!(baseBatch > 0) || !(maxLrMultiplier > 0) || !(headroom >= 1) || !(noiseWindow > 0) || !(slack >= 0 && slack < 1)
+    if (!(baseBatch > 0) || !(maxLrMultiplier > 0) || !(headroom >= 1) || !(noiseWindow > 0)
         || Double.isInfinite(maxLrMultiplier) || Double.isInfinite(headroom) || Double.isInfinite(noiseWindow)) {
-      throw new IllegalArgumentException("need b0 > 0, maxLr > 0, headroom >= 1, window > 0 and 0 <= slack < 1");
+      throw new IllegalArgumentException("need b0 > 0, maxLr > 0, headroom >= 1 and window > 0");
     }
     if (!(significance >= 0) || Double.isInfinite(significance)) {
       throw new IllegalArgumentException("significance must be a finite number >= 0, got " + significance);
@@ -106,20 +93,7 @@ public record GoodputConfig(
 
   /** All defaults, with {@code latency} = {@code maxWaitMillis} and the coupling for {@code optimizer}. */
   public static GoodputConfig defaults(long maxWaitMillis, String optimizer) {
-    String family = optimizer == null || optimizer.isBlank() ? "sgd" : optimizer.strip().toLowerCase(Locale.ROOT);
-    family = family.contains(":") ? family.substring(0, family.indexOf(':')) : family;
-    LearningRateCoupling coupling = LearningRateCoupling.forOptimizer(family);
-    double b0 = baseBatchFor(family);
-    return new GoodputConfig(coupling == LearningRateCoupling.ADASCALE && b0 != 1 ? 2 : 1, 4096, maxWaitMillis,
-        64L << 20, 0, coupling, b0, 1, 0, 1.25, 5000, 1000, 0, 2, family, true, 1);
-  }
-
-  /** The batch size an optimizer family's usual learning rates are tuned for (see {@code b0}). */
-  public static double baseBatchFor(String optimizerFamily) {
-    return switch (optimizerFamily) {
-      case "adam", "adamw", "nadam", "amsgrad", "rmsprop" -> 32;
-      default -> 1;
-    };
+    return parse("", maxWaitMillis, optimizer);
   }
 
   /** Parses the part after {@code goodput:}; keys not given keep their defaults. */
@@ -129,21 +103,19 @@ public record GoodputConfig(
 
   /** As {@link #parse(String, long, String)}, with the learner's own bytes per example as the default of that key. */
   public static GoodputConfig parse(String arguments, long maxWaitMillis, String optimizer, long learnerBytesPerExample) {
-    SpecArguments a = new SpecArguments("goodput:" + arguments, arguments, KEYS);
-    GoodputConfig d = defaults(maxWaitMillis, a.text("optimizer", optimizer));
+    SpecArguments a = new SpecArguments("goodput:" + arguments, arguments, KEYS.stream().map(Key::name).toList());
+    String given = a.text("optimizer", null);
+    OptimizerFamily family = OptimizerFamily.of(given != null ? given : optimizer);
     String lr = a.text("lr", null);
-    LearningRateCoupling coupling = lr == null ? d.coupling : LearningRateCoupling.parse(lr);
-    double b0 = a.real("b0", d.baseBatch);
-    int max = a.integer("max", d.maxBatch);
+    LearningRateCoupling coupling = lr == null ? family.coupling() : LearningRateCoupling.parse(lr);
+    double b0 = a.real("b0", family.baseBatch());
+    int max = a.integer("max", 4096);
     boolean measuresNoise = coupling == LearningRateCoupling.ADASCALE && b0 != 1;
     return new GoodputConfig(
-        a.integer("min", Math.min(max, measuresNoise ? 2 : 1)), max, a.millis("latency", d.latencyMillis),
-        a.bytes("memory", d.memoryBytes), a.bytes("bytesPerExample", Math.max(0, learnerBytesPerExample)),
-        coupling, b0,
-        a.real("maxLr", d.maxLrMultiplier), Math.round(a.real("warmup", d.warmupExamples)),
-        a.real("headroom", d.headroom), a.millis("drain", d.drainMillis), a.real("window", d.noiseWindow),
-        a.real("slack", d.slack), a.integer("growth", d.growth),
-        d.optimizer, a.flag("curvature", d.curvature), a.real("significance", d.significance));
+        a.integer("min", Math.min(max, measuresNoise ? 2 : 1)), max, a.millis("latency", maxWaitMillis),
+        a.bytes("memory", 64L << 20), a.bytes("bytesPerExample", Math.max(0, learnerBytesPerExample)), coupling, b0,
+        a.real("maxLr", 1), Math.round(a.real("warmup", 0)), a.real("headroom", 1.25), a.millis("drain", 5000),
+        a.real("window", 1000), a.integer("growth", 2), family, a.flag("curvature", true), a.real("significance", 1));
   }
 
   /** The largest batch the memory budget allows; {@code maxBatch} when bytesPerExample is unknown. */
@@ -154,14 +126,32 @@ public record GoodputConfig(
     return (int) Math.max(1, Math.min(maxBatch, memoryBytes / bytesPerExample));
   }
 
+  /** Every key's value as the spec writes it, in the table's order. */
+  public Map<String, String> values() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("min", Integer.toString(minBatch));
+    v.put("max", Integer.toString(maxBatch));
+    v.put("latency", latencyMillis + "ms");
+    v.put("memory", Long.toString(memoryBytes));
+    v.put("bytesPerExample", Long.toString(bytesPerExample));
+    v.put("lr", coupling.name().toLowerCase(Locale.ROOT));
+    v.put("b0", SpecNumbers.format(baseBatch));
+    v.put("maxLr", SpecNumbers.format(maxLrMultiplier));
+    v.put("warmup", Long.toString(warmupExamples));
+    v.put("headroom", SpecNumbers.format(headroom));
+    v.put("drain", drainMillis + "ms");
+    v.put("window", SpecNumbers.format(noiseWindow));
+    v.put("growth", Integer.toString(growth));
+    v.put("optimizer", optimizer.specName());
+    v.put("curvature", curvature ? "on" : "off");
+    v.put("significance", SpecNumbers.format(significance));
+    return v;
+  }
+
   /** The canonical spec, every key spelled out. */
   public String toSpec() {
-    return String.format(Locale.ROOT,
-        "goodput:min=%d,max=%d,latency=%dms,memory=%d,bytesPerExample=%d,lr=%s,b0=%s,maxLr=%s,warmup=%d,"
-            + "headroom=%s,drain=%dms,window=%s,slack=%s,growth=%d,optimizer=%s,curvature=%s,significance=%s",
-        minBatch, maxBatch, latencyMillis, memoryBytes, bytesPerExample, coupling.name().toLowerCase(Locale.ROOT),
-        SpecNumbers.format(baseBatch), SpecNumbers.format(maxLrMultiplier), warmupExamples,
-        SpecNumbers.format(headroom), drainMillis, SpecNumbers.format(noiseWindow), SpecNumbers.format(slack),
-        growth, optimizer, curvature ? "on" : "off", SpecNumbers.format(significance));
+    StringBuilder spec = new StringBuilder("goodput:");
+    values().forEach((key, value) -> spec.append(spec.length() > 8 ? "," : "").append(key).append('=').append(value));
+    return spec.toString();
   }
 }

@@ -27,16 +27,15 @@ import java.util.function.DoubleSupplier;
  *
  * <p>B* uses the efficiency the learning rate actually gets: with the multiplier capped at {@code maxLr}
  * (default 1, never above the tuned rate; any coupling), a batch beyond the cap is worth maxLr steps at b0, so B* is at
- * most the batch where the gain reaches the cap (b0 for maxLr = 1). Uncapped (maxLr 16), the backlog
- * batches grew to 100-300 with 3-6x the tuned rate, and 2 of 7 runs on the drifting benchmark stream
- * needed 7x more examples to reach the target loss (docs/BENCHMARKS.md, batching-policy/README.md).
+ * most the batch where the gain reaches the cap (b0 for maxLr = 1). Uncapped, backlog batches grew large at
+ * several times the tuned rate, and some runs on a drifting stream needed many times the examples.
  *
  * <p>The learning rate follows the chosen B by the configured {@link LearningRateCoupling}, capped at
  * {@code maxLr} and, where the learner measures the curvature along the gradient, at the optimal step for
  * the measured curvature and noise ({@link GradientNoise#optimalRateMultiplier}), ramped during the
  * optional warm-up. The coupling only says how a rate tuned at b0 carries over to B; the curvature cap
  * also catches a rate that was tuned for a cleaner stream than this one: on a stream whose labels are
- * mostly noise, SGD at the tuned rate and B = 1 stalls above the target loss (docs/BENCHMARKS.md, noisy).
+ * mostly noise, SGD at the tuned rate and B = 1 stalls above a loss a lower rate reaches.
  */
 public final class GoodputPolicy implements BatchingPolicy {
   private static final double STATE_VERSION = 5;
@@ -206,17 +205,15 @@ public final class GoodputPolicy implements BatchingPolicy {
       batch = (int) Math.max(lo, Math.min(hi, Math.ceil(Math.min(t.keepUpBatch(needed), hi))));
       ramp = Math.min(1.0, (examplesSeen + batch) / config.warmupExamples());
     } else {
-      batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
       double keepUp = t.keepUpBatch(needed);
-      if (keepUp > hi) {
-        double arrivalsOnly = t.keepUpBatch(config.headroom() * arrivalRate);
-        if (arrivalsOnly <= hi) {
-          // the backlog cannot drain in time, but the lag must at least not grow
-          batch = (int) Math.max(batch, Math.ceil(arrivalsOnly));
-        }
-      }
-      if (config.slack() > 0 && batch >= keepUp) {
-        batch = (int) Math.max(batch, Math.min(hi, Math.floor(g.batchWithinSlack(batch, config.slack()))));
+      double arrivals = config.headroom() * arrivalRate;
+      if (keepUp > hi && t.keepUpBatch(arrivals) <= hi) {
+        // the backlog cannot drain within `drain`, but the arrivals are kept up with: the lag does not grow, and
+        // the waiting events go in batches of B*, the most progress per second, not of the largest throughput,
+        // which a replay of a wide MLP paid for in loss (docs/BENCHMARKS.md, the pipeline)
+        batch = f.streamOptimum(arrivals, backlog, lo, hi, recentOfflineOptimum);
+      } else {
+        batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
       }
     }
     if (lastBatch > 0) {

@@ -48,24 +48,4 @@ public enum LearningRateCoupling {
       throw new IllegalArgumentException("unknown learning-rate coupling '" + name + "' (known: none, linear, sqrt, adascale)");
     }
   }
-
-  /**
-   * The default for an optimizer spec such as {@code sgd:0.1} or {@code adam:0.001}: the sqrt rule for
-   * adaptive optimizers (adam, adamw, adagrad, rmsprop, whose per-coordinate scaling already absorbs part of
-   * the noise), none for FTRL (its per-coordinate rates are not batch-size tuned), AdaScale otherwise
-   * (sgd, momentum, or unknown).
-   */
-  public static LearningRateCoupling forOptimizer(String optimizerSpec) {
-    if (optimizerSpec == null) {
-      return ADASCALE;
-    }
-    String family = optimizerSpec.strip().toLowerCase(Locale.ROOT);
-    int colon = family.indexOf(':');
-    family = colon >= 0 ? family.substring(0, colon) : family;
-    return switch (family) {
-      case "adam", "adamw", "adagrad", "rmsprop", "adadelta", "nadam", "amsgrad" -> SQRT;
-      case "ftrl" -> NONE;
-      default -> ADASCALE;
-    };
-  }
 }

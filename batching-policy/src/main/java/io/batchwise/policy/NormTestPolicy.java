@@ -49,15 +49,10 @@ public final class NormTestPolicy implements BatchingPolicy {
   static NormTestPolicy parse(String arguments, long maxWaitMillis, String optimizer) {
     SpecArguments a = new SpecArguments("normtest:" + arguments, arguments, KEYS);
     String lr = a.text("lr", null);
+    OptimizerFamily family = OptimizerFamily.of(a.text("optimizer", optimizer));
     return new NormTestPolicy(a.real("theta", 0.9), a.integer("min", 2), a.integer("max", 4096),
-        a.millis("latency", maxWaitMillis),
-        lr == null ? LearningRateCoupling.forOptimizer(a.text("optimizer", optimizer)) : LearningRateCoupling.parse(lr),
-        a.real("b0", GoodputConfig.baseBatchFor(family(a.text("optimizer", optimizer)))), a.real("maxLr", 1),
-        a.real("window", 1000));
-  }
-
-  private static String family(String optimizer) {
-    return GoodputConfig.defaults(0, optimizer).optimizer();
+        a.millis("latency", maxWaitMillis), lr == null ? family.coupling() : LearningRateCoupling.parse(lr),
+        a.real("b0", family.baseBatch()), a.real("maxLr", 1), a.real("window", 1000));
   }
 
   @Override

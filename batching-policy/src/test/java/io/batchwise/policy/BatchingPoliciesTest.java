@@ -14,7 +14,7 @@ class BatchingPoliciesTest {
     GoodputConfig c = ((GoodputPolicy) BatchingPolicies.parse(BatchingPolicies.DEFAULT_SPEC, 500)).config();
     // SGD rates of online learners are per-example: b0 = 1, and batches of one are allowed
     assertEquals(new GoodputConfig(1, 4096, 500, 64L << 20, 0, LearningRateCoupling.ADASCALE, 1, 1, 0, 1.25, 5000,
-        1000, 0, 2, "sgd", true, 1), c);
+        1000, 2, OptimizerFamily.SGD, true, 1), c);
     assertEquals(GoodputConfig.defaults(500, "sgd"), c);
     GoodputConfig adam = ((GoodputPolicy) BatchingPolicies.parse("goodput", 500, "adam:0.001")).config();
     assertEquals(LearningRateCoupling.SQRT, adam.coupling());
@@ -32,10 +32,10 @@ class BatchingPoliciesTest {
   void goodputKeysWithUnits() {
     GoodputConfig c = ((GoodputPolicy) BatchingPolicies.parse(
         "goodput:min=2,max=1024,latency=2s,memory=1GiB,bytesPerExample=6KiB,lr=sqrt,b0=32,maxLr=4,warmup=5000,"
-            + "headroom=1.5,drain=250ms,window=300,slack=0.05,growth=4,optimizer=momentum,curvature=off,significance=2",
+            + "headroom=1.5,drain=250ms,window=300,growth=4,optimizer=momentum,curvature=off,significance=2",
         500)).config();
     assertEquals(new GoodputConfig(2, 1024, 2000, 1L << 30, 6144, LearningRateCoupling.SQRT, 32, 4, 5000, 1.5, 250,
-        300, 0.05, 4, "momentum", false, 2), c);
+        300, 4, OptimizerFamily.MOMENTUM, false, 2), c);
     assertEquals(750, ((GoodputPolicy) BatchingPolicies.parse("goodput:latency=750", 500)).config().latencyMillis());
     assertEquals(10_000_000, ((GoodputPolicy) BatchingPolicies.parse("goodput:memory=10MB", 500)).config().memoryBytes());
   }
@@ -52,9 +52,9 @@ class BatchingPoliciesTest {
 
   @Test
   void specNumbersReadAsWritten() {
-    String spec = BatchingPolicies.parse("goodput:headroom=1.1,slack=0.1,b0=inf", 500, "sgd").spec();
+    String spec = BatchingPolicies.parse("goodput:headroom=1.1,b0=inf", 500, "sgd").spec();
     assertTrue(spec.contains(",b0=inf,maxLr=1,") && spec.contains(",headroom=1.1,") && spec.contains(",window=1000,")
-        && spec.contains(",slack=0.1,") && spec.endsWith(",significance=1"), spec);
+        && spec.endsWith(",significance=1"), spec);
     assertEquals("normtest:theta=0.5,min=2,max=4096,latency=500ms,lr=adascale,b0=1,maxLr=1,window=1000",
         BatchingPolicies.parse("normtest:theta=0.5", 500).spec());
   }
@@ -67,7 +67,8 @@ class BatchingPoliciesTest {
     assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("goodput:lr=cubic", 500));
     assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("goodput:latency=soon", 500));
     assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("goodput:min", 500));
-    assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("goodput:slack=1", 500));
+    assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("goodput:slack=0.1", 500));
+    assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("goodput:optimizer=rmsprop", 500));
     assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("goodput:window=0", 500));
     assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("fixed:x", 500));
     assertThrows(IllegalArgumentException.class, () -> BatchingPolicies.parse("adaptive", 500));

@@ -50,6 +50,11 @@ final class ChildJvm implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The process id, to read its resources in /proc. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Waits for the program to end by itself; returns its exit code. */
   int await(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

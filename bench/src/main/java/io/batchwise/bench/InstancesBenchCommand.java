@@ -28,7 +28,7 @@ import io.batchwise.app.broker.EmbeddedKafkaBroker;
 import io.batchwise.ingest.DenseEncoding;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.snapshot.SnapshotCodec;
-import io.batchwise.learner.snapshot.SnapshotFollower;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.AvroSerde;
 import io.batchwise.schemas.LabelledEvent;

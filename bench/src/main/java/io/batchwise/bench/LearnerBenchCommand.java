@@ -110,7 +110,7 @@ public final class LearnerBenchCommand implements Callable<Integer> {
         for (int b : batchSizes) {
           Cell c = measure(model, null, d, b);
           cells.add(c);
-          row.append(' ').append(rate(c.medianExamplesPerSecond())).append(" |");
+          row.append(' ').append(RenderCommand.rate(c.medianExamplesPerSecond())).append(" |");
         }
         out.println(row);
         out.flush();
@@ -129,8 +129,8 @@ public final class LearnerBenchCommand implements Callable<Integer> {
           Cell fused = measure("logistic", COMPARISON_OPTIMIZER, d, b);
           Cell nd4j = measure("mlp", COMPARISON_OPTIMIZER, d, b);
           double ratio = fused.medianExamplesPerSecond() / nd4j.medianExamplesPerSecond();
-          out.printf(Locale.ROOT, "| %d | %d | %s | %s | %.1fx |%n", d, b, rate(fused.medianExamplesPerSecond()),
-              rate(nd4j.medianExamplesPerSecond()), ratio);
+          out.printf(Locale.ROOT, "| %d | %d | %s | %s | %.1fx |%n", d, b, RenderCommand.rate(fused.medianExamplesPerSecond()),
+              RenderCommand.rate(nd4j.medianExamplesPerSecond()), ratio);
           out.flush();
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("d", d);
@@ -144,8 +144,7 @@ public final class LearnerBenchCommand implements Callable<Integer> {
     }
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("java", System.getProperty("java.version"));
-      doc.put("cpus", Runtime.getRuntime().availableProcessors());
+      doc.put("run", BenchRun.describe("learner", spec.commandLine().getParseResult().originalArgs()));
       doc.put("secondsPerRepetition", seconds);
       doc.put("warmupSeconds", warmupSeconds);
       doc.put("repetitions", repetitions);
@@ -244,13 +243,4 @@ public final class LearnerBenchCommand implements Callable<Integer> {
     return s;
   }
 
-  static String rate(double examplesPerSecond) {
-    if (examplesPerSecond >= 1e6) {
-      return String.format(Locale.ROOT, "%.2fM", examplesPerSecond / 1e6);
-    }
-    if (examplesPerSecond >= 1e3) {
-      return String.format(Locale.ROOT, "%.0fk", examplesPerSecond / 1e3);
-    }
-    return String.format(Locale.ROOT, "%.0f", examplesPerSecond);
-  }
 }

@@ -25,10 +25,10 @@ import io.batchwise.app.Settings;
 import io.batchwise.app.TopicSetup;
 import io.batchwise.app.broker.EmbeddedKafkaBroker;
 import io.batchwise.app.report.MetricsRecorder;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.ingest.DenseEncoding;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.OnlineModel;
-import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.policy.BatchingPolicies;
 import io.batchwise.schemas.ModelSnapshot;
@@ -90,6 +90,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       List<TrainingMetrics> summaries) {
   }
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec command;
+
   @Override
   public Integer call() throws Exception {
     if (repeats < 1) {
@@ -125,6 +128,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
       }
       Map<String, Object> results = new LinkedHashMap<>();
+      results.put("run", BenchRun.describe("pipeline", command.commandLine().getParseResult().originalArgs()));
       results.put("policies", policies);
       results.put("repeats", repeats);
       results.put("snapshotIntervalMillis", snapshotIntervalMillis);

@@ -23,8 +23,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.batchwise.app.Settings;
 import io.batchwise.app.TopicSetup;
 import io.batchwise.app.broker.EmbeddedKafkaBroker;
+import io.batchwise.client.SnapshotFollower;
 import io.batchwise.ingest.DenseEncoding;
-import io.batchwise.learner.snapshot.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.learner.stream.StreamingLearner;
 import io.batchwise.schemas.ModelSnapshot;
@@ -88,6 +88,9 @@ public final class StreamBenchCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep every consumer's log and flight recording in this folder (default: a temporary one, deleted).")
   Path keep;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec command;
+
   @Override
   public Integer call() throws Exception {
     if (repeats < 1 || events < 1000) {
@@ -122,6 +125,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "repeat %d: %s%n", r + 1, lastOf(rates));
       }
       Map<String, Object> results = new LinkedHashMap<>();
+      results.put("run", BenchRun.describe("stream", command.commandLine().getParseResult().originalArgs()));
       results.put("events", events);
       results.put("source", source);
       results.put("modelKind", modelKind);

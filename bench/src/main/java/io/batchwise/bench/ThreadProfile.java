@@ -33,6 +33,7 @@ final class ThreadProfile {
       new String[] {"AvroSerde.deserialize", "decode"},
       new String[] {"io.batchwise.policy.", "policy decision"},
       new String[] {"io.batchwise.learner.model.", "model step"},
+      new String[] {"io.batchwise.learner.nd4j.", "model step"},
       new String[] {"io.batchwise.learner.optim.", "model step"},
       new String[] {"io.batchwise.learner.loss.", "model step"},
       new String[] {"LearningLoop.checkpoint", "publish: checkpoint"},

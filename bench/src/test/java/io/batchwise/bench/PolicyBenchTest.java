@@ -15,18 +15,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyBenchTest {
 
+  /** Only the marked blocks change, each rendered from its JSON with the command, date and machine that made it. */
   @Test
-  void replacesOnlyItsOwnSection(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("BENCHMARKS.md");
-    Files.writeString(file, "# Benchmarks\n\n## Learner\n\nlearner numbers\n\n## Batching policies\n\nold\n\n## Ingest\n\ningest numbers\n");
-    BenchmarksSection.replace(file, "## Batching policies", "## Batching policies\n\nnew\n");
-    assertEquals("# Benchmarks\n\n## Learner\n\nlearner numbers\n\n## Batching policies\n\nnew\n\n## Ingest\n\ningest numbers\n",
-        Files.readString(file));
-    BenchmarksSection.replace(file, "## Batching policies", "## Batching policies\n\nnewer\n");
-    assertTrue(Files.readString(file).contains("newer") && !Files.readString(file).contains("\nnew\n"));
-    Path fresh = dir.resolve("sub/NEW.md");
-    BenchmarksSection.replace(fresh, "## Batching policies", "## Batching policies\n\nx\n");
-    assertEquals("# Benchmarks\n\n## Batching policies\n\nx\n", Files.readString(fresh));
+  void rendersOnlyTheMarkedBlocksFromTheirJson(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("pipeline.json"), """
+        {"run": {"bench": "pipeline", "command": "./batchwise bench pipeline", "date": "2026-12-03T06:00Z", "machine": "2 cores"},
+         "medians": [{"scenario": "elec", "pattern": "replay", "policy": "goodput", "logLoss": 0.3193,
+           "predictedLogLoss": 0.3194, "secondsToLastEvent": 2.5, "meanStalenessMillis": 900, "p99StalenessMillis": 1800,
+           "meanBatchSize": 1.0}]}
+        """);
+    String text = "# Benchmarks\n\nprose stays\n\n<!-- bench:pipeline -->\nold table\n<!-- /bench:pipeline -->\n\nmore prose\n";
+    String rendered = RenderCommand.render(text, dir);
+    assertTrue(rendered.startsWith("# Benchmarks\n\nprose stays\n\n<!-- bench:pipeline -->\n`./batchwise bench pipeline` "
+        + "(2026-12-03T06:00Z, 2 cores)"), rendered);
+    assertTrue(rendered.contains("| elec | replay | goodput | 0.3193 (0.3194) | 2.50 (-) | 900 | 1800 | 1.0 (-) |"), rendered);
+    assertTrue(rendered.endsWith("<!-- /bench:pipeline -->\n\nmore prose\n") && !rendered.contains("old table"), rendered);
+    assertEquals(rendered, RenderCommand.render(rendered, dir), "rendering twice changes nothing");
   }
 
   @Test
@@ -51,7 +55,7 @@ class PolicyBenchTest {
   }
 
   @Test
-  void summaryAndTargetsComeFromTheMedians() {
+  void theSummaryComesFromTheMedians() {
     java.util.List<java.util.Map<String, Object>> medians = new java.util.ArrayList<>();
     // a: goodput ties fixed:1, fixed:32 never reaches; b: goodput 1.2x the best on as many examples, and 1.875x
     // faster than fixed:32; c: goodput never reaches; d: 400 events at 100/s, the first 100 waiting, so 301 have arrived at
@@ -78,26 +82,6 @@ class PolicyBenchTest {
     assertEquals(1.2, summary.get(1).get("goodputOverBestFixed"));
     assertEquals(1.0, summary.get(1).get("goodputExamplesOverBestFixed"));
     assertEquals(1.875, summary.get(1).get("fixed32OverGoodput"));
-    assertEquals(101L + 150, summary.get(1).get("arrivedByOneAndAHalfTimesFixed32"), "101 by time 0 and 1.5 s of arrivals");
-    assertEquals(301L, summary.get(3).get("arrivedByOneAndAHalfTimesFixed32"));
-    assertEquals(340L, summary.get(3).get("fewestExamplesToTarget"));
-    String targets = PolicyBenchCommand.targets(summary);
-    assertTrue(targets.contains("2 of 4 cells: a backlog (1.00), d backlog (0.80); slower: b backlog (1.20, 1.00x the examples), "
-        + "c steady (never reached)"), targets);
-    assertTrue(targets.contains("Scenarios met in every pattern: 2 of 4"), targets);
-    assertTrue(targets.contains("missed in c steady (never reached)"), targets);
-    assertTrue(targets.contains("met on a (fixed:32 never reaches the target), b (1.88x); missed on d (1.25x; arrival-bound: "
-        + "301 events have arrived when 1.5x asks for the target, and no policy reached it in fewer than 340 examples (goodput))"),
-        targets);
-  }
-
-  @Test
-  void arrivedByCountsEventsUpToAndIncludingTheTime() {
-    double[] arrivals = {-1, 0, 0, 1, 2};
-    assertEquals(0, PolicyBenchCommand.arrivedBy(arrivals, -2));
-    assertEquals(3, PolicyBenchCommand.arrivedBy(arrivals, 0));
-    assertEquals(3, PolicyBenchCommand.arrivedBy(arrivals, 0.5));
-    assertEquals(5, PolicyBenchCommand.arrivedBy(arrivals, 9));
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -33,6 +34,11 @@ import io.batchwise.schemas.Serdes;
  * Not thread-safe: one publish at a time; {@link #stop()} may be called from any thread.
  */
 public final class EventPublisher implements AutoCloseable {
+  /**
+   * The feature names go with a pass's first event and every this many after it: a learner that starts after
+   * retention removed the first event still learns them, and the others do not pay for them.
+   */
+  static final int NAMES_EVERY = 1000;
   private final Producer<String, byte[]> producer;
   private final String eventsTopic;
   private final String deadLetterTopic;
@@ -134,6 +140,7 @@ public final class EventPublisher implements AutoCloseable {
     for (int pass = 1; options.loops() == 0 || pass <= options.loops(); pass++) {
       run.pass = pass;
       try (EventSource source = sources.get()) {
+        List<String> names = source.featureNames();
         boolean byEventTime = options.rate() == 0 && options.followEventTime() && source.pacedByEventTime();
         // schedules are anchored when the first event has gone out: the first send waits for metadata, and
         // counting that wait would make the next events rush to catch up
@@ -162,6 +169,9 @@ public final class EventPublisher implements AutoCloseable {
             }
             if (pass > 1) {
               event.setEventId(event.getEventId() + "#" + pass);
+            }
+            if (!names.isEmpty() && passEvents % NAMES_EVERY == 0) {
+              event.setFeatureNames(names);
             }
             options.denseEncoding().apply(event);
             byte[] value = eventSerializer.serialize(eventsTopic, event);

@@ -1,5 +1,6 @@
 package io.batchwise.ingest;
 
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -23,6 +24,14 @@ public interface EventSource extends AutoCloseable {
 
   /** The model id every event of this source is keyed by. */
   String modelId();
+
+  /**
+   * The features' names in vector order, where the source has them (a CSV header, JSON keys); empty where it
+   * has none. The publisher sends them with the events, so the model and its snapshots carry them.
+   */
+  default List<String> featureNames() {
+    return List.of();
+  }
 
   /** The feature count of every valid row, when known before reading (it always is for files and synthetic streams). */
   default OptionalInt featureCount() {

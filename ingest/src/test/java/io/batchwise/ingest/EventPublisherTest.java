@@ -146,6 +146,28 @@ class EventPublisherTest {
     assertEquals("label 'label' is missing", second.getReason());
   }
 
+  @Test
+  void theFeatureNamesGoWithTheFirstEventAndNowAndThenAfter() throws IOException {
+    Path file = dir.resolve("named.csv");
+    StringBuilder rows = new StringBuilder("nswprice,label,vicprice\n");
+    int n = 2 * EventPublisher.NAMES_EVERY + 5;
+    for (int i = 0; i < n; i++) {
+      rows.append(i).append(',').append(i % 2).append(",0.5\n");
+    }
+    Files.writeString(file, rows);
+    try (EventPublisher publisher = publisher(new FakeNanoClock(0, 0))) {
+      publisher.publish(EventSources.open(file, SourceOptions.builder().modelId("m").build()), PublishOptions.defaults(),
+          null);
+    }
+    List<ProducerRecord<String, byte[]>> events = on("events");
+    assertEquals(n, events.size());
+    for (int i = 0; i < n; i++) {
+      LabelledEvent event = Serdes.labelledEvent().deserialize("events", events.get(i).value());
+      assertEquals(i % EventPublisher.NAMES_EVERY == 0 ? List.of("nswprice", "vicprice") : null,
+          event.getFeatureNames(), "event " + i);
+    }
+  }
+
   private static byte[] bytes(ByteBuffer buffer) {
     byte[] b = new byte[buffer.remaining()];
     buffer.duplicate().get(b);

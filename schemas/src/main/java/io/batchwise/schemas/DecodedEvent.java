@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A {@link LabelledEvent} in primitive arrays, filled by {@link EventDecoder} and reused from record to record,
  * so the learner's stream thread builds no object per feature value. Packed features arrive here as dense
- * values; sparse ones keep their index/value pairs.
+ * values; sparse ones keep their index/value pairs. Decoders of other input formats fill it through
+ * {@link #start}, {@link #denseValues}, {@link #finish} and {@link #featureNames(List)}.
  */
 public final class DecodedEvent {
   private String modelId;
@@ -20,6 +21,7 @@ public final class DecodedEvent {
   private int count;
   private double[] values = new double[16];
   private int[] indices = new int[16];
+  private List<String> featureNames;
 
   public String modelId() {
     return modelId;
@@ -64,18 +66,30 @@ public final class DecodedEvent {
     return indices;
   }
 
-  void start(String modelId, long eventTime) {
-    this.modelId = modelId;
-    this.eventTime = eventTime;
+  /** The features' names in vector order, where the event gives them; else null. */
+  public List<String> featureNames() {
+    return featureNames;
   }
 
-  void finish(double label, double weight) {
+  /** Begins the next event: its model and time (0 where the input has none); it has no names until given. */
+  public void start(String modelId, long eventTime) {
+    this.modelId = modelId;
+    this.eventTime = eventTime;
+    this.featureNames = null;
+  }
+
+  public void finish(double label, double weight) {
     this.label = label;
     this.weight = weight;
   }
 
+  /** Names the features (an unmodifiable list, in vector order). */
+  public void featureNames(List<String> names) {
+    this.featureNames = names;
+  }
+
   /** Marks the view dense with {@code n} values, room made for them (keeping those already written). */
-  double[] denseValues(int n) {
+  public double[] denseValues(int n) {
     sparse = false;
     size = n;
     count = n;
@@ -146,6 +160,7 @@ public final class DecodedEvent {
       denseValues(0);
     }
     finish(event.getLabel(), event.getWeight() == null ? 1.0 : event.getWeight());
+    featureNames(event.getFeatureNames() == null ? null : List.copyOf(event.getFeatureNames()));
     return this;
   }
 

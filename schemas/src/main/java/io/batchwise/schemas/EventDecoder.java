@@ -3,7 +3,9 @@ package io.batchwise.schemas;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.avro.Schema;
@@ -16,10 +18,10 @@ import org.apache.kafka.common.errors.SerializationException;
  * Decodes {@link LabelledEvent} bytes (single-object encoding) into a reused {@link DecodedEvent}. Avro's
  * generated reader builds a record, a list and one boxed {@code Double} per feature value: at 784 features
  * that was most of the stream thread's time. This reads the binary datum field by field instead, for the
- * current schema and every earlier version whose layout it extends (each added a union branch at the end,
- * which leaves the older records' bytes as they were; {@code EventDecoderTest} checks every one of them
- * against Avro's own reader). Records of any other writer schema the Serde knows go through Avro's schema
- * resolution.
+ * current schema and every earlier version whose layout it extends (the earlier ones added a union branch at the
+ * end, which leaves the older records' bytes as they were; the current one appended the optional feature names,
+ * which only its own records have; {@code EventDecoderTest} checks every one of them against Avro's own reader).
+ * Records of any other writer schema the Serde knows go through Avro's schema resolution.
  *
  * <p>Not thread-safe: one instance per stream thread.
  */
@@ -29,12 +31,16 @@ public final class EventDecoder {
   private static final int HEADER = 10;
 
   private final Set<Long> directLayouts = new HashSet<>();
+  /** The layout that ends with the feature names: the current schema's. */
+  private final long namedLayout = SchemaNormalization.parsingFingerprint64(LabelledEvent.getClassSchema());
   private final AvroSerde<LabelledEvent> resolving = Serdes.labelledEvent();
   private BinaryDecoder decoder;
   private ByteBuffer bytes;
+  /** The names last decoded: events that repeat them share one list, which the learner compares by reference. */
+  private List<String> lastNames;
 
   public EventDecoder() {
-    directLayouts.add(SchemaNormalization.parsingFingerprint64(LabelledEvent.getClassSchema()));
+    directLayouts.add(namedLayout);
     for (Schema older : SchemaHistory.olderVersionsOf(LabelledEvent.getClassSchema().getFullName())) {
       directLayouts.add(SchemaNormalization.parsingFingerprint64(older));
     }
@@ -49,8 +55,8 @@ public final class EventDecoder {
     if (value == null) {
       throw new SerializationException("empty value (null)");
     }
-    if (value.length < HEADER || value[0] != MARKER_0 || value[1] != MARKER_1
-        || !directLayouts.contains(ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong())) {
+    long fingerprint = value.length < HEADER ? 0 : ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (value.length < HEADER || value[0] != MARKER_0 || value[1] != MARKER_1 || !directLayouts.contains(fingerprint)) {
       LabelledEvent event = resolving.deserialize(topic, value);  // says why when it cannot
       try {
         return into.set(event);
@@ -60,7 +66,7 @@ public final class EventDecoder {
     }
     try {
       decoder = DecoderFactory.get().binaryDecoder(value, HEADER, value.length - HEADER, decoder);
-      readDatum(value.length - HEADER, into);
+      readDatum(value.length - HEADER, fingerprint == namedLayout, into);
       return into;
     } catch (IOException | RuntimeException e) {
       String message = e.getMessage();
@@ -69,8 +75,8 @@ public final class EventDecoder {
     }
   }
 
-  /** Field by field in the schema's order: modelId, eventId, eventTime, features, label, weight. */
-  private void readDatum(int length, DecodedEvent into) throws IOException {
+  /** Field by field in the schema's order: modelId, eventId, eventTime, features, label, weight, featureNames. */
+  private void readDatum(int length, boolean named, DecodedEvent into) throws IOException {
     String modelId = decoder.readString();
     decoder.skipString();
     into.start(modelId, decoder.readLong());
@@ -87,6 +93,33 @@ public final class EventDecoder {
     double label = decoder.readDouble();
     double weight = decoder.readIndex() == 0 ? 1.0 : decoder.readDouble();
     into.finish(label, weight);
+    if (named) {
+      readNames(length, into);
+    }
+  }
+
+  private void readNames(int length, DecodedEvent into) throws IOException {
+    int branch = decoder.readIndex();
+    if (branch == 0) {
+      return;
+    }
+    if (branch != 1) {
+      throw new IOException("unknown featureNames branch");
+    }
+    List<String> names = new ArrayList<>();
+    for (long block = decoder.readArrayStart(); block > 0; block = decoder.arrayNext()) {
+      // at least a byte a name
+      if (names.size() + block > length) {
+        throw new IOException("array of more names than the record has bytes for");
+      }
+      for (long i = 0; i < block; i++) {
+        names.add(decoder.readString());
+      }
+    }
+    if (!names.equals(lastNames)) {
+      lastNames = List.copyOf(names);
+    }
+    into.featureNames(lastNames);
   }
 
   private void readDense(int length, DecodedEvent into) throws IOException {

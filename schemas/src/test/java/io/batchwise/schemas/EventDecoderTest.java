@@ -55,6 +55,7 @@ class EventDecoderTest {
     assertEquals(avro.sparse(), fast.sparse());
     assertEquals(avro.size(), fast.size());
     assertEquals(avro.count(), fast.count());
+    assertEquals(avro.featureNames(), fast.featureNames());
     assertArrayEquals(Arrays.copyOf(avro.values(), avro.count()), Arrays.copyOf(fast.values(), fast.count()));
     if (avro.sparse()) {
       assertArrayEquals(Arrays.copyOf(avro.indices(), avro.count()), Arrays.copyOf(fast.indices(), fast.count()));
@@ -77,6 +78,22 @@ class EventDecoderTest {
     DecodedEvent view = decoder.decode("t", serde.serialize("t", event(new PackedFeatures(ValueEncoding.FLOAT64_LE, packed(x, false)), null)), new DecodedEvent());
     assertArrayEquals(x, Arrays.copyOf(view.values(), view.count()), "float64 packing is exact");
     assertEquals(1.0, view.weight(), "no weight means 1");
+  }
+
+  @Test
+  void readsFeatureNamesAndSharesOneListWhileTheyRepeat() {
+    LabelledEvent named = event(new DenseFeatures(List.of(1.0, 2.0)), null);
+    named.setFeatureNames(List.of("nswprice", "vicdemand é"));
+    byte[] bytes = serde.serialize("t", named);
+    assertDecodesAsAvroDoes(bytes);
+    DecodedEvent view = new DecodedEvent();
+    List<String> first = decoder.decode("t", bytes, view).featureNames();
+    assertEquals(List.of("nswprice", "vicdemand é"), first);
+    assertTrue(first == decoder.decode("t", bytes, view).featureNames(), "the same names, the same list");
+    decoder.decode("t", serde.serialize("t", event(new DenseFeatures(List.of(1.0, 2.0)), null)), view);
+    assertEquals(null, view.featureNames(), "an event without names has none, whatever the one before had");
+    named.setFeatureNames(List.of());
+    assertDecodesAsAvroDoes(serde.serialize("t", named));
   }
 
   /** One view reused over records of different widths and forms keeps nothing of the previous one. */
@@ -118,7 +135,9 @@ class EventDecoderTest {
 
   @Test
   void corruptBytesFailWithAReasonNeverWithAnythingElse() {
-    byte[] good = serde.serialize("t", event(new DenseFeatures(List.of(1.0, 2.0)), null));
+    LabelledEvent named = event(new DenseFeatures(List.of(1.0, 2.0)), null);
+    named.setFeatureNames(List.of("a", "b"));
+    byte[] good = serde.serialize("t", named);
     Random random = new Random(3);
     for (int cut = 0; cut < good.length; cut++) {
       byte[] truncated = Arrays.copyOf(good, cut);

@@ -1,13 +1,17 @@
 package io.batchwise.app.report;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import org.apache.avro.Schema;
@@ -25,6 +29,8 @@ import io.batchwise.schemas.TrainingMetrics;
  * decided). Every series is computed from all of a run's summaries; only the points drawn are thinned.
  */
 public final class DemoReport {
+  /** The loss chart's series of a run's running mean: its policy, then this. */
+  static final String MEAN = " (mean)";
   static final List<String> CHARTS = List.of("loss.png", "batch-size.png", "learning-rate.png", "throughput.png",
       "noise-scale.png");
   private static final int WIDTH = 900;
@@ -86,7 +92,51 @@ public final class DemoReport {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
     chart.getStyler().setMarkerSize(0);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setXAxisDecimalPattern("#,##0.##");
     return chart;
+  }
+
+  /**
+   * Tick labels with as many decimals as the ticks' spacing needs, and a range that is never a single value:
+   * XChart's defaults label a constant series such as a fixed learning rate with every digit of the double.
+   */
+  static XYChart readableAxes(XYChart chart, boolean logY) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (XYSeries series : chart.getSeriesMap().values()) {
+      for (double y : series.getYData()) {
+        if (Double.isFinite(y)) {
+          lo = Math.min(lo, y);
+          hi = Math.max(hi, y);
+        }
+      }
+    }
+    if (!(lo <= hi)) {
+      return chart;
+    }
+    if (logY) {
+      chart.getStyler().setYAxisDecimalPattern(lo < 0.01 ? "0.#E0" : "#,##0.##");
+      return chart;
+    }
+    if (hi - lo <= 1e-9 * Math.max(Math.abs(hi), 1e-300)) {
+      double pad = hi == 0 ? 1 : Math.abs(hi) * 0.1;
+      lo -= pad;
+      hi += pad;
+      chart.getStyler().setYAxisMin(lo);
+      chart.getStyler().setYAxisMax(hi);
+    }
+    chart.getStyler().setYAxisDecimalPattern(decimalPattern(lo, hi));
+    return chart;
+  }
+
+  /** A DecimalFormat pattern for about five ticks between lo and hi: enough decimals to tell them apart. */
+  static String decimalPattern(double lo, double hi) {
+    double magnitude = Math.max(Math.abs(lo), Math.abs(hi));
+    int decimals = (int) Math.max(0, Math.ceil(-Math.log10((hi - lo) / 5)));
+    if (magnitude < 1e-3 || decimals > 6) {
+      return "0.###E0";
+    }
+    return decimals == 0 ? "#,##0" : "#,##0." + "0".repeat(Math.min(decimals, 1)) + "#".repeat(Math.max(0, decimals - 1));
   }
 
   /**
@@ -115,19 +165,19 @@ public final class DemoReport {
     return new LossSeries(x, mean, interval);
   }
 
-  private static XYChart lossChart(List<RunSeries> runs) {
+  static XYChart lossChart(List<RunSeries> runs) {
     XYChart chart = newChart("Prequential log loss (scored before learning)", "examples seen", "log loss");
     for (RunSeries run : runs) {
       LossSeries series = lossSeries(run.updates());
       if (!series.examples().isEmpty()) {
         List<Integer> kept = thinned(series.examples().size());
-        chart.addSeries(run.policy() + " (mean)", pick(series.examples(), kept), pick(series.runningMean(), kept))
+        chart.addSeries(run.label() + MEAN, pick(series.examples(), kept), pick(series.runningMean(), kept))
             .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        chart.addSeries(run.policy() + " (interval)", pick(series.examples(), kept), pick(series.intervalMean(), kept))
+        chart.addSeries(run.label() + " (interval)", pick(series.examples(), kept), pick(series.intervalMean(), kept))
             .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       }
     }
-    return withPlaceholder(chart);
+    return readableAxes(withPlaceholder(chart), false);
   }
 
   private static XYChart chart(String title, String xTitle, String yTitle, List<RunSeries> runs,
@@ -145,11 +195,24 @@ public final class DemoReport {
         }
       }
       if (!xs.isEmpty()) {
-        chart.addSeries(run.policy(), xs, ys).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.addSeries(run.label(), xs, ys).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       }
     }
-    chart.getStyler().setYAxisLogarithmic(logY && !chart.getSeriesMap().isEmpty());
-    return withPlaceholder(chart);
+    chart.getStyler().setYAxisLogarithmic(logY && decades(chart) >= 2);
+    return readableAxes(withPlaceholder(chart), chart.getStyler().isYAxisLogarithmic());
+  }
+
+  /** Decades the chart's values span: XChart labels a log axis at powers of ten only, too few below two. */
+  private static double decades(XYChart chart) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (XYSeries series : chart.getSeriesMap().values()) {
+      for (double y : series.getYData()) {
+        lo = Math.min(lo, y);
+        hi = Math.max(hi, y);
+      }
+    }
+    return hi > 0 ? Math.log10(hi / lo) : 0;
   }
 
   /** Examples learned per second of wall time, interval by interval. */
@@ -170,10 +233,10 @@ public final class DemoReport {
         }
       }
       if (!xs.isEmpty()) {
-        chart.addSeries(run.policy(), xs, ys).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+        chart.addSeries(run.label(), xs, ys).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
       }
     }
-    return withPlaceholder(chart);
+    return readableAxes(withPlaceholder(chart), false);
   }
 
   /** The indices of at most ~2000 points to draw of n: every k-th, always the last. */
@@ -201,31 +264,83 @@ public final class DemoReport {
     return chart;
   }
 
-  private static String html(List<RunSeries> runs) {
+  /** A row of the summary table: the summary's key, what it is called there, and how its value reads. */
+  private record Row(String key, String label, Function<Object, String> format) {
+  }
+
+  private static final List<Row> ROWS = List.of(
+      new Row("events", "events published", DemoReport::count),
+      new Row("rejectedRows", "rejected rows", DemoReport::count),
+      new Row("examplesSeen", "examples learned", DemoReport::count),
+      new Row("updates", "updates", DemoReport::count),
+      new Row("prequentialLogLoss", "prequential log loss", v -> fixed(v, 4)),
+      new Row("accuracy", "accuracy", DemoReport::percent),
+      new Row("recentLogLoss", "recent log loss (last ~1,000)", v -> fixed(v, 4)),
+      new Row("recentAccuracy", "recent accuracy", DemoReport::percent),
+      new Row("meanBatchSize", "mean batch size", v -> significant(v, 3)),
+      new Row("batchSize", "batch size at the end", DemoReport::count),
+      new Row("learningRate", "learning rate at the end", v -> significant(v, 3)),
+      new Row("eventsPerSecond", "events / s", DemoReport::count),
+      new Row("wallSeconds", "wall time", v -> fixed(v, 1) + " s"),
+      new Row("snapshotVersion", "snapshots published", DemoReport::count),
+      new Row("deadLetters", "dead letters", DemoReport::count),
+      new Row("model", "model", String::valueOf),
+      new Row("optimizer", "optimizer", String::valueOf),
+      new Row("featureCount", "features", DemoReport::count));
+
+  /** Summary keys the table does not show: the same for every run (said above it), or repeated in other rows. */
+  private static final Set<String> NOT_IN_TABLE = Set.of("source", "modelId", "version", "createdAt", "parameters",
+      "batchingPolicy");
+
+  static String html(List<RunSeries> runs) {
     StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>batchwise demo report</title>\n")
-        .append("<style>body{font-family:sans-serif;margin:2em;max-width:960px}table{border-collapse:collapse}")
-        .append("td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}th:first-child,td:first-child{text-align:left}")
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width\"><title>batchwise demo report</title>\n<style>")
+        .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:960px;padding:0 1em;color:#222}")
+        .append("table{border-collapse:collapse;margin:1em 0}")
+        .append("td,th{border-bottom:1px solid #ddd;padding:5px 14px;text-align:right;font-variant-numeric:tabular-nums}")
+        .append("th:first-child,td:first-child{text-align:left;color:#555;font-weight:normal}")
+        .append("thead th{border-bottom:2px solid #888}abbr{text-decoration:none;cursor:help}")
+        .append(".specs{font-size:.85em;color:#555;overflow-wrap:anywhere}.specs code{font-size:.95em}")
         .append("img{max-width:100%;margin:1em 0}</style></head><body>\n<h1>batchwise demo report</h1>\n");
-    Set<String> keys = new LinkedHashSet<>();
-    runs.forEach(run -> keys.addAll(run.summary().keySet()));
-    h.append("<table><tr><th></th>");
-    runs.forEach(run -> h.append("<th>").append(escape(run.policy())).append("</th>"));
-    h.append("</tr>\n");
-    for (String key : keys) {
-      h.append("<tr><td>").append(escape(key)).append("</td>");
-      for (RunSeries run : runs) {
-        h.append("<td>").append(escape(format(run.summary().get(key)))).append("</td>");
-      }
-      h.append("</tr>\n");
+    Object source = runs.isEmpty() ? null : runs.get(0).summary().get("source");
+    if (source != null) {
+      h.append("<p>Stream: <code>").append(escape(String.valueOf(source))).append("</code>, ")
+          .append(runs.size() == 1 ? "learned with one batching policy" : "learned once with each batching policy")
+          .append(".</p>\n");
     }
-    h.append("</table>\n");
+    h.append("<table><thead><tr><th></th>");
+    for (int i = 0; i < runs.size(); i++) {
+      RunSeries run = runs.get(i);
+      h.append("<th><abbr title=\"").append(escape(spec(run))).append("\">").append(escape(run.label()))
+          .append("</abbr><sup>").append(i + 1).append("</sup></th>");
+    }
+    h.append("</tr></thead><tbody>\n");
+    Set<String> shown = new LinkedHashSet<>();
+    for (Row row : ROWS) {
+      if (runs.stream().anyMatch(run -> run.summary().containsKey(row.key()))) {
+        tableRow(h, row, runs);
+        shown.add(row.key());
+      }
+    }
+    Set<String> others = new LinkedHashSet<>();
+    runs.forEach(run -> others.addAll(run.summary().keySet()));
+    others.removeAll(shown);
+    others.removeAll(NOT_IN_TABLE);
+    for (String key : others) {
+      tableRow(h, new Row(key, key, DemoReport::format), runs);
+    }
+    h.append("</tbody></table>\n<ol class=\"specs\">");
+    for (RunSeries run : runs) {
+      h.append("<li><code>").append(escape(spec(run))).append("</code></li>");
+    }
+    h.append("</ol>\n");
     for (String chart : CHARTS) {
       h.append("<img src=\"").append(chart).append("\" alt=\"").append(chart.replace(".png", "")).append("\">\n");
     }
     h.append("<p>What the learner did, interval by interval, as CSV:");
     for (int i = 0; i < runs.size(); i++) {
-      h.append(" <a href=\"").append(metricsFile(i)).append("\">").append(escape(runs.get(i).policy())).append("</a>");
+      h.append(" <a href=\"").append(metricsFile(i)).append("\">").append(escape(runs.get(i).label())).append("</a>");
     }
     h.append("</p>\n");
     h.append("<p>Prequential: each example is scored by the model before the model learns from it. ")
@@ -233,9 +348,46 @@ public final class DemoReport {
     return h.toString();
   }
 
+  private static void tableRow(StringBuilder h, Row row, List<RunSeries> runs) {
+    h.append("<tr><th scope=\"row\">").append(escape(row.label())).append("</th>");
+    for (RunSeries run : runs) {
+      Object value = run.summary().get(row.key());
+      h.append("<td>").append(escape(value == null ? "" : row.format().apply(value))).append("</td>");
+    }
+    h.append("</tr>\n");
+  }
+
+  /** The policy's full spec, as the learner reports it, else as it was asked for. */
+  private static String spec(RunSeries run) {
+    Object spec = run.summary().get("batchingPolicy");
+    return spec == null ? run.policy() : spec.toString();
+  }
+
+  private static String count(Object value) {
+    return value instanceof Number n ? String.format(Locale.ROOT, "%,d", Math.round(n.doubleValue())) : format(value);
+  }
+
+  private static String fixed(Object value, int decimals) {
+    return value instanceof Number n ? String.format(Locale.ROOT, "%,." + decimals + "f", n.doubleValue()) : format(value);
+  }
+
+  private static String percent(Object value) {
+    return value instanceof Number n ? String.format(Locale.ROOT, "%.2f %%", 100 * n.doubleValue()) : format(value);
+  }
+
+  /** {@code digits} significant digits, without exponent for the ranges a summary has. */
+  private static String significant(Object value, int digits) {
+    if (!(value instanceof Number n)) {
+      return format(value);
+    }
+    double d = n.doubleValue();
+    return d == 0 || !Double.isFinite(d) ? String.valueOf(d)
+        : new BigDecimal(d).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
+  }
+
   private static String format(Object value) {
     if (value instanceof Double d) {
-      return Math.abs(d) >= 1000 ? String.format("%.0f", d) : String.format("%.4g", d);
+      return Math.abs(d) >= 1000 ? String.format(Locale.ROOT, "%,.0f", d) : significant(d, 4);
     }
     return String.valueOf(value);
   }

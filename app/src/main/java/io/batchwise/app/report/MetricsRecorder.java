@@ -2,63 +2,41 @@ package io.batchwise.app.report;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
-import io.batchwise.schemas.AvroSerde;
-import io.batchwise.schemas.Serdes;
+import io.batchwise.app.dashboard.MetricsFollower;
 import io.batchwise.schemas.TrainingMetrics;
 
-/** Records one model's TrainingMetrics summaries from the metrics topic while a run goes on, for the report. */
+/** Records one model's TrainingMetrics summaries, as a {@link MetricsFollower} reads them, for the report. */
 public final class MetricsRecorder implements AutoCloseable {
-  private final KafkaConsumer<String, byte[]> consumer;
   private final String modelId;
   private final List<TrainingMetrics> updates = new ArrayList<>();
-  private final Thread thread;
-  private volatile boolean running = true;
+  /** The follower this recorder started, and closes; null when it records another's. */
+  private final MetricsFollower own;
 
-  /** @param clientSettings bootstrap servers and the client security keys */
-  public MetricsRecorder(Map<String, Object> clientSettings, String topic, String modelId) {
-    Map<String, Object> settings = new HashMap<>(clientSettings);
-    settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
-    this.modelId = modelId;
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    this.thread = new Thread(this::record, "metrics-recorder-" + modelId);
-    thread.setDaemon(true);
-    thread.start();
+  /** Records what {@code follower} reads; start the follower after this. */
+  public MetricsRecorder(MetricsFollower follower, String modelId) {
+    this(follower, modelId, false);
   }
 
-  private void record() {
-    AvroSerde<TrainingMetrics> serde = Serdes.trainingMetrics();
-    try {
-      while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          TrainingMetrics m = serde.deserialize(record.topic(), record.value());
-          if (m.getModelId().equals(modelId)) {
-            synchronized (updates) {
-              updates.add(m);
-            }
-          }
-        }
+  /** Records the topic from its beginning with a follower of its own. */
+  public MetricsRecorder(Map<String, Object> clientSettings, String topic, String modelId) {
+    this(new MetricsFollower(clientSettings, topic), modelId, true);
+    own.start();
+  }
+
+  private MetricsRecorder(MetricsFollower follower, String modelId, boolean owned) {
+    this.modelId = modelId;
+    this.own = owned ? follower : null;
+    follower.onSummary(this::record);
+  }
+
+  private void record(TrainingMetrics m) {
+    if (m.getModelId().equals(modelId)) {
+      synchronized (updates) {
+        updates.add(m);
       }
-    } catch (WakeupException e) {
-      // closing
-    } finally {
-      consumer.close();
     }
   }
 
@@ -88,9 +66,9 @@ public final class MetricsRecorder implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    running = false;
-    consumer.wakeup();
-    thread.join(5000);
+  public void close() {
+    if (own != null) {
+      own.close();
+    }
   }
 }

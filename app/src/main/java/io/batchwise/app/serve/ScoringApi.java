@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,12 +23,13 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.batchwise.app.SnapshotSummary;
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.app.monitoring.Monitoring;
+import io.batchwise.client.SnapshotScorer;
 import io.batchwise.schemas.ModelSnapshot;
 
 /**
- * The scoring API: {@code GET /healthz}, {@code GET /readyz}, {@code GET /models}, {@code GET /models/{id}},
- * {@code POST /models/{id}/predict}. Every answer is JSON; every error is {@code {"error": "..."}} (with
+ * The scoring API: {@code GET /healthz}, {@code GET /readyz}, {@code GET /metrics}, {@code GET /models},
+ * {@code GET /models/{id}}, {@code POST /models/{id}/predict}. Every answer but the metrics' is JSON; every error is {@code {"error": "..."}} (with
  * {@code "instance"} when one instance of a batch is at fault). Models are answered only once there is a scorer
  * (the server starts before Kafka answers, so that its health can be checked meanwhile) and it has
  * caught up with the snapshots topic, so the first answer already comes from the latest version.
@@ -45,19 +44,27 @@ final class ScoringApi extends Handler.Abstract {
   private static final Duration LINGER = Duration.ofSeconds(10);
 
   private volatile SnapshotScorer scorer;
+  private final Monitoring monitoring;
+  private final ScoringMeters meters;
   private final String snapshotsTopic;
   private final long maxBodyBytes;
   private final int maxInstances;
-  private final byte[] token;
+  private final BearerToken token;
 
-  ScoringApi(String snapshotsTopic, ServeConfig config, Optional<String> token) {
+  ScoringApi(String snapshotsTopic, ServeConfig config, BearerToken token, Monitoring monitoring) {
+    this.monitoring = monitoring;
+    this.meters = new ScoringMeters(monitoring.registry(), () -> scorer);
     this.snapshotsTopic = snapshotsTopic;
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxInstances = config.maxInstances();
-    this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    this.token = token;
   }
 
-  /** An answer: status and JSON body. */
+  /** The answer to a scrape: every meter in the Prometheus text format. */
+  private record MetricsText(String text) {
+  }
+
+  /** An answer: status and JSON body, or {@link MetricsText}. */
   private record Reply(int status, Object body) {
     static Reply error(int status, String message) {
       return new Reply(status, Map.of("error", message));
@@ -66,6 +73,7 @@ final class ScoringApi extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    long started = System.nanoTime();
     Reply reply;
     boolean unreadBody = false;
     try {
@@ -88,6 +96,7 @@ final class ScoringApi extends Handler.Abstract {
       LOG.warn("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
       reply = Reply.error(500, "internal error: " + e);
     }
+    meters.request(request.getHttpURI().getDecodedPath(), reply.status(), System.nanoTime() - started);
     if (reply.status() == 401) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"batchwise\"");
     }
@@ -123,11 +132,16 @@ final class ScoringApi extends Handler.Abstract {
       status.put("detail", catchingUp());
       return new Reply(503, status);
     }
-    requireToken(request);
+    token.require(request);
+    if (path.equals("/metrics")) {
+      requireMethod(method, "GET");
+      meters.registerNewModels();
+      return new Reply(200, new MetricsText(monitoring.scrape()));
+    }
     if (parts.length < 2 || !parts[1].equals("models") || parts.length > 4
         || (parts.length == 4 && !parts[3].equals("predict"))) {
       throw new RequestProblem(404, "no such endpoint: " + path
-          + " (endpoints: /models, /models/{id}, /models/{id}/predict, /healthz, /readyz)");
+          + " (endpoints: /, /models, /models/{id}, /models/{id}/predict, /healthz, /readyz, /metrics)");
     }
     requireMethod(method, parts.length == 4 ? "POST" : "GET");
     SnapshotScorer scorer = this.scorer;
@@ -157,7 +171,7 @@ final class ScoringApi extends Handler.Abstract {
     }
     // not closed: closing fails the request's content, and a body past the limit is still to be drained
     InputStream body = new BoundedBody(Content.Source.asInputStream(request), maxBodyBytes);
-    List<double[]> instances = PredictRequest.read(body, maxInstances);
+    List<double[]> instances = PredictRequest.read(body, maxInstances, scorer.featureNames(modelId).orElse(null));
     List<SnapshotScorer.Prediction> predictions;
     try {
       predictions = scorer.score(modelId, instances);
@@ -194,30 +208,18 @@ final class ScoringApi extends Handler.Abstract {
     }
   }
 
-  private void requireToken(Request request) throws RequestProblem {
-    if (token == null) {
-      return;
-    }
-    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new RequestProblem(401, "this server needs a bearer token: send Authorization: Bearer TOKEN");
-    }
-    byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) {
-      throw new RequestProblem(401, "wrong bearer token");
-    }
-  }
-
   private static void send(Response response, Reply reply, Callback callback) {
     byte[] bytes;
     try {
-      bytes = JSON.writeValueAsBytes(reply.body());
+      bytes = reply.body() instanceof MetricsText metrics ? metrics.text().getBytes(StandardCharsets.UTF_8)
+          : JSON.writeValueAsBytes(reply.body());
     } catch (IOException e) {
       callback.failed(e);
       return;
     }
     response.setStatus(reply.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE,
+        reply.body() instanceof MetricsText ? Monitoring.CONTENT_TYPE : "application/json");
     response.write(true, ByteBuffer.wrap(bytes), callback);
   }
 

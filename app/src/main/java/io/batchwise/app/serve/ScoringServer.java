@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.util.Map;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -24,10 +25,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.batchwise.learner.snapshot.SnapshotScorer;
+import io.batchwise.app.dashboard.Dashboard;
+import io.batchwise.app.monitoring.KafkaClientMeters;
+import io.batchwise.app.monitoring.Monitoring;
+import io.batchwise.client.SnapshotScorer;
 
 /**
- * The scoring server: {@link ScoringApi} on Jetty, over HTTP or, with a keystore, HTTPS. What one request may
+ * The scoring server: {@link ScoringApi} on Jetty, and the live dashboard ({@link DashboardHandler}) where it is
+ * given one, over HTTP or, with a keystore, HTTPS. What one request may
  * cost is bounded: its body ({@code serve.max.body.bytes}), its instances ({@code serve.max.instances}), the
  * requests handled at once ({@code serve.threads}) and how long a silent or slow client may hold a connection.
  */
@@ -40,12 +45,14 @@ public final class ScoringServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final ScoringApi api;
+  private final Monitoring monitoring;
   private final boolean tls;
 
-  private ScoringServer(Server server, ServerConnector connector, ScoringApi api, boolean tls) {
+  private ScoringServer(Server server, ServerConnector connector, ScoringApi api, Monitoring monitoring, boolean tls) {
     this.server = server;
     this.connector = connector;
     this.api = api;
+    this.monitoring = monitoring;
     this.tls = tls;
   }
 
@@ -64,6 +71,11 @@ public final class ScoringServer implements AutoCloseable {
    * @throws IOException              when the address cannot be bound
    */
   public static ScoringServer start(String snapshotsTopic, ServeConfig config) throws IOException {
+    return start(snapshotsTopic, config, null);
+  }
+
+  /** As {@link #start(String, ServeConfig)}, with the live dashboard at {@code /} (none when null). */
+  public static ScoringServer start(String snapshotsTopic, ServeConfig config, Dashboard dashboard) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(config.threads() + CONNECTOR_THREADS,
         Math.min(config.threads() + CONNECTOR_THREADS, 4));
     threads.setName("serve");
@@ -88,19 +100,21 @@ public final class ScoringServer implements AutoCloseable {
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeoutMillis());
     server.addConnector(connector);
-    ScoringApi api = new ScoringApi(snapshotsTopic, config, config.token());
-    server.setHandler(api);
+    BearerToken token = new BearerToken(config.token());
+    Monitoring monitoring = new Monitoring();
+    ScoringApi api = new ScoringApi(snapshotsTopic, config, token, monitoring);
+    server.setHandler(dashboard == null ? api : new Handler.Sequence(new DashboardHandler(dashboard, token), api));
     server.setErrorHandler(new JsonErrors());
     try {
       server.start();
     } catch (IOException e) {
-      stopQuietly(server);
+      stopQuietly(server, monitoring);
       throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     } catch (Exception e) {
-      stopQuietly(server);
+      stopQuietly(server, monitoring);
       throw new IllegalStateException("cannot start the scoring server: " + e.getMessage(), e);
     }
-    return new ScoringServer(server, connector, api, tls);
+    return new ScoringServer(server, connector, api, monitoring, tls);
   }
 
   /** Answers with the models of this scorer from now on (ready once it has caught up). */
@@ -119,12 +133,18 @@ public final class ScoringServer implements AutoCloseable {
     }
   }
 
-  private static void stopQuietly(Server server) {
+  private static void stopQuietly(Server server, Monitoring monitoring) {
+    monitoring.close();
     try {
       server.stop();
     } catch (Exception ignored) {
       // it did not start: nothing to release
     }
+  }
+
+  /** What {@code GET /metrics} answers; the scorer's Kafka consumer reports here too ({@link KafkaClientMeters}). */
+  public Monitoring monitoring() {
+    return monitoring;
   }
 
   /** The port it listens on (the one picked when the configured port was 0). */
@@ -145,6 +165,8 @@ public final class ScoringServer implements AutoCloseable {
       server.stop();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the scoring server: " + e.getMessage(), e);
+    } finally {
+      monitoring.close();
     }
   }
 

@@ -30,6 +30,7 @@ public final class ServeConfig extends AbstractConfig {
   public static final String TOKEN_FILE = "serve.token.file";
   public static final String TLS_KEYSTORE = "serve.tls.keystore";
   public static final String TLS_KEYSTORE_PASSWORD = "serve.tls.keystore.password";
+  public static final String DASHBOARD_POINTS = "serve.dashboard.points";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(HOST, Type.STRING, "127.0.0.1", Importance.HIGH,
@@ -46,14 +47,18 @@ public final class ServeConfig extends AbstractConfig {
       .define(IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
           "Close a connection that sends or reads nothing for this long, so stalled clients free their thread.")
       .define(TOKEN, Type.PASSWORD, null, Importance.HIGH,
-          "Bearer token every request but /healthz and /readyz must carry (Authorization: Bearer TOKEN); "
-              + "none by default. Prefer the environment or serve.token.file to a flag.")
+          "Bearer token every request but /healthz, /readyz and the dashboard's page and scripts must carry "
+              + "(Authorization: Bearer TOKEN; the page asks for it); none by default. Prefer the environment or "
+              + "serve.token.file to a flag.")
       .define(TOKEN_FILE, Type.STRING, "", Importance.HIGH,
           "File holding the bearer token (its first line); overrides serve.token.")
       .define(TLS_KEYSTORE, Type.STRING, "", Importance.HIGH,
           "PKCS12 or JKS keystore with the server's key and certificate: serve HTTPS instead of HTTP.")
       .define(TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
-          "Password of serve.tls.keystore and of its key.");
+          "Password of serve.tls.keystore and of its key.")
+      .define(DASHBOARD_POINTS, Type.INT, 1800, Range.between(10, 100_000), Importance.LOW,
+          "Points of history the dashboard keeps and draws per model, one per metrics summary (about one a "
+              + "second while it learns): 1800 is the last half hour.");
 
   public ServeConfig(Map<?, ?> props) {
     super(DEFINITION, props, false);
@@ -73,6 +78,10 @@ public final class ServeConfig extends AbstractConfig {
 
   public int maxInstances() {
     return getInt(MAX_INSTANCES);
+  }
+
+  public int dashboardPoints() {
+    return getInt(DASHBOARD_POINTS);
   }
 
   public int threads() {

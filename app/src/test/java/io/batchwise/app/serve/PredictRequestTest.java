@@ -13,9 +13,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.batchwise.schemas.FeatureNames;
+
 class PredictRequestTest {
   private static List<double[]> read(String body, int maxInstances) throws RequestProblem, IOException {
-    return PredictRequest.read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), maxInstances);
+    return PredictRequest.read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), maxInstances, null);
   }
 
   private static RequestProblem problem(String body) {
@@ -64,7 +66,7 @@ class PredictRequestTest {
     RequestProblem e = problem("{\"instances\": [[1, 2], [3, \"abc\"], [5, 6]]}");
     assertEquals("instance 1, feature 1 is the string \"abc\", not a number", e.getMessage());
     assertEquals(1, e.instance());
-    assertEquals("instance 2 is the number 7: it must be an array of numbers",
+    assertEquals("instance 2 is the number 7: it must be an array of numbers or an object of named features",
         problem("{\"instances\": [[1], [2], 7]}").getMessage());
     RequestProblem single = problem("{\"features\": [1, null]}");
     assertEquals("feature 1 is null, not a number", single.getMessage());
@@ -76,7 +78,7 @@ class PredictRequestTest {
     assertEquals("unknown field \"feature\": " + PredictRequest.SHAPE, problem("{\"feature\": [1]}").getMessage());
     assertEquals("no features: " + PredictRequest.SHAPE, problem("{}").getMessage());
     assertEquals("the body is an array: " + PredictRequest.SHAPE, problem("[1, 2]").getMessage());
-    assertEquals("\"features\" is the string \"1,2\": it must be an array of numbers",
+    assertEquals("\"features\" is the string \"1,2\": it must be an array of numbers or an object of named features",
         problem("{\"features\": \"1,2\"}").getMessage());
     assertEquals("give either \"features\" or \"instances\", once",
         problem("{\"features\": [1], \"instances\": [[1]]}").getMessage());
@@ -103,14 +105,47 @@ class PredictRequestTest {
       }
     };
     BoundedBody.TooLarge e = assertThrows(BoundedBody.TooLarge.class,
-        () -> PredictRequest.read(new BoundedBody(endless, 4096), 10));
+        () -> PredictRequest.read(new BoundedBody(endless, 4096), 10, null));
     assertEquals("request body over the limit of 4096 bytes (serve.max.body.bytes)", e.getMessage());
   }
 
   @Test
   void scoreLinesMayBeBareArrays() {
-    assertArrayEquals(new double[] {1, 2}, PredictRequest.readLine("[1, 2]").get(0));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PredictRequest.readLine("[1, \"x\"]"));
+    assertArrayEquals(new double[] {1, 2}, PredictRequest.readLine("[1, 2]", null).get(0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PredictRequest.readLine("[1, \"x\"]", null));
     assertEquals("feature 1 is the string \"x\", not a number", e.getMessage());
+    assertArrayEquals(new double[] {0.5, 2}, PredictRequest.readLine("{\"b\": 2, \"a\": 0.5}", ELEC).get(0));
+  }
+
+  private static final FeatureNames ELEC = new FeatureNames(List.of("a", "b"));
+
+  private static RequestProblem namedProblem(String body) {
+    return assertThrows(RequestProblem.class,
+        () -> PredictRequest.read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), 10, ELEC));
+  }
+
+  @Test
+  void vectorsMayNameTheirFeaturesInAnyOrder() throws Exception {
+    List<double[]> one = PredictRequest.read(new ByteArrayInputStream(
+        "{\"features\": {\"b\": 2, \"a\": 0.07}}".getBytes(StandardCharsets.UTF_8)), 10, ELEC);
+    assertArrayEquals(new double[] {0.07, 2}, one.get(0));
+    List<double[]> mixed = PredictRequest.read(new ByteArrayInputStream(
+        "{\"instances\": [[1, 2], {\"a\": 3, \"b\": 4}]}".getBytes(StandardCharsets.UTF_8)), 10, ELEC);
+    assertArrayEquals(new double[] {3, 4}, mixed.get(1));
+
+    assertEquals("unknown feature 'c' (the model's features: a, b)",
+        namedProblem("{\"features\": {\"a\": 1, \"c\": 2}}").getMessage());
+    assertEquals("feature 'b' is missing (the model takes 2)", namedProblem("{\"features\": {\"a\": 1}}").getMessage());
+    assertEquals("feature 'a' is given twice", namedProblem("{\"features\": {\"a\": 1, \"a\": 2}}").getMessage());
+    RequestProblem inBatch = namedProblem("{\"instances\": [{\"a\": 1, \"b\": 2}, {\"a\": 1, \"b\": \"x\"}]}");
+    assertEquals("instance 1, feature 'b' is the string \"x\", not a number", inBatch.getMessage());
+    assertEquals(1, inBatch.instance());
+    assertEquals("instance 0: features 'a', 'b' are missing (the model takes 2)",
+        namedProblem("{\"instances\": [{}]}").getMessage());
+    RequestProblem unnamed = problem("{\"features\": {\"a\": 1}}");
+    assertEquals(400, unnamed.status());
+    assertEquals("this model does not know its features' names (its events had none): send them as an array of "
+        + "numbers in its order", unnamed.getMessage());
   }
 }

@@ -105,16 +105,4 @@ public record GradientNoise(double traceCovariance, double gradientSquaredNorm) 
     return denominator > 0 ? trace / denominator : Double.POSITIVE_INFINITY;
   }
 
-  /**
-   * The largest batch size whose efficiency is at least (1 - slack) times that of {@code batchSize}:
-   * E(B')/E(B) = (B_noise + B)/(B_noise + B') >= 1 - slack gives B' = B + slack (B_noise + B)/(1 - slack).
-   * Infinite when only noise is measured; {@code batchSize} while unknown.
-   */
-  public double batchWithinSlack(double batchSize, double slack) {
-    double noiseScale = noiseScale();
-    if (Double.isNaN(noiseScale) || !(slack > 0)) {
-      return batchSize;
-    }
-    return batchSize + slack * (noiseScale + batchSize) / (1 - slack);
-  }
 }

@@ -33,15 +33,6 @@ class GoodputFunctionTest {
   }
 
   @Test
-  void batchWithinSlackKeepsTheEfficiencyRatio() {
-    GradientNoise g = new GradientNoise(300, 3); // B_noise = 100
-    double b = g.batchWithinSlack(10, 0.1);
-    assertEquals(0.9, g.efficiency(b, 1) / g.efficiency(10, 1), 1e-12);
-    assertEquals(10, g.batchWithinSlack(10, 0), 0);
-    assertEquals(10, GradientNoise.UNKNOWN.batchWithinSlack(10, 0.1), 0);
-  }
-
-  @Test
   void pureNoiseAndNoNoiseLimits() {
     assertEquals(Double.POSITIVE_INFINITY, new GradientNoise(5, 0).noiseScale());
     assertEquals(1.0, new GradientNoise(5, 0).efficiency(1000, 1), 0);

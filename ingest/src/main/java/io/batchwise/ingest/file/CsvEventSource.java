@@ -253,7 +253,7 @@ public final class CsvEventSource implements EventSource {
     }
     Object features = buckets == null ? Features.dense(dense) : sparse(dense, buckets);
     LabelledEvent event = new LabelledEvent(options.modelId(), fileName + ":" + number, clock.instant(), features,
-        label, null);
+        label, null, null);
     return new SourceRow.Valid(event, number, key);
   }
 
@@ -284,6 +284,7 @@ public final class CsvEventSource implements EventSource {
   }
 
   /** The feature names in vector order (one-hot: {@code column=value}; hashed buckets: {@code hash[i]}). */
+  @Override
   public List<String> featureNames() {
     String[] names = new String[dimension];
     for (int c = 0; c < header.length; c++) {

@@ -221,7 +221,7 @@ public final class JsonLinesEventSource implements EventSource {
       }
     }
     LabelledEvent event = new LabelledEvent(options.modelId(), fileName + ":" + number, clock.instant(),
-        Features.dense(x), label, weight);
+        Features.dense(x), label, weight, null);
     return new SourceRow.Valid(event, number, key);
   }
 
@@ -247,16 +247,10 @@ public final class JsonLinesEventSource implements EventSource {
     return new SourceRow.Rejected(line, reason, original.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Feature names: the named shape's field names, or {@code features[i]}. */
+  /** Feature names: the named shape's field names; none for feature arrays. */
+  @Override
   public List<String> featureNames() {
-    if (!arrayShape) {
-      return List.copyOf(names);
-    }
-    List<String> result = new ArrayList<>(dimension);
-    for (int i = 0; i < dimension; i++) {
-      result.add("features[" + i + "]");
-    }
-    return result;
+    return List.copyOf(names);
   }
 
   @Override

@@ -157,7 +157,7 @@ public final class LibSvmEventSource implements EventSource {
       previous = index;
     }
     LabelledEvent event = new LabelledEvent(options.modelId(), fileName + ":" + number, clock.instant(),
-        Features.sparse(dimension, indices, values, count), label, null);
+        Features.sparse(dimension, indices, values, count), label, null, null);
     return new SourceRow.Valid(event, number);
   }
 

@@ -56,7 +56,7 @@ abstract class GeneratedStream implements EventSource {
     double label = draw(x);
     long nanos = Math.round(arrivals.next() * 1e9);
     LabelledEvent event = new LabelledEvent(modelId, spec.kind + "-" + seed + "-" + index,
-        anchor.plusNanos(nanos), Features.dense(x), label, null);
+        anchor.plusNanos(nanos), Features.dense(x), label, null, null);
     return new SourceRow.Valid(event, index);
   }
 

@@ -22,8 +22,8 @@ public final class HuberLoss implements ScalarLoss {
   }
 
   @Override
-  public String name() {
-    return "huber";
+  public LossKind kind() {
+    return LossKind.HUBER;
   }
 
   @Override

@@ -7,8 +7,8 @@ package io.batchwise.learner.loss;
  */
 public final class LogLoss implements ScalarLoss {
   @Override
-  public String name() {
-    return "log";
+  public LossKind kind() {
+    return LossKind.LOG;
   }
 
   @Override

@@ -6,8 +6,8 @@ package io.batchwise.learner.loss;
  * {@link #loss} for the prequential metric; {@link #output} is what {@code predict} returns.
  */
 public interface ScalarLoss {
-  /** The loss's name as it appears in model state: log, squared or huber. */
-  String name();
+  /** Which loss this is: log, squared or huber. */
+  LossKind kind();
 
   double loss(double z, double y);
 

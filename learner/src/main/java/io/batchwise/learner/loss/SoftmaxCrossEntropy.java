@@ -6,7 +6,6 @@ package io.batchwise.learner.loss;
  */
 public final class SoftmaxCrossEntropy {
   /** The loss's name as it appears in model state. */
-  public static final String NAME = "cross-entropy";
 
   /**
    * Writes {@code softmax(z)} for {@code z[off .. off+k)} into {@code p[pOff .. pOff+k)} and returns

@@ -3,8 +3,8 @@ package io.batchwise.learner.loss;
 /** Squared error {@code l(z, y) = (z - y)^2 / 2}, derivative {@code z - y}. */
 public final class SquaredLoss implements ScalarLoss {
   @Override
-  public String name() {
-    return "squared";
+  public LossKind kind() {
+    return LossKind.SQUARED;
   }
 
   @Override

@@ -21,7 +21,7 @@ public interface DifferentiableModel extends OnlineModel {
    * Replaces the feature statistics the model standardizes with (of the same feature count), keeping the
    * optimizer's slots; a model without standardization ignores them.
    */
-  void setStandardizer(ModelState.StandardizerState state);
+  void setStandardizer(ModelState.Standardization state);
 
   /** The objective on {@code batch} at the current parameters. */
   double objective(MicroBatch batch);

@@ -1,5 +1,6 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
 import io.batchwise.learner.optim.Optimizer;
 import java.util.List;
 
@@ -44,8 +45,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
    * dotted with it. Its pairs of independent examples make the estimate of |G|^2 at B = 1 about 2K - 1 = 15 times
    * less noisy than the last gradient alone (the sum of the squared weights of a moving average over K
    * examples is 1 / (2K - 1)); K stays short because consecutive records of a real stream are correlated, and
-   * an average over more of them lags: on elec K = 16 raised the policy's mean loss from 0.319 to 0.323, K = 32
-   * to 0.332 (batching-policy/README.md).
+   * an average over more of them lags (on elec longer averages raised the policy's loss).
    */
   static final int RECENT_GRADIENT_EXAMPLES = 8;
   private static final double RECENT_GRADIENT_KEEP = 1 - 1.0 / RECENT_GRADIENT_EXAMPLES;
@@ -280,7 +280,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   }
 
   @Override
-  public void setStandardizer(ModelState.StandardizerState state) {
+  public void setStandardizer(ModelState.Standardization state) {
     if (standardizer != null && state != null) {
       standardizer.load(state);
     }
@@ -303,7 +303,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   }
 
   /** The snapshot of this model: its one dense layer, parameters, optimizer slots and feature statistics. */
-  protected final ModelState exportState(String kind, LayerShape layer, String lossName) {
+  protected final ModelState exportState(String kind, Layer layer, LossKind lossName) {
     return new ModelState(spec, kind, d, layer.outputs(), List.of(layer), lossName,
         theta.clone(), optimizer.spec(), optimizer.steps(), optimizer.exportState(),
         standardizer == null ? null : standardizer.exportState());

@@ -9,11 +9,11 @@ import java.util.Arrays;
  * {@link Standardizer} (or the identity). One fused pass over the batch in plain double[] loops scores
  * each example with the weights from before the step, accumulates the gradient and the per-example
  * gradient norms {@code |g_i|^2 = l'(z_i)^2 (|s(x_i)|^2 + 1)}, and collects the standardizer's batch
- * sums; then the optimizer takes one step and the standardizer folds the batch in. The same model
- * on ND4J measured 11x to 129x slower at batch sizes 1 to 8 (docs/BENCHMARKS.md, Learner throughput):
- * a few native calls per batch cost more than the whole pass.
+ * sums; then the optimizer takes one step and the standardizer folds the batch in. The same model on ND4J is
+ * many times slower at small batches (docs/BENCHMARKS.md, Learner throughput): a few native calls per batch cost
+ * more than the whole pass.
  *
- * <p>Parameters: d weights then the bias (one dense layer of {@link LayerShape}).
+ * <p>Parameters: d weights then the bias (one dense layer of {@link Layer}).
  */
 public class GeneralizedLinearModel extends FusedLinearModel {
   private final String kind;
@@ -146,6 +146,6 @@ public class GeneralizedLinearModel extends FusedLinearModel {
 
   @Override
   public ModelState exportState() {
-    return exportState(kind, new LayerShape(d, 1, loss.classifies() ? "sigmoid" : "identity"), loss.name());
+    return exportState(kind, new Layer(d, 1, loss.classifies() ? "sigmoid" : "identity"), loss.kind());
   }
 }

@@ -20,7 +20,7 @@ public final class LinearRegression extends GeneralizedLinearModel {
       double l2) {
     super(spec, "linear", featureCount, loss, optimizer, standardizer, l2);
     if (loss.classifies()) {
-      throw new IllegalArgumentException("linear regression needs a regression loss, got " + loss.name());
+      throw new IllegalArgumentException("linear regression needs a regression loss, got " + loss.kind().schemaName());
     }
   }
 
@@ -32,6 +32,6 @@ public final class LinearRegression extends GeneralizedLinearModel {
           huber.delta() == ModelConfig.DEFAULTS.huberDelta() ? null : "delta=" + SpecNumbers.format(huber.delta()));
     }
     // a loss of the caller's own exports under its name; only squared and huber restore from a spec
-    return ModelSpec.canonical(loss instanceof SquaredLoss ? "linear" : "linear:" + loss.name(), config);
+    return ModelSpec.canonical(loss instanceof SquaredLoss ? "linear" : "linear:" + loss.kind().schemaName(), config);
   }
 }

@@ -33,7 +33,7 @@ public record ModelConfig(
    * one example's loss grows like {@code |s(x)|^2 + 1 = d + 1}, so dividing by it keeps a step equally
    * stable at any d (the normalized LMS rule), and a constant rate keeps tracking a drifting stream
    * (AdaGrad's and FTRL's rates decay with every step). 0.7 is 0.1 at elec's d = 6, the best SGD rate
-   * measured there in stream order at batch size 1 (prequential log loss 0.369).
+   * there in stream order at batch size 1.
    */
   public static final double DEFAULT_GLM_RATE_SCALE = 0.7;
   /** Default optimizer of the mlp: Keras' Adam. */

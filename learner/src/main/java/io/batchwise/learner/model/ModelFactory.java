@@ -1,5 +1,11 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+
 import io.batchwise.learner.loss.HuberLoss;
 import io.batchwise.learner.loss.LogLoss;
 import io.batchwise.learner.loss.ScalarLoss;
@@ -10,10 +16,42 @@ import io.batchwise.policy.SpecNumbers;
 /**
  * Builds models from their spec strings ({@link ModelSpec}: {@code logistic}, {@code linear},
  * {@code linear:huber}, {@code softmax:K}, {@code mlp:128,64}, {@code mlp:128,64:classes=10}, ...) and
- * restores them from exported state, so that a restored model predicts exactly as the original.
+ * restores them from exported state, so that a restored model predicts exactly as the original. The linear
+ * models are built in; other kinds (the mlp) come from the {@link ModelKind}s on the classpath.
  */
 public final class ModelFactory {
+  private static final Set<String> BUILT_IN = Set.of("logistic", "linear", "softmax");
+  /** The module that provides each kind that is not built in, for the error when it is missing. */
+  private static final Map<String, String> PROVIDING_MODULE = Map.of("mlp", "io.batchwise:batchwise-learner-nd4j");
+
   private ModelFactory() {
+  }
+
+  /** The provided kinds, by name, looked up once. */
+  private static final class Provided {
+    static final Map<String, ModelKind> KINDS = load();
+
+    private static Map<String, ModelKind> load() {
+      Map<String, ModelKind> kinds = new HashMap<>();
+      for (ModelKind kind : ServiceLoader.load(ModelKind.class, ModelKind.class.getClassLoader())) {
+        kinds.put(kind.name(), kind);
+      }
+      return Map.copyOf(kinds);
+    }
+  }
+
+  /**
+   * The provider of a kind that is not built in.
+   *
+   * @throws IllegalStateException when no module on the classpath provides it
+   */
+  private static ModelKind provided(String kind) {
+    ModelKind provider = Provided.KINDS.get(kind);
+    if (provider == null) {
+      throw new IllegalStateException("model kind " + kind + " needs " + PROVIDING_MODULE.getOrDefault(kind,
+          "the module that provides it") + " on the classpath");
+    }
+    return provider;
   }
 
   /** A model with the kind's default optimizer and the {@link ModelConfig#DEFAULTS}. */
@@ -48,13 +86,14 @@ public final class ModelFactory {
       throw new IllegalArgumentException("standardizer has " + standardizer.featureCount() + " features, state "
           + state.featureCount());
     }
+    if (!BUILT_IN.contains(spec.kind())) {
+      return provided(spec.kind()).restore(spec, c, state, optimizer, standardizer);
+    }
     OnlineModel model = build(spec, c, state.featureCount(), optimizer, standardizer);
     if (model instanceof GeneralizedLinearModel glm) {
       glm.importState(state);
     } else if (model instanceof SoftmaxRegression softmax) {
       softmax.importState(state);
-    } else if (model instanceof MultilayerPerceptron mlp) {
-      mlp.importState(state);
     }
     return model;
   }
@@ -93,10 +132,8 @@ public final class ModelFactory {
         return new SoftmaxRegression(ModelSpec.canonical("softmax:" + k[0], c), d, k[0], optimizer, standardizer,
             c.l2());
       }
-      case "mlp":
-        return MultilayerPerceptron.fromSpec(spec, c, d, optimizer, standardizer);
       default:
-        throw new IllegalArgumentException("unknown model kind " + spec.kind());
+        return provided(spec.kind()).create(spec, c, d, optimizer, standardizer);
     }
   }
 
@@ -107,16 +144,12 @@ public final class ModelFactory {
   }
 
   /** The loss an output of a given name uses; used by layered models. */
-  static ScalarLoss scalarLoss(String name, double huberDelta) {
-    switch (name) {
-      case "log":
-        return new LogLoss();
-      case "squared":
-        return new SquaredLoss();
-      case "huber":
-        return new HuberLoss(huberDelta);
-      default:
-        throw new IllegalArgumentException("loss must be log, squared or huber, got " + name);
-    }
+  public static ScalarLoss scalarLoss(String name, double huberDelta) {
+    return switch (LossKind.of(name)) {
+      case LOG -> new LogLoss();
+      case SQUARED -> new SquaredLoss();
+      case HUBER -> new HuberLoss(huberDelta);
+      case CROSS_ENTROPY -> throw new IllegalArgumentException("loss must be log, squared or huber, got " + name);
+    };
   }
 }

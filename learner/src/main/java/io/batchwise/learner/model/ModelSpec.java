@@ -138,7 +138,7 @@ public record ModelSpec(String kind, List<String> shape, Map<String, String> opt
   }
 
   /** The spec string of a model with these parts, options listed where they differ from the defaults. */
-  static String canonical(String kindAndShape, ModelConfig config, String... extraOptions) {
+  public static String canonical(String kindAndShape, ModelConfig config, String... extraOptions) {
     List<String> opts = new ArrayList<>();
     for (String extra : extraOptions) {
       if (extra != null) {

@@ -1,5 +1,6 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * @param featureCount   input dimension d
  * @param outputCount    1 for binary and regression, K for K classes
  * @param layers         dense layers in order; parameters are laid out layer by layer
- * @param loss           log, cross-entropy, squared or huber
+ * @param loss           the loss the model learns with
  * @param parameters     all weights and biases
  * @param optimizerSpec  e.g. {@code sgd:0.1}
  * @param optimizerSteps steps the optimizer has taken
@@ -23,19 +24,19 @@ public record ModelState(
     String kind,
     int featureCount,
     int outputCount,
-    List<LayerShape> layers,
-    String loss,
+    List<Layer> layers,
+    LossKind loss,
     double[] parameters,
     String optimizerSpec,
     long optimizerSteps,
     double[] optimizerState,
-    StandardizerState standardizer) {
+    Standardization standardizer) {
 
   /** Welford running statistics: variance = m2 / count. */
-  public record StandardizerState(double count, double[] mean, double[] m2) {
+  public record Standardization(double count, double[] mean, double[] m2) {
     /** No example yet, over {@code featureCount} features. */
-    public static StandardizerState empty(int featureCount) {
-      return new StandardizerState(0, new double[featureCount], new double[featureCount]);
+    public static Standardization empty(int featureCount) {
+      return new Standardization(0, new double[featureCount], new double[featureCount]);
     }
 
     /**
@@ -43,7 +44,7 @@ public record ModelState(
      * LeVeque (1979), mean = mean_a + delta n_b / n and m2 = m2_a + m2_b + delta^2 n_a n_b / n with
      * delta = mean_b - mean_a.
      */
-    public StandardizerState plus(StandardizerState other) {
+    public Standardization plus(Standardization other) {
       if (!(other.count > 0)) {
         return this;
       }
@@ -60,14 +61,14 @@ public record ModelState(
         mu[j] = mean[j] + delta * share;
         sq[j] = m2[j] + other.m2[j] + delta * delta * cross;
       }
-      return new StandardizerState(n, mu, sq);
+      return new Standardization(n, mu, sq);
     }
 
     /**
      * The statistics of the examples these include beyond {@code base}'s, where these are {@code base}'s and more
      * folded in ({@link #plus} solved for the examples added): empty when there are none.
      */
-    public StandardizerState minus(StandardizerState base) {
+    public Standardization minus(Standardization base) {
       double added = count - base.count;
       if (!(added > 0)) {
         return empty(mean.length);
@@ -84,7 +85,7 @@ public record ModelState(
         mu[j] = base.mean[j] + delta;
         sq[j] = Math.max(0.0, m2[j] - base.m2[j] - delta * delta * cross);
       }
-      return new StandardizerState(added, mu, sq);
+      return new Standardization(added, mu, sq);
     }
   }
 }

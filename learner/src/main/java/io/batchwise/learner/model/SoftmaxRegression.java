@@ -1,5 +1,6 @@
 package io.batchwise.learner.model;
 
+import io.batchwise.learner.loss.LossKind;
 import io.batchwise.learner.loss.SoftmaxCrossEntropy;
 import io.batchwise.learner.optim.Optimizer;
 import java.util.Arrays;
@@ -164,6 +165,6 @@ public final class SoftmaxRegression extends FusedLinearModel {
 
   @Override
   public ModelState exportState() {
-    return exportState("softmax", new LayerShape(d, k, "softmax"), SoftmaxCrossEntropy.NAME);
+    return exportState("softmax", new Layer(d, k, "softmax"), LossKind.CROSS_ENTROPY);
   }
 }

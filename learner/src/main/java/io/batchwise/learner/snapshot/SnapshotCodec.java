@@ -1,12 +1,14 @@
 package io.batchwise.learner.snapshot;
 
+import io.batchwise.learner.loss.LossKind;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.batchwise.learner.model.LayerShape;
+import io.batchwise.learner.model.Layer;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.ModelState;
 import io.batchwise.learner.model.OnlineModel;
+import io.batchwise.schemas.LayerShape;
 import io.batchwise.schemas.ModelArchitecture;
 import io.batchwise.schemas.ModelSnapshot;
 import io.batchwise.schemas.OptimizerState;
@@ -28,24 +30,24 @@ public final class SnapshotCodec {
 
   public static ModelState modelState(ModelSnapshot snapshot) {
     ModelArchitecture a = snapshot.getArchitecture();
-    List<LayerShape> layers = new ArrayList<>();
-    for (io.batchwise.schemas.LayerShape l : a.getLayers()) {
-      layers.add(new LayerShape(l.getInputs(), l.getOutputs(), l.getActivation()));
+    List<Layer> layers = new ArrayList<>();
+    for (LayerShape l : a.getLayers()) {
+      layers.add(new Layer(l.getInputs(), l.getOutputs(), l.getActivation()));
     }
     OptimizerState o = snapshot.getOptimizer();
     StandardizerState s = snapshot.getStandardizer();
-    return new ModelState(a.getSpec(), a.getKind(), a.getFeatureCount(), a.getOutputCount(), layers, a.getLoss(),
+    return new ModelState(a.getSpec(), a.getKind(), a.getFeatureCount(), a.getOutputCount(), layers, LossKind.of(a.getLoss()),
         toArray(snapshot.getParameters()), o.getSpec(), o.getSteps(), new double[0],
-        s == null ? null : new ModelState.StandardizerState(s.getCount(), toArray(s.getMean()), toArray(s.getM2())));
+        s == null ? null : new ModelState.Standardization(s.getCount(), toArray(s.getMean()), toArray(s.getM2())));
   }
 
   public static ModelArchitecture architecture(ModelState state) {
-    List<io.batchwise.schemas.LayerShape> layers = new ArrayList<>();
-    for (LayerShape l : state.layers()) {
-      layers.add(new io.batchwise.schemas.LayerShape(l.inputs(), l.outputs(), l.activation()));
+    List<LayerShape> layers = new ArrayList<>();
+    for (Layer l : state.layers()) {
+      layers.add(new LayerShape(l.inputs(), l.outputs(), l.activation()));
     }
     return new ModelArchitecture(state.kind(), state.spec(), state.featureCount(), state.outputCount(), layers,
-        state.loss());
+        state.loss().schemaName());
   }
 
   public static OptimizerState optimizer(ModelState state) {
@@ -53,7 +55,7 @@ public final class SnapshotCodec {
   }
 
   public static StandardizerState standardizer(ModelState state) {
-    ModelState.StandardizerState s = state.standardizer();
+    ModelState.Standardization s = state.standardizer();
     return s == null ? null : new StandardizerState(s.count(), toList(s.mean()), toList(s.m2()));
   }
 

@@ -8,6 +8,8 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
+import io.batchwise.learner.input.InputFormat;
+import io.batchwise.learner.input.InputSpec;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.policy.BatchingPolicies;
@@ -37,10 +39,16 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String SYNC_PERIOD = "sync.period";
   public static final String SYNC_MAX_STALENESS_MS = "sync.max.staleness.ms";
   public static final String MERGE_INTERVAL_MS = "merge.interval.ms";
+  public static final String INPUT_FORMAT = "input.format";
+  public static final String INPUT_LABEL = "input.label";
+  public static final String INPUT_FEATURES = "input.features";
+  public static final String INPUT_MODEL_FIELD = "input.model.field";
+  public static final String INPUT_MODEL_ID = "input.model.id";
+  public static final String INPUT_CSV_COLUMNS = "input.csv.columns";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(EVENTS_TOPIC, Type.STRING, "events", Importance.HIGH,
-          "Topic of LabelledEvent records, keyed by model id.")
+          "Topic of the events: LabelledEvent records keyed by model id, or JSON or CSV records (input.format).")
       .define(SNAPSHOTS_TOPIC, Type.STRING, "model-snapshots", Importance.HIGH,
           "Compacted topic the learner publishes versioned ModelSnapshot records to, keyed by model id.")
       .define(METRICS_TOPIC, Type.STRING, "training-metrics", Importance.MEDIUM,
@@ -82,7 +90,23 @@ public final class LearnerConfig extends AbstractConfig {
               + "period says.")
       .define(MERGE_INTERVAL_MS, Type.LONG, 20L, Range.atLeast(0), Importance.LOW,
           "While replicas wait for their deltas to be merged, the model's home publishes a merged version at most "
-              + "this often (instead of snapshot.interval.ms), within snapshot.max.time.share.");
+              + "this often (instead of snapshot.interval.ms), within snapshot.max.time.share.")
+      .define(INPUT_FORMAT, Type.STRING, "avro", ConfigDef.ValidString.in("avro", "json", "csv"), Importance.HIGH,
+          "What the events topic holds: avro (LabelledEvent records, as ingest writes them), json (one object per "
+              + "record) or csv (one line per record).")
+      .define(INPUT_LABEL, Type.STRING, "", Importance.HIGH,
+          "json and csv input: the field or column holding the label.")
+      .define(INPUT_FEATURES, Type.LIST, "", Importance.MEDIUM,
+          "json and csv input: the feature fields or columns, in vector order; empty takes every numeric JSON field "
+              + "(in the order of their names) or every CSV column but the label's and the model's.")
+      .define(INPUT_MODEL_FIELD, Type.STRING, "", Importance.MEDIUM,
+          "json and csv input: the field or column holding the model id; empty for none.")
+      .define(INPUT_MODEL_ID, Type.STRING, "", Importance.MEDIUM,
+          "json and csv input: the model id of every record; empty for none. Without this or input.model.field, "
+              + "the record's key names the model.")
+      .define(INPUT_CSV_COLUMNS, Type.LIST, "", Importance.MEDIUM,
+          "csv input: the columns' names in order, which name the features; empty names them by position "
+              + "(1, 2, ...), and the features then have no names.");
 
   public LearnerConfig(Map<?, ?> props) {
     super(DEFINITION, props, false);
@@ -152,6 +176,13 @@ public final class LearnerConfig extends AbstractConfig {
     return getLong(MERGE_INTERVAL_MS);
   }
 
+  /** How the events topic is read. */
+  public InputSpec input() {
+    return new InputSpec(InputFormat.parse(getString(INPUT_FORMAT)), getString(INPUT_LABEL).strip(),
+        getList(INPUT_FEATURES).stream().map(String::strip).toList(), getString(INPUT_MODEL_FIELD).strip(),
+        getString(INPUT_MODEL_ID).strip(), getList(INPUT_CSV_COLUMNS).stream().map(String::strip).toList());
+  }
+
   /** A new learning loop for a model of {@code featureCount} features, as these settings build it. */
   public LearningLoop newLoop(String modelId, int featureCount) {
     OnlineModel model = ModelFactory.create(modelKind(), optimizer(), featureCount);
@@ -178,10 +209,16 @@ public final class LearnerConfig extends AbstractConfig {
   }
 
   /**
-   * Fails fast, with a one-line message, on a model, policy or sync-period spec that cannot be built, and on a model
+   * Fails fast, with a one-line message, on input settings that cannot read the events topic, on a model,
+   * policy or sync-period spec that cannot be built, and on a model
    * whose snapshot would not fit {@value #SNAPSHOT_MAX_BYTES} (checked when the feature count is known).
    */
   public void validateSpecs() {
+    String inputProblem = input().problem(new InputSpec.Keys(INPUT_LABEL, INPUT_FEATURES, INPUT_MODEL_FIELD,
+        INPUT_MODEL_ID, INPUT_CSV_COLUMNS));
+    if (inputProblem != null) {
+      throw new IllegalArgumentException(inputProblem);
+    }
     newLoop("spec-check", Math.max(1, featureCount()));
     syncPeriod();
     String tooLarge = featureCount() > 0 ? snapshotTooLarge(featureCount()) : null;

@@ -21,10 +21,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.batchwise.learner.input.InputDecoder;
 import io.batchwise.policy.BatchingPolicies;
 import io.batchwise.schemas.DeadLetter;
 import io.batchwise.schemas.DecodedEvent;
-import io.batchwise.schemas.EventDecoder;
 import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.ModelDelta;
 
@@ -50,7 +50,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   private final LearnerConfig config;
   /** The input topic's name: read once, not from the config's map per event. */
   private final String eventsTopic;
-  private final EventDecoder decoder = new EventDecoder();
+  private final InputDecoder decoder;
   private final DecodedEvent event = new DecodedEvent();
   private final Map<String, LearningLoop> loops = new HashMap<>();
   /** Per feature count: why such a model cannot be learned (its snapshots would be too large to publish). */
@@ -76,6 +76,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay, ModelPartitioning partitioning) {
     this.config = config;
     this.eventsTopic = config.eventsTopic();
+    this.decoder = config.input().newDecoder();
     this.inputLag = inputLag;
     this.replay = replay;
     this.partitioning = partitioning;
@@ -125,7 +126,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     replay.read(partition, replayFrom, resume, (offset, timestamp, key, value) -> {
       lastOffset = offset;
       read[0]++;
-      relearn(offset, timestamp, value, nowNanos);
+      relearn(offset, timestamp, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, nowNanos);
     });
     if (read[0] > 0) {
       LOG.info("{}: read back {} events of {} from offset {} to {}, which the checkpoints did not include", context.taskId(),
@@ -134,9 +135,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   }
 
   /** An event read back after a restart: learned where its model's checkpoint lacks it; its dead letter was sent. */
-  private void relearn(long offset, long timestamp, byte[] value, long nowNanos) {
+  private void relearn(long offset, long timestamp, byte[] key, byte[] value, long nowNanos) {
     try {
-      decoder.decode(eventsTopic, value, event);
+      decoder.decode(eventsTopic, key, value, event);
     } catch (SerializationException e) {
       return;
     }
@@ -209,11 +210,11 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(lastOffset + 1);
     lastOffset = offset;
     try {
-      decoder.decode(eventsTopic, record.value(), event);
+      decoder.decode(eventsTopic, record.key(), record.value(), event);
     } catch (SerializationException e) {
-      // the key names the model where a producer followed the topic's convention
-      String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-      deadLetter(record, key, record.value() == null ? "empty value (null)" : "undecodable: " + e.getMessage());
+      // the decoder names the model where it can; else the key, where a producer followed the topic's convention
+      deadLetter(record, InputDecoder.modelOf(e, record.key()),
+          record.value() == null ? "empty value (null)" : "undecodable: " + e.getMessage());
       return;
     }
     LearningLoop loop = loopFor(event);
@@ -325,9 +326,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   /** Sends the record to the dead-letter topic with the reason, and counts it on its model (null: none named). */
   private void deadLetter(Record<byte[], byte[]> record, String modelId, String reason) {
     long now = context.currentSystemTimeMs();
-    metrics.deadLetter();
+    LearningLoop loop = modelId == null ? null : loops.get(modelId);
+    metrics.deadLetter(modelId, reason, loop != null);
     if (modelId != null) {
-      LearningLoop loop = loops.get(modelId);
       Long stored = deadLetterCounts.get(modelId);
       long count = (loop != null ? loop.deadLetters() : stored == null ? 0 : stored) + 1;
       if (loop != null) {

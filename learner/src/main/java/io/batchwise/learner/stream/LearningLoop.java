@@ -1,5 +1,6 @@
 package io.batchwise.learner.stream;
 
+import io.batchwise.learner.loss.LossKind;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.ModelState;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.model.StepResult;
+import io.batchwise.schemas.FeatureNames;
 import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchDecision;
 import io.batchwise.policy.BatchObservation;
@@ -17,6 +19,7 @@ import io.batchwise.schemas.DecodedEvent;
 import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.ModelSnapshot;
 import io.batchwise.schemas.PackedStandardizer;
+import io.batchwise.schemas.PrequentialMetrics;
 import io.batchwise.schemas.TrainingMetrics;
 
 /**
@@ -38,12 +41,14 @@ public final class LearningLoop {
   private final OnlineModel model;
   private final BatchingPolicy policy;
   private final int featureCount;
-  private final String loss;
+  private final LossKind loss;
   private final int outputCount;
   private final MicroBatch batch;
   private final double[] row;
-  private final PrequentialMetrics metrics;
+  private final PrequentialScore metrics;
   private final boolean float32State;
+  /** The features' names, from the first event that carried them; null while none has. */
+  private List<String> featureNames;
   private BatchDecision decision;
   private StepResult lastStep;
   private long examplesSeen;
@@ -74,10 +79,10 @@ public final class LearningLoop {
   private long deadLettersElsewhere;
 
   public LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy) {
-    this(modelId, model, policy, new PrequentialMetrics());
+    this(modelId, model, policy, new PrequentialScore());
   }
 
-  private LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy, PrequentialMetrics metrics) {
+  private LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy, PrequentialScore metrics) {
     this.modelId = modelId;
     this.model = model;
     this.policy = policy;
@@ -98,9 +103,9 @@ public final class LearningLoop {
    * @param policy a policy built from {@code checkpoint.getBatchingPolicy()}; its state is restored here
    */
   public static LearningLoop restore(LearnerCheckpoint checkpoint, BatchingPolicy policy, long nowNanos) {
-    io.batchwise.schemas.PrequentialMetrics m = checkpoint.getMetrics();
+    PrequentialMetrics m = checkpoint.getMetrics();
     OnlineModel model = restoreModel(checkpoint);
-    LearningLoop loop = new LearningLoop(checkpoint.getModelId(), model, policy, new PrequentialMetrics(m.getExamples(),
+    LearningLoop loop = new LearningLoop(checkpoint.getModelId(), model, policy, new PrequentialScore(m.getExamples(),
         m.getLogLoss(), m.getAccuracy(), m.getRecentLogLoss(), m.getRecentAccuracy()));
     double[] policyState = new double[checkpoint.getPolicyState().size()];
     for (int i = 0; i < policyState.length; i++) {
@@ -116,6 +121,7 @@ public final class LearningLoop {
     loop.updatesAtLastSnapshot = loop.updates;
     loop.lastSnapshotNanos = nowNanos;
     loop.nextOffset = checkpoint.getNextOffset();
+    loop.featureNames = checkpoint.getFeatureNames() == null ? null : List.copyOf(checkpoint.getFeatureNames());
     return loop;
   }
 
@@ -125,11 +131,18 @@ public final class LearningLoop {
     return ModelFactory.restore(new ModelState(fresh.spec(), fresh.kind(), fresh.featureCount(), fresh.outputCount(),
         fresh.layers(), fresh.loss(), PackedArrays.unpack(c.getParameters()), c.getOptimizerSpec(), c.getOptimizerSteps(),
         PackedArrays.unpack(c.getOptimizerState()), s == null ? null
-            : new ModelState.StandardizerState(s.getCount(), PackedArrays.unpack(s.getMean()), PackedArrays.unpack(s.getM2()))));
+            : new ModelState.Standardization(s.getCount(), PackedArrays.unpack(s.getMean()), PackedArrays.unpack(s.getM2()))));
   }
 
   /** Why this event cannot be learned by this model, or null when it can. */
   public String rejectionReason(DecodedEvent event) {
+    List<String> names = event.featureNames();
+    if (names != null && names != featureNames) {
+      String problem = FeatureNames.mismatch(featureNames, names, featureCount);
+      if (problem != null) {
+        return problem;
+      }
+    }
     double[] values = event.values();
     int n = event.count();
     if (event.sparse()) {
@@ -162,11 +175,9 @@ public final class LearningLoop {
     if (!Double.isFinite(label)) {
       return "label is " + label;
     }
-    if ("log".equals(loss) && label != 0.0 && label != 1.0) {
-      return "label " + label + " is not 0 or 1";
-    }
-    if ("cross-entropy".equals(loss) && (label != Math.rint(label) || label < 0 || label >= outputCount)) {
-      return "label " + label + " is not a class index in [0, " + outputCount + ")";
+    String labelProblem = loss.labelProblem(label, outputCount);
+    if (labelProblem != null) {
+      return labelProblem;
     }
     double weight = event.weight();
     if (!(weight >= 0 && Double.isFinite(weight))) {
@@ -177,6 +188,9 @@ public final class LearningLoop {
 
   /** Buffers a valid event ({@link #rejectionReason} returned null for it). */
   public void add(DecodedEvent event, long offset, long recordTimestamp, long nowNanos) {
+    if (event.featureNames() != null) {
+      featureNames = event.featureNames();  // the same names (rejectionReason), from now on compared by reference
+    }
     double[] values = event.values();
     if (event.sparse()) {
       Arrays.fill(row, 0.0);
@@ -336,13 +350,14 @@ public final class LearningLoop {
         .setBatchingPolicy(policy.spec())
         .setMetrics(prequentialMetrics())
         .setDeadLetters(deadLetters + deadLettersElsewhere)
+        .setFeatureNames(featureNames)
         .build();
   }
 
   /** The learner's own state under the current version: everything to resume exactly here. */
   public LearnerCheckpoint checkpoint(long nowMillis) {
     ModelState state = model.exportState();
-    ModelState.StandardizerState s = state.standardizer();
+    ModelState.Standardization s = state.standardizer();
     double[] policyState = policy.exportState();
     Double[] boxed = new Double[policyState.length];
     for (int i = 0; i < boxed.length; i++) {
@@ -357,6 +372,7 @@ public final class LearningLoop {
         .setNextOffset(nextOffset)
         .setModelSpec(state.spec())
         .setFeatureCount(featureCount)
+        .setFeatureNames(featureNames)
         .setParameters(PackedArrays.pack(state.parameters(), float32State))
         .setOptimizerSpec(state.optimizerSpec())
         .setOptimizerSteps(state.optimizerSteps())
@@ -380,8 +396,8 @@ public final class LearningLoop {
     return summary;
   }
 
-  private io.batchwise.schemas.PrequentialMetrics prequentialMetrics() {
-    return new io.batchwise.schemas.PrequentialMetrics(metrics.examples(), metrics.meanLoss(), metrics.accuracy(),
+  private PrequentialMetrics prequentialMetrics() {
+    return new PrequentialMetrics(metrics.examples(), metrics.meanLoss(), metrics.accuracy(),
         metrics.recentLoss(), metrics.recentAccuracy());
   }
 
@@ -391,6 +407,11 @@ public final class LearningLoop {
 
   public int featureCount() {
     return featureCount;
+  }
+
+  /** The features' names, null while no event has named them. */
+  public List<String> featureNames() {
+    return featureNames;
   }
 
   public long examplesSeen() {

@@ -14,6 +14,7 @@ import io.batchwise.policy.BatchingPolicies;
 import io.batchwise.policy.BatchingPolicy;
 import io.batchwise.policy.GoodputPolicy;
 import io.batchwise.policy.LearningRateCoupling;
+import io.batchwise.policy.OptimizerFamily;
 import io.batchwise.policy.SyncPeriod;
 import io.batchwise.schemas.MergeState;
 import io.batchwise.schemas.MergedModel;
@@ -91,7 +92,7 @@ public final class ModelMerge {
   public static LearningRateCoupling coupling(String batchPolicy, String optimizerSpec) {
     BatchingPolicy policy = BatchingPolicies.parse(batchPolicy, 1, optimizerSpec);
     return policy instanceof GoodputPolicy goodput ? goodput.config().coupling()
-        : LearningRateCoupling.forOptimizer(optimizerSpec);
+        : OptimizerFamily.of(optimizerSpec).coupling();
   }
 
   /** The merge of a model restored from its checkpoint, with the replicas' progress stored beside it. */
@@ -140,8 +141,8 @@ public final class ModelMerge {
       parameters[j] += scale * change[j];
     }
     model.setParameters(parameters);
-    ModelState.StandardizerState added = PackedArrays.unpack(delta.getStandardizer());
-    ModelState.StandardizerState statistics = model.exportState().standardizer();
+    ModelState.Standardization added = PackedArrays.unpack(delta.getStandardizer());
+    ModelState.Standardization statistics = model.exportState().standardizer();
     if (added != null && statistics != null) {
       model.setStandardizer(statistics.plus(added));
     }

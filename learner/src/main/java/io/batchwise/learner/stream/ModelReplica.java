@@ -41,12 +41,12 @@ public final class ModelReplica {
   private final int replica;
   private final SyncPeriod period;
   /** The examples the noise estimate averages over. */
-  static final double NOISE_WINDOW = PrequentialMetrics.RECENT_EXAMPLES;
+  static final double NOISE_WINDOW = PrequentialScore.RECENT_EXAMPLES;
   /** B_noise from the deltas' summaries, for policies that do not measure it. */
   private final NoiseScaleEstimator noise = new NoiseScaleEstimator(NOISE_WINDOW);
   /** The parameters and feature statistics the next delta is taken against. */
   private double[] base;
-  private ModelState.StandardizerState baseStatistics;
+  private ModelState.Standardization baseStatistics;
   private long updatesAtSend;
   /** The dead-letter count the last delta carried: none until one was sent. */
   private long deadLettersSent;
@@ -117,7 +117,7 @@ public final class ModelReplica {
       delta[j] = parameters[j] - base[j];
     }
     ModelState state = model.exportState();
-    ModelState.StandardizerState statistics = state.standardizer();
+    ModelState.Standardization statistics = state.standardizer();
     int steps = period.steps(learners, batchSize(), noiseScale(), exampleSeconds, mergeSeconds);
     double noiseScale = noiseScale();
     loop.nextVersion(nowNanos);
@@ -206,9 +206,9 @@ public final class ModelReplica {
       parameters[j] = mergedParameters[j] + (parameters[j] - base[j]);
     }
     model.setParameters(parameters);
-    ModelState.StandardizerState mergedStatistics = PackedArrays.unpack(merged.getStandardizer());
+    ModelState.Standardization mergedStatistics = PackedArrays.unpack(merged.getStandardizer());
     if (mergedStatistics != null && baseStatistics != null) {
-      ModelState.StandardizerState statistics = model.exportState().standardizer();
+      ModelState.Standardization statistics = model.exportState().standardizer();
       model.setStandardizer(mergedStatistics.plus(statistics.minus(baseStatistics)));
       baseStatistics = mergedStatistics;
     }

@@ -45,11 +45,11 @@ final class PackedArrays {
   }
 
   /** Feature statistics packed as a checkpoint keeps them (float64: counts and sums of squares lose too much in float32); null stays null. */
-  static PackedStandardizer pack(ModelState.StandardizerState s) {
+  static PackedStandardizer pack(ModelState.Standardization s) {
     return s == null ? null : new PackedStandardizer(s.count(), pack(s.mean(), false), pack(s.m2(), false));
   }
 
-  static ModelState.StandardizerState unpack(PackedStandardizer s) {
-    return s == null ? null : new ModelState.StandardizerState(s.getCount(), unpack(s.getMean()), unpack(s.getM2()));
+  static ModelState.Standardization unpack(PackedStandardizer s) {
+    return s == null ? null : new ModelState.Standardization(s.getCount(), unpack(s.getMean()), unpack(s.getM2()));
   }
 }

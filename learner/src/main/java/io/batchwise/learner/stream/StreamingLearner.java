@@ -39,12 +39,22 @@ public final class StreamingLearner implements AutoCloseable {
   private final LearnerConfig config;
   private final ScheduledExecutorService lagPoller;
   private final Admin admin;
+  private final StateRestoration restoration;
 
-  private StreamingLearner(KafkaStreams streams, LearnerConfig config, ScheduledExecutorService lagPoller, Admin admin) {
+  private StreamingLearner(KafkaStreams streams, LearnerConfig config, ScheduledExecutorService lagPoller, Admin admin,
+      StateRestoration restoration) {
     this.streams = streams;
     this.config = config;
     this.lagPoller = lagPoller;
     this.admin = admin;
+    this.restoration = restoration;
+  }
+
+  /**
+   * Whether the learner is ready: Kafka Streams RUNNING (every assigned task running) and no state store being
+   * restored from its changelog; {@code tasks} are the active tasks of this instance.
+   */
+  public record Readiness(boolean ready, KafkaStreams.State state, int tasks, int restoringStores) {
   }
 
   public static StreamingLearner start(Map<String, Object> settings) {
@@ -79,6 +89,8 @@ public final class StreamingLearner implements AutoCloseable {
     if (listener != null) {
       streams.setStateListener(listener);
     }
+    StateRestoration restoration = new StateRestoration();
+    streams.setGlobalStateRestoreListener(restoration);
     streams.start();
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "batchwise-input-lag");
@@ -87,7 +99,7 @@ public final class StreamingLearner implements AutoCloseable {
     });
     poller.scheduleWithFixedDelay(() -> readEndOffsets(streams, admin, inputLag), LAG_POLL_MILLIS, LAG_POLL_MILLIS,
         TimeUnit.MILLISECONDS);
-    return new StreamingLearner(streams, config, poller, admin);
+    return new StreamingLearner(streams, config, poller, admin, restoration);
   }
 
   /**
@@ -130,6 +142,20 @@ public final class StreamingLearner implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  public Readiness readiness() {
+    KafkaStreams.State state = streams.state();
+    int tasks = 0;
+    try {
+      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+        tasks += thread.activeTasks().size();
+      }
+    } catch (RuntimeException e) {
+      // not started or already closed: no tasks
+    }
+    int restoring = restoration.inProgress();
+    return new Readiness(state == KafkaStreams.State.RUNNING && restoring == 0, state, tasks, restoring);
   }
 
   public KafkaStreams streams() {

@@ -35,7 +35,7 @@ class CurvatureProbeTest {
       for (double z : new double[] {-3.1, -0.7, 0.05, 1.3, 4.2}) {
         for (double y : new double[] {0, 1, 0.3}) {
           double numeric = (loss.derivative(z + h, y) - loss.derivative(z - h, y)) / (2 * h);
-          assertEquals(numeric, loss.curvature(z, y), 1e-6, loss.name() + " z=" + z + " y=" + y);
+          assertEquals(numeric, loss.curvature(z, y), 1e-6, loss.kind() + " z=" + z + " y=" + y);
         }
       }
     }

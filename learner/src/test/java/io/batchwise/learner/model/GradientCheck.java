@@ -3,12 +3,12 @@ package io.batchwise.learner.model;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Central finite differences against a model's analytic gradient. */
-final class GradientCheck {
+public final class GradientCheck {
   private GradientCheck() {
   }
 
   /** Largest relative error over coordinates, |a - f| / max(|a| + |f|, floor). */
-  static double maxRelativeError(DifferentiableModel model, MicroBatch batch, double h) {
+  public static double maxRelativeError(DifferentiableModel model, MicroBatch batch, double h) {
     double[] theta = model.parameters();
     double[] analytic = new double[theta.length];
     model.gradient(batch, analytic);
@@ -30,7 +30,7 @@ final class GradientCheck {
     return worst;
   }
 
-  static void assertGradient(DifferentiableModel model, MicroBatch batch, String what) {
+  public static void assertGradient(DifferentiableModel model, MicroBatch batch, String what) {
     double err = maxRelativeError(model, batch, 1e-6);
     assertTrue(err < 1e-5, what + ": max relative error " + err);
   }

@@ -42,7 +42,7 @@ class StandardizerTest {
         m2[j] += w[i] * (x[i][j] - mean[j]) * (x[i][j] - mean[j]);
       }
     }
-    ModelState.StandardizerState st = s.exportState();
+    ModelState.Standardization st = s.exportState();
     assertEquals(wSum, st.count(), 1e-9);
     for (int j = 0; j < d; j++) {
       assertEquals(mean[j], st.mean()[j], 1e-14 * Math.abs(mean[j]) + 1e-12);

@@ -9,12 +9,12 @@ import java.util.Optional;
 import java.util.Random;
 
 /** Synthetic batches and the elec stream for the model tests. */
-final class TestBatches {
+public final class TestBatches {
   private TestBatches() {
   }
 
   /** Random features ~ N(mean_j, scale_j) with a per-feature offset and scale, so standardization matters. */
-  static double[] features(Random rnd, int d) {
+  public static double[] features(Random rnd, int d) {
     double[] x = new double[d];
     for (int j = 0; j < d; j++) {
       x[j] = 0.5 * j + (1 + 0.3 * j) * rnd.nextGaussian();
@@ -23,7 +23,7 @@ final class TestBatches {
   }
 
   /** A batch with labels from {@code label} and random weights in [0.5, 1.5) when {@code weighted}. */
-  static MicroBatch batch(Random rnd, int n, int d, java.util.function.ToDoubleFunction<double[]> label,
+  public static MicroBatch batch(Random rnd, int n, int d, java.util.function.ToDoubleFunction<double[]> label,
       boolean weighted) {
     MicroBatch b = new MicroBatch(d, n);
     for (int i = 0; i < n; i++) {
@@ -34,7 +34,7 @@ final class TestBatches {
   }
 
   /** A one-row batch holding row i of {@code b} with its label and weight. */
-  static MicroBatch row(MicroBatch b, int i) {
+  public static MicroBatch row(MicroBatch b, int i) {
     int d = b.featureCount();
     double[] x = new double[d];
     System.arraycopy(b.features(), i * d, x, 0, d);
@@ -44,7 +44,7 @@ final class TestBatches {
   }
 
   /** ../shared/data/elec.csv found by walking up from the working directory. */
-  static Optional<Path> elec() {
+  public static Optional<Path> elec() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
       Path candidate = dir.resolve("shared/data/elec.csv");
@@ -57,7 +57,7 @@ final class TestBatches {
   }
 
   /** Rows of elec as {feat_1..feat_6, target}. */
-  static List<double[]> readElec(Path file) throws IOException {
+  public static List<double[]> readElec(Path file) throws IOException {
     List<double[]> rows = new ArrayList<>();
     List<String> lines = Files.readAllLines(file);
     for (int i = 1; i < lines.size(); i++) {

@@ -67,12 +67,17 @@ class LearnerTopologyTest {
   }
 
   private void send(String modelId, double label, Double... features) {
+    sendNamed(modelId, null, label, features);
+  }
+
+  private void sendNamed(String modelId, List<String> names, double label, Double... features) {
     LabelledEvent event = LabelledEvent.newBuilder()
         .setModelId(modelId)
         .setEventId(modelId + "-" + System.nanoTime())
         .setEventTime(Instant.ofEpochMilli(1_000_000))
         .setFeatures(new DenseFeatures(List.of(features)))
         .setLabel(label)
+        .setFeatureNames(names)
         .build();
     events.pipeInput(modelId, Serdes.labelledEvent().serialize("events", event));
   }
@@ -111,6 +116,31 @@ class LearnerTopologyTest {
   }
 
   @Test
+  void namesItsModelsFeaturesFromTheFirstEventThatNamesThemAndRefusesOthers() {
+    List<String> names = List.of("nswprice", "vicprice", "transfer");
+    send("m", 1, 1.0, 2.0, 3.0);
+    sendNamed("m", names, 0, 1.0, 2.0, 3.0);
+    send("m", 1, 1.0, 2.0, 3.0);
+    sendNamed("m", names, 0, 1.0, 2.0, 3.0);
+    sendNamed("m", List.of("nswprice", "vicprice", "demand"), 0, 1.0, 2.0, 3.0);
+    sendNamed("m", List.of("vicprice", "nswprice", "transfer"), 0, 1.0, 2.0, 3.0);
+    sendNamed("n", List.of("a", "b"), 0, 1.0, 2.0, 3.0);
+    driver.advanceWallClockTime(Duration.ofMillis(2000));
+    List<ModelSnapshot> published = snapshots.readValuesToList();
+    ModelSnapshot last = published.get(published.size() - 1);
+    assertEquals("m", last.getModelId());
+    assertEquals(names, last.getFeatureNames());
+    assertEquals(4, last.getExamplesSeen(), "named or not, events with the model's names are learned");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(3, letters.size());
+    assertEquals("feature names differ from the model's: unknown 'demand', missing 'transfer'",
+        letters.get(0).getReason());
+    assertTrue(letters.get(1).getReason().startsWith("feature names in another order than the model's: 'vicprice' "
+        + "at position 0"), letters.get(1).getReason());
+    assertEquals("2 feature names for the model's 3 features", letters.get(2).getReason());
+  }
+
+  @Test
   void badInputGoesToTheDeadLetterTopicAndNeverReachesTheWeights() {
     send("m", 1, 1.0, 2.0, 3.0);
     events.pipeInput("m", "not avro at all".getBytes(StandardCharsets.UTF_8));
@@ -144,22 +174,67 @@ class LearnerTopologyTest {
   }
 
   @Test
-  void registersItsMetricsWithKafkaStreams() {
+  void registersItsMetricsPerModelWithKafkaStreams() {
     for (int i = 0; i < 8; i++) {
       send("m", i % 2, 1.0, 2.0);
+      send("n", i % 2, -1.0, 0.5);
     }
     send("m", 1, Double.NaN, 2.0);
     driver.advanceWallClockTime(Duration.ofMillis(1000));
+    Map<String, Object> m = metricsOf("m");
+    assertEquals(4.0, m.get("batch-size"));
+    assertEquals(8.0, m.get("examples-total"));
+    assertEquals(8.0, m.get("examples-seen"));
+    assertEquals(1.0, m.get("snapshot-version"));
+    assertTrue((Double) m.get("loss") > 0, "the interval's mean loss: " + m.get("loss"));
+    assertTrue(Double.isNaN((Double) m.get("noise-scale")), "fixed:4 estimates no noise scale");
+    assertTrue(m.containsKey("learning-rate") && m.containsKey("examples-rate") && m.containsKey("lag")
+        && m.containsKey("arrival-rate"), m.toString());
+    assertEquals(8.0, metricsOf("n").get("examples-seen"), "each model its own");
+    assertEquals(Map.of("non-finite", 1.0), deadLettersOf("m"));
+  }
+
+  /** Every reason the learner gives falls into one class of a small set, the label of the dead-letter metric. */
+  @Test
+  void countsDeadLettersByTheirReasonsClass() {
+    send("m", 1, 1.0, 2.0);
+    send("m", 1, 1.0);                             // feature count
+    send("m", 1, 1.0, Double.POSITIVE_INFINITY);   // non-finite
+    send("m", 0.5, 1.0, 2.0);                      // label
+    send("m", Double.NaN, 1.0, 2.0);               // label
+    LabelledEvent weighted = LabelledEvent.newBuilder().setModelId("m").setEventId("w")
+        .setEventTime(Instant.ofEpochMilli(1_000_000)).setFeatures(new DenseFeatures(List.of(1.0, 2.0))).setLabel(1)
+        .setWeight(-1.0).build();
+    events.pipeInput("m", Serdes.labelledEvent().serialize("events", weighted));
+    events.pipeInput("m", "not avro".getBytes(StandardCharsets.UTF_8));
+    events.pipeInput((String) null, "not avro either".getBytes(StandardCharsets.UTF_8));
+    send("empty", 1);                               // no model can be made from no features
+    assertEquals(Map.of("feature-count", 1.0, "non-finite", 1.0, "label", 2.0, "weight", 1.0, "undecodable", 1.0),
+        deadLettersOf("m"));
+    assertEquals(Map.of("undecodable", 1.0), deadLettersOf(""), "no model named: counted under model id \"\"");
+    assertEquals(Map.of("unlearnable", 1.0), deadLettersOf("empty"));
+  }
+
+  private Map<String, Object> metricsOf(String modelId) {
     Map<String, Object> values = new HashMap<>();
     driver.metrics().forEach((name, metric) -> {
-      if (name.group().equals(LearnerMetrics.GROUP)) {
+      if (name.group().equals(LearnerMetrics.GROUP) && modelId.equals(name.tags().get(LearnerMetrics.MODEL_TAG))
+          && !name.tags().containsKey(LearnerMetrics.REASON_TAG)) {
         values.put(name.name(), metric.metricValue());
       }
     });
-    assertEquals(4.0, values.get("batch-size"));
-    assertEquals(8.0, values.get("examples-total"));
-    assertEquals(1.0, values.get("dead-letters-total"));
-    assertTrue(values.containsKey("learning-rate") && values.containsKey("noise-scale") && values.containsKey("examples-rate"));
+    return values;
+  }
+
+  private Map<String, Double> deadLettersOf(String modelId) {
+    Map<String, Double> counts = new HashMap<>();
+    driver.metrics().forEach((name, metric) -> {
+      if (name.group().equals(LearnerMetrics.GROUP) && name.name().equals("dead-letters-total")
+          && modelId.equals(name.tags().get(LearnerMetrics.MODEL_TAG))) {
+        counts.put(name.tags().get(LearnerMetrics.REASON_TAG), (Double) metric.metricValue());
+      }
+    });
+    return counts;
   }
 
   @Test

@@ -21,7 +21,6 @@ import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.Serdes;
 import io.batchwise.schemas.SparseFeatures;
 import io.batchwise.schemas.TrainingMetrics;
-import io.batchwise.schemas.ValueEncoding;
 
 class LearningLoopTest {
   private static DecodedEvent event(double label, Object features) {
@@ -103,7 +102,11 @@ class LearningLoopTest {
     LearningLoop twin = new LearningLoop("m", ModelFactory.create("logistic", 2), BatchingPolicies.parse(policy, 500, "sgd"));
     for (int i = 0; i < 50; i++) {
       for (LearningLoop l : List.of(loop, twin)) {
-        l.add(dense(i % 2, i * 0.1, 1.0 - i * 0.05), 100 + i, 1000 + i, 1000 + i);
+        DecodedEvent event = dense(i % 2, i * 0.1, 1.0 - i * 0.05);
+        if (i == 3) {
+          event.featureNames(List.of("x", "y"));
+        }
+        l.add(event, 100 + i, 1000 + i, 1000 + i);
         if (l.batchFull()) {
           l.step(1000 + i, 0);
         }
@@ -119,6 +122,7 @@ class LearningLoopTest {
     assertEquals(stored, restored.checkpoint(2000), "the same state, to the last bit");
     assertEquals(loop.snapshot(2000), restored.snapshot(2000));
     assertEquals(1, restored.snapshot(2000).getDeadLetters());
+    assertEquals(List.of("x", "y"), restored.snapshot(2000).getFeatureNames(), "named from the fourth event on");
     assertEquals(loop.nextOffset(), restored.nextOffset());
     if (!continueLearning) {
       return;
@@ -143,24 +147,6 @@ class LearningLoopTest {
     assertEquals(twin.snapshot(3000).getParameters(), restored.snapshot(3000).getParameters());
     double[] x = {0.3, 0.7};
     assertArrayEquals(SnapshotCodec.model(twin.snapshot(3000)).predict(x), SnapshotCodec.model(restored.snapshot(3000)).predict(x), 0.0);
-  }
-
-  /** The MLP's checkpoint keeps its state in float32, the precision it computes in; scoring is unchanged. */
-  @Test
-  void anMlpCheckpointsInFloat32AndScoresAsBefore() {
-    LearningLoop loop = new LearningLoop("m", ModelFactory.create("mlp:8", 3), new FixedPolicy(4, 500));
-    for (int i = 0; i < 40; i++) {
-      loop.add(dense(i % 2, i * 0.1, -0.3 * i, 1.0), i, 0, 0);
-      if (loop.batchFull()) {
-        loop.step(0, 0);
-      }
-    }
-    LearnerCheckpoint checkpoint = loop.checkpoint(0);
-    assertEquals(ValueEncoding.FLOAT32_LE, checkpoint.getParameters().getEncoding());
-    assertEquals(4 * (3 * 8 + 8 + 8 + 1), checkpoint.getParameters().getValues().remaining());
-    LearningLoop restored = LearningLoop.restore(checkpoint, new FixedPolicy(4, 500), 0);
-    double[] x = {0.5, -1.0, 1.0};
-    assertArrayEquals(SnapshotCodec.model(loop.snapshot(0)).predict(x), SnapshotCodec.model(restored.snapshot(0)).predict(x), 1e-6);
   }
 
   /** A checkpoint lacks the buffered events: the offset of the first one is where a restart reads back from. */
@@ -206,30 +192,5 @@ class LearningLoopTest {
     TrainingMetrics next = loop.closeInterval(20, 0);
     assertEquals(0, next.getUpdates());
     assertEquals(9, next.getIntervalStart().toEpochMilli());
-  }
-
-  /** The learner tells goodput what an example costs: a small memory budget bounds a wide MLP's batch by itself. */
-  @Test
-  void theMemoryBudgetBoundsAWideMlpsBatchWithoutTheUsersHelp() {
-    long bytes = ModelFactory.create("mlp:128,64", 784).bytesPerExample();
-    assertTrue(bytes > 12 * 784, "the row in float64 and on the device at least: " + bytes);
-    LearningLoop loop = new LearnerConfig(java.util.Map.of(LearnerConfig.MODEL_KIND, "mlp:128,64",
-        LearnerConfig.BATCH_POLICY, "goodput:memory=1MiB")).newLoop("m", 784);
-    int limit = (int) ((1 << 20) / bytes);
-    double[] row = new double[784];
-    java.util.Random random = new java.util.Random(2);
-    int largest = 0;
-    for (int step = 0; step < 40; step++) {
-      while (!loop.batchFull()) {
-        for (int j = 0; j < row.length; j++) {
-          row[j] = random.nextDouble();
-        }
-        loop.add(row, random.nextInt(2), 1.0, step, 0, 0);
-      }
-      loop.step(0, 1_000_000);  // a million events waiting: the policy wants large batches
-      largest = Math.max(largest, loop.decision().batchSize());
-    }
-    assertTrue(largest <= limit, "batch " + largest + " within the budget's " + limit);
-    assertTrue(largest >= limit / 2, "the backlog pushes the batch towards the budget: " + largest + " of " + limit);
   }
 }

@@ -7,7 +7,7 @@ import io.batchwise.learner.model.StepResult;
  * (the evaluation River and MOA use for streams). Keeps the all-time means and an exponentially
  * weighted recent window of about {@value #RECENT_EXAMPLES} examples.
  */
-final class PrequentialMetrics {
+final class PrequentialScore {
   static final double RECENT_EXAMPLES = 1000;
 
   private double examples;
@@ -16,10 +16,10 @@ final class PrequentialMetrics {
   private double recentLoss = Double.NaN;
   private double recentAccuracy = Double.NaN;
 
-  PrequentialMetrics() {
+  PrequentialScore() {
   }
 
-  PrequentialMetrics(double examples, double meanLoss, double accuracy, double recentLoss, double recentAccuracy) {
+  PrequentialScore(double examples, double meanLoss, double accuracy, double recentLoss, double recentAccuracy) {
     this.examples = examples;
     this.lossSum = examples > 0 ? meanLoss * examples : 0;
     this.correctSum = examples > 0 && !Double.isNaN(accuracy) ? accuracy * examples : 0;

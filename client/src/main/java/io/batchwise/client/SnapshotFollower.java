@@ -1,4 +1,4 @@
-package io.batchwise.learner.snapshot;
+package io.batchwise.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +51,7 @@ public final class SnapshotFollower implements AutoCloseable {
     this.topic = topic;
   }
 
+  /** Adds a listener, called on the follower's thread with each snapshot newer than the one it replaces. */
   public SnapshotFollower onSnapshot(Consumer<ModelSnapshot> listener) {
     listeners.add(listener);
     return this;
@@ -185,10 +186,12 @@ public final class SnapshotFollower implements AutoCloseable {
         new org.apache.kafka.common.serialization.ByteArrayDeserializer());
   }
 
+  /** The latest snapshot of a model read so far. */
   public Optional<ModelSnapshot> latest(String modelId) {
     return Optional.ofNullable(latest.get(modelId));
   }
 
+  /** The latest snapshot of every model read so far, by model id. */
   public Map<String, ModelSnapshot> latest() {
     return Map.copyOf(latest);
   }

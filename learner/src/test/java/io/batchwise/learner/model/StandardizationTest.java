@@ -8,9 +8,9 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-class StandardizerStateTest {
+class StandardizationTest {
   /** Count, mean and sum of squared deviations of rows [from, to), computed directly. */
-  private static ModelState.StandardizerState of(double[][] rows, int from, int to) {
+  private static ModelState.Standardization of(double[][] rows, int from, int to) {
     int d = rows[0].length;
     double[] mean = new double[d];
     double[] m2 = new double[d];
@@ -22,7 +22,7 @@ class StandardizerStateTest {
         m2[j] += (rows[i][j] - mean[j]) * (rows[i][j] - mean[j]);
       }
     }
-    return new ModelState.StandardizerState(to - from, mean, m2);
+    return new ModelState.Standardization(to - from, mean, m2);
   }
 
   private static double[][] rows(int n, int d, long seed) {
@@ -39,8 +39,8 @@ class StandardizerStateTest {
   @Test
   void plusIsTheStatisticsOfBothSetsOfExamples() {
     double[][] rows = rows(500, 3, 1);
-    ModelState.StandardizerState both = of(rows, 0, 120).plus(of(rows, 120, 500));
-    ModelState.StandardizerState direct = of(rows, 0, 500);
+    ModelState.Standardization both = of(rows, 0, 120).plus(of(rows, 120, 500));
+    ModelState.Standardization direct = of(rows, 0, 500);
     assertEquals(500, both.count());
     assertArrayEquals(direct.mean(), both.mean(), 1e-12);
     assertArrayEquals(direct.m2(), both.m2(), 1e-9);
@@ -49,9 +49,9 @@ class StandardizerStateTest {
   @Test
   void minusGivesTheExamplesAddedBeyondTheBase() {
     double[][] rows = rows(10_000, 4, 2);
-    ModelState.StandardizerState base = of(rows, 0, 9_900);
-    ModelState.StandardizerState added = of(rows, 0, 10_000).minus(base);
-    ModelState.StandardizerState direct = of(rows, 9_900, 10_000);
+    ModelState.Standardization base = of(rows, 0, 9_900);
+    ModelState.Standardization added = of(rows, 0, 10_000).minus(base);
+    ModelState.Standardization direct = of(rows, 9_900, 10_000);
     assertEquals(100, added.count(), 1e-9);
     assertArrayEquals(direct.mean(), added.mean(), 1e-9);
     assertArrayEquals(direct.m2(), added.m2(), 1e-6);
@@ -60,8 +60,8 @@ class StandardizerStateTest {
   @Test
   void emptySidesLeaveTheOther() {
     double[][] rows = rows(50, 2, 3);
-    ModelState.StandardizerState some = of(rows, 0, 50);
-    ModelState.StandardizerState none = ModelState.StandardizerState.empty(2);
+    ModelState.Standardization some = of(rows, 0, 50);
+    ModelState.Standardization none = ModelState.Standardization.empty(2);
     assertSame(some, some.plus(none));
     assertSame(some, none.plus(some));
     assertSame(some, some.minus(none));
@@ -71,7 +71,7 @@ class StandardizerStateTest {
   @Test
   void aStandardizerLoadsStatisticsInPlace() {
     double[][] rows = rows(200, 3, 4);
-    ModelState.StandardizerState stats = of(rows, 0, 200);
+    ModelState.Standardization stats = of(rows, 0, 200);
     Standardizer standardizer = new Standardizer(3);
     standardizer.load(stats);
     double[] out = new double[3];

@@ -1,9 +1,20 @@
-package io.batchwise.learner.model;
+package io.batchwise.learner.nd4j;
 
+import io.batchwise.learner.loss.LossKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchwise.learner.model.DifferentiableModel;
+import io.batchwise.learner.model.GradientCheck;
+import io.batchwise.learner.model.Layer;
+import io.batchwise.learner.model.MicroBatch;
+import io.batchwise.learner.model.ModelConfig;
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.ModelState;
+import io.batchwise.learner.model.OnlineModel;
+import io.batchwise.learner.model.StepResult;
+import io.batchwise.learner.model.TestBatches;
 import io.batchwise.learner.optim.Adam;
 import java.util.List;
 import java.util.Random;
@@ -64,7 +75,7 @@ class MultilayerPerceptronTest {
       double[] theta = m.parameters();
       double[] reg = new double[theta.length];
       int off = 0;
-      for (LayerShape layer : shape.layers()) {
+      for (Layer layer : shape.layers()) {
         for (int k = 0; k < layer.inputs() * layer.outputs(); k++) {
           reg[off + k] = l2 * theta[off + k];
         }
@@ -196,9 +207,9 @@ class MultilayerPerceptronTest {
   void kerasExampleShape() {
     MultilayerPerceptron m = (MultilayerPerceptron) ModelFactory.create("mlp:128,64", 784);
     ModelState s = m.exportState();
-    assertEquals(List.of(new LayerShape(784, 128, "relu"), new LayerShape(128, 64, "relu"),
-        new LayerShape(64, 1, "sigmoid")), s.layers());
-    assertEquals("log", s.loss());
+    assertEquals(List.of(new Layer(784, 128, "relu"), new Layer(128, 64, "relu"),
+        new Layer(64, 1, "sigmoid")), s.layers());
+    assertEquals(LossKind.LOG, s.loss());
     assertEquals("adam:0.001,0.9,0.999,1e-08", s.optimizerSpec());
     assertEquals(784 * 128 + 128 + 128 * 64 + 64 + 65, s.parameters().length);
     assertEquals("mlp:128,64", s.spec());

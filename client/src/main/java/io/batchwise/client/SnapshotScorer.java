@@ -1,23 +1,24 @@
-package io.batchwise.learner.snapshot;
+package io.batchwise.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import io.batchwise.learner.model.OnlineModel;
+import io.batchwise.schemas.FeatureNames;
 import io.batchwise.schemas.ModelSnapshot;
 
 /**
- * Scores feature vectors with the latest snapshot of each model, exactly as the learner would
- * (standardization included), following the snapshots topic as new versions arrive.
+ * Scores feature vectors with the latest snapshot of each model, as the learner would (standardization
+ * included), following the snapshots topic as new versions arrive. Each snapshot becomes a
+ * {@link SnapshotModel}, so any number of threads may score at once.
  *
  * <pre>{@code
  * try (SnapshotScorer scorer = SnapshotScorer.follow(Map.of("bootstrap.servers", "localhost:9092"), "model-snapshots")) {
- *   scorer.awaitCaughtUp(Duration.ofSeconds(30));      // else the first answers may come from old versions
  *   scorer.awaitModel("fraud", Duration.ofSeconds(30));
  *   Prediction p = scorer.score("fraud", features);   // p.version() says which model answered
  * }
@@ -65,30 +66,49 @@ public final class SnapshotScorer implements AutoCloseable {
     }
   }
 
-  private record LiveModel(ModelSnapshot snapshot, OnlineModel model) {
+  /** The latest snapshot of a model, the model it carries or why it cannot be scored, and its features' names (or null). */
+  private record Latest(ModelSnapshot snapshot, SnapshotModel model, String unusable, FeatureNames names) {
   }
 
   private final SnapshotFollower follower;
-  private final Map<String, LiveModel> models = new ConcurrentHashMap<>();
+  private final Map<String, Latest> models = new ConcurrentHashMap<>();
 
   private SnapshotScorer(SnapshotFollower follower) {
     this.follower = follower;
   }
 
-  /** Starts following the topic; listeners hear each new version after it is ready to score. */
+  /**
+   * Starts following the topic; listeners hear each new version after it is ready to score.
+   *
+   * @param consumerSettings Kafka consumer settings, at least {@code bootstrap.servers}
+   * @param topic            the snapshots topic
+   */
   @SafeVarargs
   public static SnapshotScorer follow(Map<String, Object> consumerSettings, String topic,
       Consumer<ModelSnapshot>... listeners) {
     SnapshotFollower follower = new SnapshotFollower(consumerSettings, topic);
     SnapshotScorer scorer = new SnapshotScorer(follower);
     follower.onSnapshot(snapshot -> {
-      scorer.models.put(snapshot.getModelId(), new LiveModel(snapshot, SnapshotCodec.model(snapshot)));
+      scorer.models.put(snapshot.getModelId(), load(snapshot));
       for (Consumer<ModelSnapshot> listener : listeners) {
         listener.accept(snapshot);
       }
     });
     follower.start();
     return scorer;
+  }
+
+  /** A snapshot this client cannot score still replaces the one before, so nobody scores with a stale model. */
+  private static FeatureNames names(ModelSnapshot snapshot) {
+    return snapshot.getFeatureNames() == null ? null : new FeatureNames(snapshot.getFeatureNames());
+  }
+
+  private static Latest load(ModelSnapshot snapshot) {
+    try {
+      return new Latest(snapshot, SnapshotModel.of(snapshot), null, names(snapshot));
+    } catch (IllegalArgumentException e) {
+      return new Latest(snapshot, null, e.getMessage(), names(snapshot));
+    }
   }
 
   /**
@@ -107,9 +127,18 @@ public final class SnapshotScorer implements AutoCloseable {
     return follower.isCaughtUp();
   }
 
-  /** Waits until a snapshot of the model has arrived. */
+  /**
+   * Waits until the scorer has caught up ({@link #awaitCaughtUp}) and holds a snapshot of the model: from then
+   * on it scores with the latest version published before it started, or a newer one.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalStateException when following failed (e.g. the topic does not exist)
+   */
   public boolean awaitModel(String modelId, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    if (!awaitCaughtUp(timeout)) {
+      return false;
+    }
     while (!models.containsKey(modelId)) {
       if (System.nanoTime() > deadline || follower.failure().isPresent()) {
         return false;
@@ -119,29 +148,39 @@ public final class SnapshotScorer implements AutoCloseable {
     return true;
   }
 
+  /** The latest snapshot of a model, if one has arrived. */
   public Optional<ModelSnapshot> latest(String modelId) {
-    LiveModel live = models.get(modelId);
-    return live == null ? Optional.empty() : Optional.of(live.snapshot());
+    Latest latest = models.get(modelId);
+    return latest == null ? Optional.empty() : Optional.of(latest.snapshot());
   }
 
+  /** The names of the model's features, where its latest version knows them. */
+  public Optional<FeatureNames> featureNames(String modelId) {
+    Latest latest = models.get(modelId);
+    return latest == null ? Optional.empty() : Optional.ofNullable(latest.names());
+  }
+
+  /** The latest snapshot of every model, by model id. */
   public Map<String, ModelSnapshot> latest() {
-    Map<String, ModelSnapshot> result = new java.util.TreeMap<>();
-    models.forEach((id, live) -> result.put(id, live.snapshot()));
+    Map<String, ModelSnapshot> result = new TreeMap<>();
+    models.forEach((id, latest) -> result.put(id, latest.snapshot()));
     return result;
   }
 
   /**
    * Scores one raw feature vector with the model's latest version.
    *
-   * @throws IllegalArgumentException when the model is unknown or the vector has the wrong length
+   * @throws IllegalArgumentException when the model is unknown, or the vector has the wrong length or a value that
+   *     is not a finite number
+   * @throws IllegalStateException    when the latest snapshot cannot be scored by this client
    */
   public Prediction score(String modelId, double[] features) {
-    LiveModel live = live(modelId);
-    String problem = problem(live, features);
+    SnapshotModel model = model(modelId);
+    String problem = problem(model, features);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return predict(live, features);
+    return predict(model, features);
   }
 
   /**
@@ -150,34 +189,45 @@ public final class SnapshotScorer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the model is unknown; {@link BadInstance} for the first vector
    *                                  of the wrong length or with a value that is not finite
+   * @throws IllegalStateException    when the latest snapshot cannot be scored by this client
    */
   public List<Prediction> score(String modelId, List<double[]> batch) {
-    LiveModel live = live(modelId);
+    SnapshotModel model = model(modelId);
     for (int i = 0; i < batch.size(); i++) {
-      String problem = problem(live, batch.get(i));
+      String problem = problem(model, batch.get(i));
       if (problem != null) {
         throw new BadInstance(i, problem);
       }
     }
     List<Prediction> predictions = new ArrayList<>(batch.size());
     for (double[] features : batch) {
-      predictions.add(predict(live, features));
+      predictions.add(predict(model, features));
     }
     return predictions;
   }
 
-  private LiveModel live(String modelId) {
-    LiveModel live = models.get(modelId);
-    if (live == null) {
-      throw new IllegalArgumentException("no snapshot of model " + modelId + " yet");
-    }
-    return live;
+  /** True for models that predict a value (regression) rather than probabilities. */
+  public boolean isRegression(String modelId) {
+    Latest latest = models.get(modelId);
+    return latest != null && latest.model() != null && latest.model().isRegression();
   }
 
-  private static String problem(LiveModel live, double[] features) {
-    int d = live.model().featureCount();
+  private SnapshotModel model(String modelId) {
+    Latest latest = models.get(modelId);
+    if (latest == null) {
+      throw new IllegalArgumentException("no snapshot of model " + modelId + " yet");
+    }
+    if (latest.model() == null) {
+      throw new IllegalStateException("version " + latest.snapshot().getVersion() + " of model " + modelId
+          + " cannot be scored: " + latest.unusable());
+    }
+    return latest.model();
+  }
+
+  private static String problem(SnapshotModel model, double[] features) {
+    int d = model.featureCount();
     if (features.length != d) {
-      return "model " + live.snapshot().getModelId() + " takes " + d + " features, got " + features.length;
+      return "model " + model.snapshot().getModelId() + " takes " + d + " features, got " + features.length;
     }
     for (int j = 0; j < features.length; j++) {
       if (!Double.isFinite(features[j])) {
@@ -187,19 +237,9 @@ public final class SnapshotScorer implements AutoCloseable {
     return null;
   }
 
-  private static Prediction predict(LiveModel live, double[] features) {
-    double[] outputs;
-    synchronized (live.model()) {  // models keep scratch buffers
-      outputs = live.model().predict(features);
-    }
-    return new Prediction(live.snapshot().getModelId(), live.snapshot().getVersion(), outputs);
-  }
-
-  /** True for models whose loss is a regression loss (squared, huber). */
-  public boolean isRegression(String modelId) {
-    LiveModel live = models.get(modelId);
-    String loss = live == null ? "" : live.snapshot().getArchitecture().getLoss();
-    return loss.equals("squared") || loss.startsWith("huber");
+  private static Prediction predict(SnapshotModel model, double[] features) {
+    ModelSnapshot snapshot = model.snapshot();
+    return new Prediction(snapshot.getModelId(), snapshot.getVersion(), model.predict(features));
   }
 
   @Override

@@ -1,7 +1,17 @@
-package io.batchwise.learner.model;
+package io.batchwise.learner.nd4j;
 
+import io.batchwise.learner.loss.LossKind;
 import io.batchwise.learner.loss.ScalarLoss;
 import io.batchwise.learner.loss.SoftmaxCrossEntropy;
+import io.batchwise.learner.model.DifferentiableModel;
+import io.batchwise.learner.model.Layer;
+import io.batchwise.learner.model.MicroBatch;
+import io.batchwise.learner.model.ModelConfig;
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.ModelSpec;
+import io.batchwise.learner.model.ModelState;
+import io.batchwise.learner.model.Standardizer;
+import io.batchwise.learner.model.StepResult;
 import io.batchwise.learner.optim.Optimizer;
 import io.batchwise.policy.SpecNumbers;
 import java.nio.DoubleBuffer;
@@ -71,10 +81,12 @@ public final class MultilayerPerceptron implements DifferentiableModel {
    * @param hidden     hidden layer widths, possibly none (then the model is a GLM on ND4J)
    * @param outputs    1 for a binary or regression output, K >= 2 for a softmax over K classes
    * @param outputLoss the loss of a single output (log, squared or huber); ignored for K >= 2
+   * @throws IllegalStateException when ND4J's natives for this platform are not on the classpath
    */
   public MultilayerPerceptron(String spec, int featureCount, int[] hidden, String activation, int outputs,
       ScalarLoss outputLoss, Optimizer optimizer, Standardizer standardizer, double l2, boolean doublePrecision,
       long seed) {
+    NativeBackend.require();
     if (featureCount < 1 || outputs < 1) {
       throw new IllegalArgumentException("mlp needs d >= 1 and outputs >= 1");
     }
@@ -298,7 +310,11 @@ public final class MultilayerPerceptron implements DifferentiableModel {
         } else {
           standardizer.standardize(x, off, in, off);
         }
-        normSq[i] = DenseKernels.dot(in, off, in, off, d);
+        double sq = 0;
+        for (int j = off; j < off + d; j++) {
+          sq += in[j] * in[j];
+        }
+        normSq[i] = sq;
       }
     }
     upload(in, 0, n * d, b.activations[0]);
@@ -529,7 +545,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   }
 
   @Override
-  public void setStandardizer(ModelState.StandardizerState state) {
+  public void setStandardizer(ModelState.Standardization state) {
     if (standardizer != null && state != null) {
       standardizer.load(state);
     }
@@ -604,13 +620,13 @@ public final class MultilayerPerceptron implements DifferentiableModel {
 
   @Override
   public ModelState exportState() {
-    List<LayerShape> layers = new ArrayList<>();
+    List<Layer> layers = new ArrayList<>();
     for (int l = 0; l < layerCount; l++) {
       String act = l < layerCount - 1 ? (tanh ? "tanh" : "relu")
           : scalarLoss == null ? "softmax" : scalarLoss.classifies() ? "sigmoid" : "identity";
-      layers.add(new LayerShape(widths[l], widths[l + 1], act));
+      layers.add(new Layer(widths[l], widths[l + 1], act));
     }
-    String lossName = scalarLoss == null ? SoftmaxCrossEntropy.NAME : scalarLoss.name();
+    LossKind lossName = scalarLoss == null ? LossKind.CROSS_ENTROPY : scalarLoss.kind();
     return new ModelState(spec, "mlp", d, outputCount(), List.copyOf(layers), lossName, theta.clone(),
         optimizer.spec(), optimizer.steps(), optimizer.exportState(),
         standardizer == null ? null : standardizer.exportState());

@@ -1,0 +1,183 @@
+package io.batchwise.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Renders the benchmarks' JSON into a markdown file: each block between {@code <!-- bench:NAME -->} and
+ * {@code <!-- /bench:NAME -->} is replaced by the tables of {@code NAME.json} in the bench folder, headed by the
+ * command, date and machine that produced it. Everything outside the blocks is the file's own prose and stays.
+ */
+@Command(name = "render", mixinStandardHelpOptions = true,
+    description = "Renders the benchmarks' JSON files into the marked blocks of a markdown file (docs/BENCHMARKS.md).")
+public final class RenderCommand implements Callable<Integer> {
+  private static final Pattern BLOCK = Pattern.compile("<!-- bench:([\\w.-]+) -->\\n.*?<!-- /bench:\\1 -->", Pattern.DOTALL);
+
+  @Option(names = "--results", defaultValue = "docs/bench", description = "Folder of the JSON files (default: ${DEFAULT-VALUE}).")
+  Path results;
+
+  @Option(names = "--into", defaultValue = "docs/BENCHMARKS.md", description = "The markdown file (default: ${DEFAULT-VALUE}).")
+  Path markdown;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(markdown)) {
+      throw new IllegalArgumentException("no markdown file " + markdown + " (run from the repository's root, or pass --into)");
+    }
+    Files.writeString(markdown, render(Files.readString(markdown), results));
+    return 0;
+  }
+
+  /** The text with every bench block rendered from its JSON file in {@code results}. */
+  static String render(String text, Path results) throws java.io.IOException {
+    Matcher m = BLOCK.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1);
+      Path file = results.resolve(name + ".json");
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("the block bench:" + name + " needs " + file);
+      }
+      String body = tables(new ObjectMapper().readTree(file.toFile()));
+      m.appendReplacement(out, Matcher.quoteReplacement("<!-- bench:" + name + " -->\n" + body + "<!-- /bench:" + name + " -->"));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  static String tables(JsonNode json) {
+    JsonNode run = json.path("run");
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "`%s` (%s, %s)%n%n", run.path("command").asText(), run.path("date").asText(),
+        run.path("machine").asText()));
+    switch (run.path("bench").asText()) {
+      case "stream" -> stream(json, md);
+      case "pipeline" -> pipeline(json, md);
+      case "policies" -> policies(json, md);
+      case "learner" -> learner(json, md);
+      default -> throw new IllegalArgumentException("not a benchmark's JSON: no run.bench");
+    }
+    return md.toString();
+  }
+
+  private static void stream(JsonNode json, StringBuilder md) {
+    md.append("| consumer | records/s per repeat | median |\n|---|---|---:|\n");
+    json.path("recordsPerSecond").fields().forEachRemaining(e -> {
+      List<String> values = new ArrayList<>();
+      e.getValue().forEach(v -> values.add(rate(v.asDouble())));
+      md.append("| ").append(e.getKey()).append(" | ").append(String.join(" / ", values)).append(" | ")
+          .append(rate(json.path("medianRecordsPerSecond").path(e.getKey()).asDouble())).append(" |\n");
+    });
+    md.append("\n| learner policy | over ConsumerPerformance | over pass-through | mean B | log loss |\n|---|---:|---:|---:|---:|\n");
+    json.path("learnerRatiosMedianPerRepeat").fields().forEachRemaining(e -> {
+      JsonNode runs = json.path("learnerRuns").path(e.getKey());
+      JsonNode last = runs.get(runs.size() - 1);
+      md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.4f |%n", e.getKey(),
+          e.getValue().path("overConsumerPerformance").asDouble(), e.getValue().path("overPassThrough").asDouble(),
+          last.path("meanBatchSize").asDouble(), last.path("prequentialLogLoss").asDouble()));
+    });
+    json.path("profiles").fields().forEachRemaining(e -> {
+      JsonNode p = e.getValue();
+      md.append(String.format(Locale.ROOT, "%nWhere the learner's stream thread spends its time, %s (%d samples, %.1f us "
+          + "an event, mean B %.1f):%n%n| category | share | us per event |%n|---|---:|---:|%n", e.getKey(),
+          p.path("samples").asLong(), p.path("microsPerEvent").asDouble(), p.path("meanBatchSize").asDouble()));
+      p.path("categories").fields().forEachRemaining(c -> {
+        if (c.getValue().path("share").asDouble() >= 0.005) {
+          md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.2f |%n", c.getKey(), 100 * c.getValue().path("share").asDouble(),
+              c.getValue().path("microsPerEvent").asDouble()));
+        }
+      });
+    });
+    JsonNode staleness = json.path("staleness");
+    if (!staleness.isMissingNode()) {
+      md.append(String.format(Locale.ROOT, "%nStaleness at %d events/s (%s): median %d ms, p99 %d ms, max %d ms.%n",
+          staleness.path("rate").asInt(), staleness.path("policy").asText(), staleness.path("medianMillis").asLong(),
+          staleness.path("p99Millis").asLong(), staleness.path("maxMillis").asLong()));
+    }
+  }
+
+  private static void pipeline(JsonNode json, StringBuilder md) {
+    md.append("| scenario | pattern | policy | log loss (predicted) | to the last event, s (predicted) | mean staleness, ms "
+        + "| p99 staleness, ms | mean B (predicted) |\n|---|---|---|---:|---:|---:|---:|---:|\n");
+    for (JsonNode m : json.path("medians")) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f (%s) | %.2f (%s) | %.0f | %.0f | %.1f (%s) |%n",
+          m.path("scenario").asText(), m.path("pattern").asText(), m.path("policy").asText(), m.path("logLoss").asDouble(),
+          optional(m, "predictedLogLoss", "%.4f"), m.path("secondsToLastEvent").asDouble(),
+          optional(m, "predictedSecondsToLastEvent", "%.2f"), m.path("meanStalenessMillis").asDouble(),
+          m.path("p99StalenessMillis").asDouble(), m.path("meanBatchSize").asDouble(),
+          optional(m, "predictedMeanBatchSize", "%.1f")));
+    }
+  }
+
+  private static void policies(JsonNode json, StringBuilder md) {
+    Map<String, List<JsonNode>> byScenario = new LinkedHashMap<>();
+    for (JsonNode m : json.path("medians")) {
+      byScenario.computeIfAbsent(m.path("scenario").asText(), k -> new ArrayList<>()).add(m);
+    }
+    byScenario.forEach((scenario, rows) -> {
+      md.append("| ").append(scenario).append(" | pattern | to target, ms | examples to target | final loss | mean loss "
+          + "| staleness, ms | mean B |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+      for (JsonNode m : rows) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f | %.4f | %.2f | %.1f |%n", m.path("policy").asText(),
+            m.path("pattern").asText(), m.path("secondsToTarget").isNull() ? "not reached"
+                : String.format(Locale.ROOT, "%.1f", 1000 * m.path("secondsToTarget").asDouble()),
+            m.path("examplesToTarget").isNull() ? "not reached" : m.path("examplesToTarget").asText(),
+            m.path("finalLoss").asDouble(), m.path("meanLoss").asDouble(), m.path("meanStalenessMillis").asDouble(),
+            m.path("meanBatchSize").asDouble()));
+      }
+      md.append('\n');
+    });
+    md.append("| scenario | pattern | goodput / best fixed (time to target) | best fixed | fixed:32 / goodput |\n|---|---|---:|---|---:|\n");
+    for (JsonNode s : json.path("summary")) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", s.path("scenario").asText(), s.path("pattern").asText(),
+          optional(s, "goodputOverBestFixed", "%.2f"), s.path("bestFixed").asText("-"), optional(s, "fixed32OverGoodput", "%.2f")));
+    }
+  }
+
+  private static void learner(JsonNode json, StringBuilder md) {
+    Set<Integer> sizes = new LinkedHashSet<>();
+    Map<String, Map<Integer, Double>> rows = new LinkedHashMap<>();
+    for (JsonNode c : json.path("cells")) {
+      sizes.add(c.path("batchSize").asInt());
+      rows.computeIfAbsent("`" + c.path("model").asText() + "` | " + c.path("d").asInt(), k -> new LinkedHashMap<>())
+          .put(c.path("batchSize").asInt(), c.path("medianExamplesPerSecond").asDouble());
+    }
+    md.append("| model | d |");
+    sizes.forEach(b -> md.append(" B=").append(b).append(" |"));
+    md.append("\n|---|---:|").append("---:|".repeat(sizes.size())).append('\n');
+    rows.forEach((row, cells) -> {
+      md.append("| ").append(row).append(" |");
+      sizes.forEach(b -> md.append(' ').append(cells.containsKey(b) ? rate(cells.get(b)) : "-").append(" |"));
+      md.append('\n');
+    });
+  }
+
+  private static String optional(JsonNode node, String field, String format) {
+    JsonNode v = node.path(field);
+    return v.isNumber() ? String.format(Locale.ROOT, format, v.asDouble()) : "-";
+  }
+
+  /** 5.41M, 177k, 5k: three significant figures at most. */
+  static String rate(double perSecond) {
+    if (perSecond >= 1e6) {
+      return String.format(Locale.ROOT, "%.2fM", perSecond / 1e6);
+    }
+    return perSecond >= 1e3 ? String.format(Locale.ROOT, "%.0fk", perSecond / 1e3) : String.format(Locale.ROOT, "%.0f", perSecond);
+  }
+}
