@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -112,22 +111,50 @@ public final class InstancesBenchCommand implements Callable<Integer> {
         paths.sorted(Collections.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
-    StringBuilder table = new StringBuilder("| topic | instances | events/s | s | prequential log loss | held-out log loss | versions |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|\n");
-    for (Run run : runs) {
-      table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.4f | %.4f | %d |%n", run.configuration(),
-          run.instances(), run.eventsPerSecond(), run.seconds(), run.prequentialLoss(), run.heldOutLoss(), run.version()));
-    }
-    System.out.println(table);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("run", BenchRun.describe("instances", spec.commandLine().getParseResult().originalArgs()));
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("events", events);
+    settings.put("features", features);
+    settings.put("partitions", partitions);
+    settings.put("batch", batch);
+    settings.put("repeats", repeats);
+    doc.put("settings", settings);
+    doc.put("medians", medians(runs));
+    doc.put("runs", runs);
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    System.out.println(RenderCommand.tables(mapper.valueToTree(doc)));
     if (json != null) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("command", "bench instances " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-      out.put("date", Instant.now().toString());
-      out.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
-      out.put("runs", runs);
-      Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+      mapper.writeValue(json.toFile(), doc);
+      System.out.println("wrote " + json);
     }
     return 0;
+  }
+
+  /** Per configuration (topic and instances), in the order first run: the median of each figure over the repeats. */
+  private static List<Map<String, Object>> medians(List<Run> runs) {
+    Map<String, List<Run>> byConfiguration = new LinkedHashMap<>();
+    for (Run run : runs) {
+      byConfiguration.computeIfAbsent(run.configuration() + "/" + run.instances(), c -> new ArrayList<>()).add(run);
+    }
+    List<Map<String, Object>> medians = new ArrayList<>();
+    byConfiguration.values().forEach(cell -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("configuration", cell.get(0).configuration());
+      m.put("partitions", cell.get(0).partitions());
+      m.put("instances", cell.get(0).instances());
+      m.put("eventsPerSecond", median(cell, Run::eventsPerSecond));
+      m.put("seconds", median(cell, Run::seconds));
+      m.put("prequentialLoss", median(cell, Run::prequentialLoss));
+      m.put("heldOutLoss", median(cell, Run::heldOutLoss));
+      m.put("versions", median(cell, r -> r.version()));
+      medians.add(m);
+    });
+    return medians;
+  }
+
+  private static double median(List<Run> cell, java.util.function.ToDoubleFunction<Run> value) {
+    return Statistics.median(cell.stream().mapToDouble(value).toArray());
   }
 
   private Run run(String servers, Path work, BenchStream all, int topicPartitions, int k, int r) throws Exception {

@@ -1,8 +1,6 @@
 package io.batchwise.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,8 +99,8 @@ public final class ParallelBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--repeats and every --learners value must be at least 1");
     }
     List<ParallelClockRun.Result> runs = new ArrayList<>();
+    List<Map<String, Object>> described = new ArrayList<>();
     List<Map<String, Object>> medians = new ArrayList<>();
-    StringBuilder table = new StringBuilder();
     for (Scenario given : all()) {
       if (!scenarios.contains(given.name())) {
         continue;
@@ -118,12 +116,14 @@ public final class ParallelBenchCommand implements Callable<Integer> {
       // the JIT compiles the learning, merging and serializing code first, as in a learner that has run a while
       simulator.run("warm-up", ScenarioStreams.uniformConcept(40_000, streams.get(0).featureCount(), 0.1, 1), 4,
           scenario.modelSpec(), scenario.optimizer(), scenario.policy(), SyncPeriod.parse("1", maxStalenessMillis), 0, 0);
-      table.append(String.format(Locale.ROOT, "%n%s: %s, target loss %.3f%n%n", scenario.name(), scenario.description(),
-          scenario.targetLoss()));
-      table.append("| K | period | s to target | speed-up | examples to target | final loss | events/s | H | ms between merges "
-          + "| K H B / B_noise | merge scale | kB per merge |\n");
-      table.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-      double single = Double.NaN;
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("name", scenario.name());
+      d.put("description", scenario.description());
+      d.put("policy", scenario.policy());
+      d.put("targetLoss", scenario.targetLoss());
+      d.put("streamSecondsPerEvent", scenario.costs().eventSeconds());
+      d.put("streamSecondsPerUpdate", scenario.costs().updateSeconds());
+      described.add(d);
       for (int k : learners) {
         for (String period : periods) {
           if (k == 1 && !period.equals(periods.get(0))) {
@@ -139,38 +139,87 @@ public final class ParallelBenchCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "%s K=%d %s run %d: %.3f s to target, %.0f events/s%n", scenario.name(), k,
                 period, r, result.secondsToTarget(), result.eventsPerSecond());
           }
-          Map<String, Object> m = median(cell);
-          medians.add(m);
-          double seconds = (Double) m.get("secondsToTarget");
-          if (k == 1) {
-            single = seconds;
-          }
-          table.append(String.format(Locale.ROOT, "| %d | %s | %.3f | %.2f | %.0f | %.4f | %.0f | %.1f | %.0f | %.2f | %.2f | %.0f |%n",
-              k, k == 1 ? "-" : period, seconds, single / seconds, (Double) m.get("examplesToTarget"),
-              (Double) m.get("finalLoss"), (Double) m.get("eventsPerSecond"), (Double) m.get("meanSyncUpdates"),
-              (Double) m.get("meanSyncMillis"), (Double) m.get("combinedBatchOverNoiseScale"),
-              (Double) m.get("meanMergeScale"), (Double) m.get("bytesPerMerge") / 1000));
+          medians.add(median(cell, streams.get(0).size()));
         }
       }
     }
-    System.out.println(table);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("run", BenchRun.describe("parallel", spec.commandLine().getParseResult().originalArgs()));
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("repeats", repeats);
+    settings.put("commitMillis", commitMillis);
+    settings.put("networkMegabits", networkMegabits);
+    settings.put("brokerMillis", brokerMillis);
+    settings.put("mergeIntervalMillis", mergeIntervalMillis);
+    settings.put("maxStalenessMillis", maxStalenessMillis);
+    settings.put("lossWindow", lossWindow);
+    doc.put("settings", settings);
+    doc.put("scenarios", described);
+    doc.put("medians", medians);
+    doc.put("targets", targets(medians));
+    doc.put("runs", runs);
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    System.out.println(RenderCommand.tables(mapper.valueToTree(doc)));
     if (json != null) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("command", "bench parallel " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-      out.put("date", Instant.now().toString());
-      out.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
-      out.put("medians", medians);
-      out.put("runs", runs);
-      Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+      mapper.writeValue(json.toFile(), doc);
+      System.out.println("wrote " + json);
     }
     return 0;
+  }
+
+  /**
+   * The issue's targets per scenario and K > 1: the speed-up to the target loss of the adaptive period and of the best
+   * fixed period over one learner, against 0.7 K, where K H B stayed below B_noise; and the adaptive period's time over
+   * the best fixed period's, chosen in hindsight, against 1.1.
+   */
+  static List<Map<String, Object>> targets(List<Map<String, Object>> medians) {
+    List<Map<String, Object>> targets = new ArrayList<>();
+    Map<String, Double> single = new LinkedHashMap<>();
+    Map<String, Map<Integer, List<Map<String, Object>>>> cells = new LinkedHashMap<>();
+    for (Map<String, Object> m : medians) {
+      String scenario = (String) m.get("scenario");
+      int k = (Integer) m.get("learners");
+      if (k == 1) {
+        single.put(scenario, (Double) m.get("secondsToTarget"));
+      } else {
+        cells.computeIfAbsent(scenario, s -> new java.util.TreeMap<>()).computeIfAbsent(k, x -> new ArrayList<>()).add(m);
+      }
+    }
+    cells.forEach((scenario, byK) -> byK.forEach((k, row) -> {
+      Map<String, Object> adaptive = null;
+      Map<String, Object> bestFixed = null;
+      for (Map<String, Object> m : row) {
+        if (SyncPeriod.ADAPTIVE.equals(m.get("period"))) {
+          adaptive = m;
+        } else if (!Double.isNaN((Double) m.get("secondsToTarget")) && (bestFixed == null
+            || (Double) m.get("secondsToTarget") < (Double) bestFixed.get("secondsToTarget"))) {
+          bestFixed = m;
+        }
+      }
+      double one = single.getOrDefault(scenario, Double.NaN);
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("scenario", scenario);
+      t.put("learners", k);
+      t.put("adaptiveSpeedup", adaptive == null ? Double.NaN : one / (Double) adaptive.get("secondsToTarget"));
+      t.put("adaptiveCombinedBatchOverNoiseScale",
+          adaptive == null ? Double.NaN : (Double) adaptive.get("combinedBatchOverNoiseScale"));
+      t.put("bestFixedPeriod", bestFixed == null ? null : bestFixed.get("period"));
+      t.put("bestFixedSpeedup", bestFixed == null ? Double.NaN : one / (Double) bestFixed.get("secondsToTarget"));
+      t.put("bestFixedCombinedBatchOverNoiseScale",
+          bestFixed == null ? Double.NaN : (Double) bestFixed.get("combinedBatchOverNoiseScale"));
+      t.put("speedupTarget", 0.7 * k);
+      t.put("adaptiveOverBestFixed", adaptive == null || bestFixed == null ? Double.NaN
+          : (Double) adaptive.get("secondsToTarget") / (Double) bestFixed.get("secondsToTarget"));
+      targets.add(t);
+    }));
+    return targets;
   }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   /** The medians of a cell's runs; NaN (never reached) counts as the slowest. */
-  private static Map<String, Object> median(List<ParallelClockRun.Result> cell) {
+  private static Map<String, Object> median(List<ParallelClockRun.Result> cell, int events) {
     ParallelClockRun.Result first = cell.get(0);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scenario", first.scenario());
@@ -188,15 +237,15 @@ public final class ParallelBenchCommand implements Callable<Integer> {
     m.put("combinedBatchOverNoiseScale", median(cell, r -> r.meanCombinedBatch() / r.meanNoiseScale()));
     m.put("meanMergeScale", median(cell, ParallelClockRun.Result::meanMergeScale));
     m.put("bytesPerMerge", median(cell, ParallelClockRun.Result::bytesPerMerge));
+    m.put("stepSecondsPerEvent", median(cell, r -> r.computeSeconds() / events));
+    m.put("syncSecondsPerMerge", median(cell, r -> r.merges() > 0 ? r.mergeSeconds() / r.merges() : Double.NaN));
     return m;
   }
 
   private static double median(List<ParallelClockRun.Result> cell,
       java.util.function.ToDoubleFunction<ParallelClockRun.Result> value) {
-    double[] values = cell.stream().mapToDouble(value).map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v)
-        .sorted().toArray();
-    double m = values.length % 2 == 1 ? values[values.length / 2]
-        : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+    double m = Statistics.median(cell.stream().mapToDouble(value)
+        .map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v).toArray());
     return Double.isInfinite(m) ? Double.NaN : m;
   }
 }
