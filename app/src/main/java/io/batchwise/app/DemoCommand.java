@@ -75,8 +75,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Model id (default: demo).")
   String modelId;
 
-  @Option(names = "--model-kind", defaultValue = "logistic", description = "Model spec, e.g. logistic, mlp:128,64 (default: ${DEFAULT-VALUE}).")
-  String modelKind;
+  @Option(names = "--model-spec", defaultValue = "logistic", description = "Model spec, e.g. logistic, mlp:128,64 (default: ${DEFAULT-VALUE}).")
+  String modelSpec;
 
   @Option(names = "--optimizer", description = "Optimizer spec, e.g. sgd:0.1, adam:0.001 (default: the model's).")
   String optimizer;
@@ -181,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, Object> settings = kafka.clientSettings();
     settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "batchwise-demo-" + UUID.randomUUID());
     settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    settings.put(LearnerConfig.MODEL_KIND, modelKind);
+    settings.put(LearnerConfig.MODEL_SPEC, modelSpec);
     settings.put(LearnerConfig.OPTIMIZER, optimizer == null ? "" : optimizer);
     settings.put(LearnerConfig.BATCH_POLICY, policy);
     for (String key : List.of(LearnerConfig.EVENTS_TOPIC, LearnerConfig.SNAPSHOTS_TOPIC, LearnerConfig.METRICS_TOPIC,

@@ -29,8 +29,8 @@ final class LearnCommand implements Callable<Integer> {
   @Mixin
   KafkaOptions kafka;
 
-  @Option(names = "--model-kind", description = "Model spec, e.g. logistic, linear, softmax:3, mlp:128,64 (default: logistic).")
-  String modelKind;
+  @Option(names = "--model-spec", description = "Model spec, e.g. logistic, linear, softmax:3, mlp:128,64 (default: logistic).")
+  String modelSpec;
 
   @Option(names = "--optimizer", description = "Optimizer spec, e.g. sgd:0.1, adam:0.001 (default: the model's).")
   String optimizer;
@@ -101,7 +101,7 @@ final class LearnCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException, IOException {
     Map<String, Object> flags = new LinkedHashMap<>();
-    flags.put(LearnerConfig.MODEL_KIND, modelKind);
+    flags.put(LearnerConfig.MODEL_SPEC, modelSpec);
     flags.put(LearnerConfig.OPTIMIZER, optimizer);
     flags.put(LearnerConfig.BATCH_POLICY, batchPolicy);
     flags.put(LearnerConfig.BATCH_MAX_LATENCY_MS, maxLatencyMillis);
@@ -167,7 +167,7 @@ final class LearnCommand implements Callable<Integer> {
       stopped.countDown();
     }, "learner-shutdown"));
     System.err.println("learner: reading " + config.eventsTopic() + " (" + describe(config.input()) + ") from "
-        + connection.bootstrapServers() + ", model " + config.modelKind() + ", batch policy " + config.batchPolicy());
+        + connection.bootstrapServers() + ", model " + config.modelSpec() + ", batch policy " + config.batchPolicy());
     stopped.await();
     return learner.state() == KafkaStreams.State.ERROR ? 1 : 0;
   }

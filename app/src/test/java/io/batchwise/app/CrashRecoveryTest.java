@@ -53,16 +53,16 @@ class CrashRecoveryTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"logistic", "mlp:64,32"})
-  void everyEventCountsExactlyOnceAcrossSigkills(String modelKind) throws Exception {
+  void everyEventCountsExactlyOnceAcrossSigkills(String modelSpec) throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    String run = modelKind.replaceAll("[^a-z0-9]", "");
+    String run = modelSpec.replaceAll("[^a-z0-9]", "");
     Path stateDir = Files.createDirectories(Path.of("target", "crash-test-state-" + run)).toAbsolutePath();
     Map<String, String> topics = Map.of(LearnerConfig.EVENTS_TOPIC, "events-" + run,
         LearnerConfig.SNAPSHOTS_TOPIC, "snapshots-" + run, LearnerConfig.METRICS_TOPIC, "metrics-" + run,
         LearnerConfig.DEAD_LETTER_TOPIC, "dlq-" + run);
     LearnerConfig config = new LearnerConfig(topics);
     TopicSetup.ensureTopics(bootstrap, config, 2);
-    Learners learners = new Learners(bootstrap, stateDir, modelKind, run, topics);
+    Learners learners = new Learners(bootstrap, stateDir, modelSpec, run, topics);
 
     Map<String, Long> valid = new HashMap<>();
     Random random = new Random(11);
@@ -141,12 +141,12 @@ class CrashRecoveryTest {
   }
 
   /** Starts learner JVMs for one model kind, each on the same application id, state folder and topics. */
-  private record Learners(String bootstrap, Path stateDir, String modelKind, String run, Map<String, String> topics) {
+  private record Learners(String bootstrap, Path stateDir, String modelSpec, String run, Map<String, String> topics) {
     Process start(int attempt) throws Exception {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
           "io.batchwise.app.Main", "learn", "--bootstrap", bootstrap, "--application-id", "crash-test-" + run,
-          "--state-dir", stateDir.toString(), "--batch", "fixed:16", "--partitions", "2", "--model-kind", modelKind));
+          "--state-dir", stateDir.toString(), "--batch", "fixed:16", "--partitions", "2", "--model-spec", modelSpec));
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().put("OMP_NUM_THREADS", "1");
       builder.environment().put("BATCHWISE_SNAPSHOT_INTERVAL_MS", "200");

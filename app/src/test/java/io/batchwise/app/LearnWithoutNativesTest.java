@@ -29,7 +29,7 @@ class LearnWithoutNativesTest {
 
     Process learn = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", String.join(File.pathSeparator, withoutNatives), Main.class.getName(),
-        "learn", "--bootstrap", "127.0.0.1:1", "--model-kind", "mlp:8").redirectErrorStream(true).start();
+        "learn", "--bootstrap", "127.0.0.1:1", "--model-spec", "mlp:8").redirectErrorStream(true).start();
     String output = new String(learn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(1, learn.waitFor(), output);
     List<String> lines = output.lines().toList();

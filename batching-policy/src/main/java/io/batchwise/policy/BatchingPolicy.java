@@ -14,9 +14,12 @@ public interface BatchingPolicy {
   /** Folds in one observation and decides the next batch. */
   BatchDecision next(BatchObservation observation);
 
-  /** The estimator state, so a restarted learner resumes where it stopped. */
-  double[] exportState();
+  /** What the policy has learned about the stream, so a restarted learner resumes where it stopped. */
+  PolicyState exportState();
 
-  /** Restores what {@link #exportState()} returned; an empty array leaves the initial state. */
-  void restoreState(double[] state);
+  /**
+   * Restores what {@link #exportState()} returned. {@link PolicyState#EMPTY}, or the state of another kind of policy
+   * (the learner was restarted with another spec), leaves the initial state.
+   */
+  void restoreState(PolicyState state);
 }

@@ -27,11 +27,11 @@ public final class FixedPolicy implements BatchingPolicy {
   }
 
   @Override
-  public double[] exportState() {
-    return new double[0];
+  public PolicyState exportState() {
+    return PolicyState.EMPTY;
   }
 
   @Override
-  public void restoreState(double[] state) {
+  public void restoreState(PolicyState state) {
   }
 }

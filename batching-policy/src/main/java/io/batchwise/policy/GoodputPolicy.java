@@ -6,6 +6,7 @@ import io.batchwise.policy.estimate.StepTimeModel;
 import io.batchwise.policy.goodput.GoodputFunction;
 import io.batchwise.policy.goodput.GradientNoise;
 import io.batchwise.policy.goodput.StepTime;
+import java.nio.DoubleBuffer;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -38,16 +39,7 @@ import java.util.function.DoubleSupplier;
  * mostly noise, SGD at the tuned rate and B = 1 stalls above a loss a lower rate reaches.
  */
 public final class GoodputPolicy implements BatchingPolicy {
-  private static final double STATE_VERSION = 5;
   private static final double STEP_TIME_DECAY = 0.98;
-  /** Layout of the state: version, noise, step time, three scalars, sharpness, cache, spread, event cost. */
-  private static final int SCALARS_AT = 1 + NoiseScaleEstimator.STATE_SIZE + StepTimeModel.STATE_SIZE;
-  private static final int SHARPNESS_AT = SCALARS_AT + 3;
-  /** After the sharpness: the last multiplier, B* and when, the goodput model (when, present, 5 numbers). */
-  private static final int CACHE_AT = SHARPNESS_AT + SharpnessEstimator.STATE_SIZE;
-  private static final int SPREAD_AT = CACHE_AT + 10;
-  private static final int EVENT_COST_AT = SPREAD_AT + NoiseScaleEstimator.SPREAD_STATE_SIZE;
-  private static final int STATE_SIZE = EVENT_COST_AT + 2;
 
   private final GoodputConfig config;
   private final NoiseScaleEstimator noise;
@@ -70,8 +62,8 @@ public final class GoodputPolicy implements BatchingPolicy {
   private double lastMultiplier = 1.0;
   /**
    * The goodput model and B* as last computed, and the examples seen then. A decision at B = 1 must cost
-   * well below a logistic step (0.3 us): building the model from the estimators takes about 50 ns and,
-   * with the curvature known, B* comes from a numerical search of a few microseconds. The estimates behind
+   * well below a logistic step, and with the curvature known B* comes from a numerical search that costs
+   * several steps (docs/BENCHMARKS.md has both). The estimates behind
    * them move over a window of 1000 examples, so the model is rebuilt every {@link #FUNCTION_REFRESH_EXAMPLES}
    * examples and B* recomputed every {@link #OPTIMUM_REFRESH_EXAMPLES}; larger batches refresh both each time.
    */
@@ -172,9 +164,9 @@ public final class GoodputPolicy implements BatchingPolicy {
    * The largest learning-rate gain a batch can get: maxLr for every coupling that scales the rate, 1 for
    * none. A step whose rate is g times the tuned one makes at most the progress of g steps at b0 (AdaScale's
    * accounting, Johnson et al. 2020), whatever the noise would allow, so the efficiency model has to know the
-   * cap for the sqrt and linear rules as much as for AdaScale: with Adam's sqrt rule uncapped in the model,
-   * waiting events on the 784-d MLP went into batches of 200-1000 at the tuned rate, and the examples to the
-   * target loss tripled (docs/BENCHMARKS.md). Infinite when b0 is (a noise-free base rate has no cap to reach).
+   * cap for the sqrt and linear rules as much as for AdaScale: uncapped in the model, Adam's sqrt rule promises
+   * large batches a progress the capped rate never delivers. Infinite when b0 is (a noise-free base rate has no
+   * cap to reach).
    */
   static double maxGain(GoodputConfig config) {
     if (!Double.isFinite(config.baseBatch())) {
@@ -263,60 +255,83 @@ public final class GoodputPolicy implements BatchingPolicy {
     return f;
   }
 
-  @Override
-  public double[] exportState() {
-    double[] state = new double[STATE_SIZE];
-    state[0] = STATE_VERSION;
-    System.arraycopy(noise.exportState(), 0, state, 1, NoiseScaleEstimator.STATE_SIZE);
-    System.arraycopy(stepTime.exportState(), 0, state, 1 + NoiseScaleEstimator.STATE_SIZE, StepTimeModel.STATE_SIZE);
-    state[SCALARS_AT] = arrivalRate;
-    state[SCALARS_AT + 1] = examplesSeen;
-    state[SCALARS_AT + 2] = lastBatch;
-    System.arraycopy(sharpness.exportState(), 0, state, SHARPNESS_AT, SharpnessEstimator.STATE_SIZE);
-    // the cached model and B*, so that a restored policy decides exactly as this one would
-    int c = CACHE_AT;
-    state[c] = lastMultiplier;
-    state[c + 1] = offlineOptimum;
-    state[c + 2] = offlineOptimumAt;
-    state[c + 3] = functionAt;
-    if (function != null) {
-      state[c + 4] = 1;
-      state[c + 5] = function.noise().traceCovariance();
-      state[c + 6] = function.noise().gradientSquaredNorm();
-      state[c + 7] = function.stepTime().alpha();
-      state[c + 8] = function.stepTime().beta();
-      state[c + 9] = function.baseSharpness();
+  /**
+   * The policy's state: its estimators, the arrival rate, the examples and the batch it has seen, the host's cost
+   * per example, and the cached goodput model and B* with the examples seen when each was worked out, so that a
+   * restored policy decides exactly as this one would.
+   *
+   * @param model the cached goodput model's inputs, null before the first
+   */
+  public record State(NoiseScaleEstimator.State noise, StepTimeModel.State stepTime, SharpnessEstimator.State sharpness,
+      double arrivalRate, double examplesSeen, int lastBatch, double eventSeconds, double eventExamples,
+      double lastMultiplier, CachedModel model, double modelAt, double offlineOptimum, double offlineOptimumAt)
+      implements PolicyState {
+    static final double TAG = 1;
+
+    /** The inputs the cached {@link GoodputFunction} was built from. */
+    public record CachedModel(GradientNoise noise, StepTime stepTime, double baseSharpness) {
     }
-    System.arraycopy(noise.exportSpread(), 0, state, SPREAD_AT, NoiseScaleEstimator.SPREAD_STATE_SIZE);
-    state[EVENT_COST_AT] = eventSeconds;
-    state[EVENT_COST_AT + 1] = eventExamples;
-    return state;
+
+    @Override
+    public double[] encode() {
+      return PolicyState.encode(TAG, out -> {
+        noise.writeTo(out);
+        stepTime.writeTo(out);
+        sharpness.writeTo(out);
+        out.put(arrivalRate).put(examplesSeen).put(lastBatch).put(eventSeconds).put(eventExamples).put(lastMultiplier);
+        out.put(model == null ? 0 : 1);
+        if (model != null) {
+          out.put(model.noise().traceCovariance()).put(model.noise().gradientSquaredNorm())
+              .put(model.stepTime().alpha()).put(model.stepTime().beta()).put(model.baseSharpness());
+        }
+        out.put(modelAt).put(offlineOptimum).put(offlineOptimumAt);
+      });
+    }
+
+    static State readFrom(DoubleBuffer in) {
+      NoiseScaleEstimator.State noise = NoiseScaleEstimator.State.readFrom(in);
+      StepTimeModel.State stepTime = StepTimeModel.State.readFrom(in);
+      SharpnessEstimator.State sharpness = SharpnessEstimator.State.readFrom(in);
+      double arrivalRate = in.get();
+      double examplesSeen = in.get();
+      int lastBatch = (int) in.get();
+      double eventSeconds = in.get();
+      double eventExamples = in.get();
+      double lastMultiplier = in.get();
+      CachedModel model = in.get() == 1
+          ? new CachedModel(new GradientNoise(in.get(), in.get()), new StepTime(in.get(), in.get()), in.get())
+          : null;
+      return new State(noise, stepTime, sharpness, arrivalRate, examplesSeen, lastBatch, eventSeconds, eventExamples,
+          lastMultiplier, model, in.get(), in.get(), in.get());
+    }
   }
 
   @Override
-  public void restoreState(double[] state) {
-    if (state.length == 0) {
+  public State exportState() {
+    State.CachedModel model = function == null ? null
+        : new State.CachedModel(function.noise(), function.stepTime(), function.baseSharpness());
+    return new State(noise.state(), stepTime.state(), sharpness.state(), arrivalRate, examplesSeen, lastBatch,
+        eventSeconds, eventExamples, lastMultiplier, model, functionAt, offlineOptimum, offlineOptimumAt);
+  }
+
+  @Override
+  public void restoreState(PolicyState state) {
+    if (!(state instanceof State s)) {
       return;
     }
-    if (state.length != STATE_SIZE || state[0] != STATE_VERSION) {
-      throw new IllegalArgumentException("not a goodput policy state (version " + STATE_VERSION + ", "
-          + STATE_SIZE + " values): got " + state.length + " values");
-    }
-    noise.restoreState(state, 1);
-    noise.restoreSpread(state, SPREAD_AT);
-    stepTime.restoreState(state, 1 + NoiseScaleEstimator.STATE_SIZE);
-    arrivalRate = state[SCALARS_AT];
-    examplesSeen = state[SCALARS_AT + 1];
-    lastBatch = (int) state[SCALARS_AT + 2];
-    sharpness.restoreState(state, SHARPNESS_AT);
-    int c = CACHE_AT;
-    lastMultiplier = state[c];
-    offlineOptimum = state[c + 1];
-    offlineOptimumAt = state[c + 2];
-    functionAt = state[c + 3];
-    function = state[c + 4] == 1 ? goodputFunction(new GradientNoise(state[c + 5], state[c + 6]),
-        new StepTime(state[c + 7], state[c + 8]), state[c + 9]) : null;
-    eventSeconds = state[EVENT_COST_AT];
-    eventExamples = state[EVENT_COST_AT + 1];
+    noise.restore(s.noise());
+    stepTime.restore(s.stepTime());
+    sharpness.restore(s.sharpness());
+    arrivalRate = s.arrivalRate();
+    examplesSeen = s.examplesSeen();
+    lastBatch = s.lastBatch();
+    eventSeconds = s.eventSeconds();
+    eventExamples = s.eventExamples();
+    lastMultiplier = s.lastMultiplier();
+    function = s.model() == null ? null
+        : goodputFunction(s.model().noise(), s.model().stepTime(), s.model().baseSharpness());
+    functionAt = s.modelAt();
+    offlineOptimum = s.offlineOptimum();
+    offlineOptimumAt = s.offlineOptimumAt();
   }
 }

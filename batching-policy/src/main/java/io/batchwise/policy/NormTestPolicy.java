@@ -2,6 +2,7 @@ package io.batchwise.policy;
 
 import io.batchwise.policy.estimate.NoiseScaleEstimator;
 import io.batchwise.policy.goodput.GradientNoise;
+import java.nio.DoubleBuffer;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,7 +19,6 @@ import java.util.Locale;
  */
 public final class NormTestPolicy implements BatchingPolicy {
   static final List<String> KEYS = List.of("theta", "min", "max", "latency", "lr", "b0", "maxLr", "window", "optimizer");
-  private static final double STATE_VERSION = 1;
 
   private final double theta;
   private final int minBatch;
@@ -82,23 +82,29 @@ public final class NormTestPolicy implements BatchingPolicy {
     return new BatchDecision(batch, multiplier, latencyMillis, Double.isFinite(noiseScale) ? noiseScale : Double.NaN);
   }
 
-  @Override
-  public double[] exportState() {
-    double[] n = noise.exportState();
-    double[] state = new double[1 + n.length];
-    state[0] = STATE_VERSION;
-    System.arraycopy(n, 0, state, 1, n.length);
-    return state;
+  /** The norm test's state: its noise estimator's. */
+  public record State(NoiseScaleEstimator.State noise) implements PolicyState {
+    static final double TAG = 2;
+
+    @Override
+    public double[] encode() {
+      return PolicyState.encode(TAG, noise::writeTo);
+    }
+
+    static State readFrom(DoubleBuffer in) {
+      return new State(NoiseScaleEstimator.State.readFrom(in));
+    }
   }
 
   @Override
-  public void restoreState(double[] state) {
-    if (state.length == 0) {
-      return;
+  public State exportState() {
+    return new State(noise.state());
+  }
+
+  @Override
+  public void restoreState(PolicyState state) {
+    if (state instanceof State s) {
+      noise.restore(s.noise());
     }
-    if (state.length != 1 + NoiseScaleEstimator.STATE_SIZE || state[0] != STATE_VERSION) {
-      throw new IllegalArgumentException("not a norm-test policy state: got " + state.length + " values");
-    }
-    noise.restoreState(state, 1);
   }
 }

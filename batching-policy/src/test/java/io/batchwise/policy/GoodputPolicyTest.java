@@ -320,16 +320,22 @@ class GoodputPolicyTest {
       d = original.next(observe(d.batchSize(), random.nextDouble(1, 1e4), 1, random.nextDouble(1, 1e6), 0));
     }
     GoodputPolicy restored = policy("");
-    restored.restoreState(original.exportState());
-    assertArrayEquals(original.exportState(), restored.exportState());
+    GoodputPolicy.State state = original.exportState();
+    assertEquals(state, PolicyState.decode(state.encode()));
+    restored.restoreState(PolicyState.decode(state.encode()));
+    assertEquals(state, restored.exportState());
     for (int i = 0; i < 100; i++) {
       BatchObservation o = observe(d.batchSize(), random.nextDouble(1, 1e4), 1, random.nextDouble(1, 1e6), i % 7 == 0 ? 5000 : 0);
       d = original.next(o);
       assertEquals(d, restored.next(o));
     }
     GoodputPolicy fresh = policy("");
-    fresh.restoreState(new double[0]);
-    assertEquals(policy("").initial(), fresh.initial());
-    assertThrows(IllegalArgumentException.class, () -> fresh.restoreState(new double[] {1, 2, 3}));
+    fresh.restoreState(PolicyState.EMPTY);
+    fresh.restoreState(BatchingPolicies.parse("normtest", 500).exportState());
+    assertEquals(policy("").exportState(), fresh.exportState(), "another policy's state leaves the initial one");
+    assertThrows(IllegalArgumentException.class, () -> PolicyState.decode(new double[] {1, 2, 3}));
+    assertThrows(IllegalArgumentException.class, () -> PolicyState.decode(new double[] {9}));
+    double[] longer = java.util.Arrays.copyOf(state.encode(), state.encode().length + 1);
+    assertThrows(IllegalArgumentException.class, () -> PolicyState.decode(longer));
   }
 }

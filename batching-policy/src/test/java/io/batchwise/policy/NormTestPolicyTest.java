@@ -26,7 +26,7 @@ class NormTestPolicyTest {
     BatchingPolicy q = BatchingPolicies.parse("normtest", 500);
     q.next(new BatchObservation(10, 1e-3, 0.01, 1000, 0, 20, 4));
     BatchingPolicy r = BatchingPolicies.parse("normtest", 500);
-    r.restoreState(q.exportState());
-    assertArrayEquals(q.exportState(), r.exportState());
+    r.restoreState(PolicyState.decode(q.exportState().encode()));
+    assertEquals(q.exportState(), r.exportState());
   }
 }

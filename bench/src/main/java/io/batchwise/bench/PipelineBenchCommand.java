@@ -175,7 +175,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     List<TrainingMetrics> summaries;
     OptionalLong replayRate = OptionalLong.empty();
     List<String> args = List.of("learn", "--bootstrap", servers, "--application-id", app, "--state-dir",
-        work.resolve(app).toString(), "--batch", policy, "--model-kind", scenario.modelSpec(), "--partitions", "1");
+        work.resolve(app).toString(), "--batch", policy, "--model-spec", scenario.modelSpec(), "--partitions", "1");
     try (ChildJvm learner = ChildJvm.start("io.batchwise.app.Main", args, List.of(), env, work.resolve(app + ".log"));
          SnapshotFollower follower = new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
              app + "-snapshots")) {

@@ -201,12 +201,10 @@ public final class PolicyBenchCommand implements Callable<Integer> {
 
   /**
    * Compiles the learner's and the policies' hot paths, for small and large batches, before anything is
-   * timed. Repeats the warm-up runs for at least {@link #WARM_UP_NANOS}: on 2 shared cores the compiler
-   * threads lag, and a single pass over the elec prefix left `GoodputPolicy.next` at about 300 ns per
-   * decision through the whole elec scenario instead of the 40-80 ns it costs once compiled (measured with
-   * `--trace`, whose last column is the decision time). Over the whole stream, not a prefix: after a warm-up
-   * on the first 10,000 elec events, the second timed run of goodput decided at about 260 ns instead of 70
-   * (code first reached late in the stream was compiled again during the first timed run).
+   * timed. Repeats the warm-up runs for at least {@link #WARM_UP_NANOS}: on a few shared cores the compiler
+   * threads lag, and a decision still interpreted costs several times a compiled one (`--trace`'s last column
+   * is the decision time). Over the whole stream, not a prefix: code first reached late in the stream would
+   * otherwise be compiled during the first timed run.
    */
   private void warmUp(VirtualClockRun simulator, PolicyScenario scenario, BenchStream stream, double mean) {
     long start = System.nanoTime();

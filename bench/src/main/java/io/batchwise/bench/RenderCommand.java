@@ -73,6 +73,7 @@ public final class RenderCommand implements Callable<Integer> {
       case "learner" -> learner(json, md);
       case "parallel" -> parallel(json, md);
       case "instances" -> instances(json, md);
+      case "jmh" -> jmh(json, md);
       default -> throw new IllegalArgumentException("not a benchmark's JSON: no run.bench");
     }
     return md.toString();
@@ -238,6 +239,16 @@ public final class RenderCommand implements Callable<Integer> {
 
   private static String format(String format, double value) {
     return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "-";
+  }
+
+  private static void jmh(JsonNode json, StringBuilder md) {
+    md.append("| benchmark | parameters | score | error (99.9%) | unit |\n|---|---|---:|---:|---|\n");
+    for (JsonNode r : json.path("results")) {
+      List<String> params = new ArrayList<>();
+      r.path("params").fields().forEachRemaining(p -> params.add(p.getKey() + "=" + p.getValue().asText()));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %.4g | %.2g | %s |%n", r.path("benchmark").asText(),
+          String.join(", ", params), r.path("score").asDouble(), r.path("error").asDouble(), r.path("unit").asText()));
+    }
   }
 
   private static String optional(JsonNode node, String field, String format) {

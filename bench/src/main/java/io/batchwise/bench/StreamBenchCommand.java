@@ -54,8 +54,8 @@ public final class StreamBenchCommand implements Callable<Integer> {
       description = "The events: separable:d=D (a noisy linear concept) or image:classes=K (784 pixels) (default: ${DEFAULT-VALUE}).")
   String source;
 
-  @Option(names = "--model-kind", defaultValue = "logistic", description = "The learner's model (default: ${DEFAULT-VALUE}).")
-  String modelKind;
+  @Option(names = "--model-spec", defaultValue = "logistic", description = "The learner's model (default: ${DEFAULT-VALUE}).")
+  String modelSpec;
 
   @Option(names = "--batch", defaultValue = "goodput;fixed:1",
       description = "The learner's batching policies, ';'-separated, each measured (default: ${DEFAULT-VALUE}).")
@@ -128,7 +128,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
       results.put("run", BenchRun.describe("stream", command.commandLine().getParseResult().originalArgs()));
       results.put("events", events);
       results.put("source", source);
-      results.put("modelKind", modelKind);
+      results.put("modelSpec", modelSpec);
       results.put("denseEncoding", denseEncoding);
       results.put("recordsPerSecond", rates);
       Map<String, Double> medians = new LinkedHashMap<>();
@@ -227,7 +227,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("policy", policy);
     List<String> args = new ArrayList<>(List.of("learn", "--bootstrap", servers, "--application-id", app, "--state-dir",
-        work.resolve(app).toString(), "--batch", policy, "--model-kind", modelKind, "--partitions", "1"));
+        work.resolve(app).toString(), "--batch", policy, "--model-spec", modelSpec, "--partitions", "1"));
     if (learnerConfig != null) {
       args.addAll(List.of("--config", learnerConfig.toAbsolutePath().toString()));
     }
@@ -289,7 +289,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
     settings.put(LearnerConfig.METRICS_TOPIC, topic + "-metrics");
     settings.put(LearnerConfig.DEAD_LETTER_TOPIC, topic + "-dlq");
     settings.put(LearnerConfig.BATCH_POLICY, policy);
-    settings.put(LearnerConfig.MODEL_KIND, modelKind);
+    settings.put(LearnerConfig.MODEL_SPEC, modelSpec);
     LearnerConfig config = new LearnerConfig(settings);
     TopicSetup.ensureTopics(servers, config, 1);
     List<long[]> snapshots = Collections.synchronizedList(new ArrayList<>());  // {examplesSeen, createdAt}

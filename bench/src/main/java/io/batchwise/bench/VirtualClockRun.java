@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.learner.model.StepResult;
@@ -31,10 +32,17 @@ public final class VirtualClockRun {
   /** Examples the loss EMA spans; the target counts only once this many have been seen. */
   private final int lossWindow;
   private final StreamCosts costs;
+  /** Times the steps: the wall clock, or in tests a clock that ticks a known amount per reading. */
+  private final LongSupplier stepClock;
 
   public VirtualClockRun(int lossWindow, StreamCosts costs) {
+    this(lossWindow, costs, System::nanoTime);
+  }
+
+  VirtualClockRun(int lossWindow, StreamCosts costs, LongSupplier stepClock) {
     this.lossWindow = lossWindow;
     this.costs = costs;
+    this.stepClock = stepClock;
   }
 
   public PolicyRunResult run(String scenario, BenchStream stream, double[] arrivals, String patternName,
@@ -132,9 +140,9 @@ public final class VirtualClockRun {
     private void step() {
       int first = batchStart;
       loop.limitArrivalRate(appendRate());
-      long started = System.nanoTime();
+      long started = stepClock.getAsLong();
       StepResult step = loop.step(nanos(clock), lag());
-      double seconds = (System.nanoTime() - started) * 1e-9;
+      double seconds = (stepClock.getAsLong() - started) * 1e-9;
       compute += seconds;
       clock += seconds + costs.updateSeconds();
       batchStart = taken;

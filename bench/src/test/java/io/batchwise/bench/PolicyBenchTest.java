@@ -34,6 +34,18 @@ class PolicyBenchTest {
   }
 
   @Test
+  void rendersJmhScores(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("jmh.json"), """
+        {"run": {"bench": "jmh", "command": "./batchwise bench jmh --json docs/bench/jmh.json", "date": "2026-12-03T08:00Z",
+          "machine": "2 cores"},
+         "results": [{"benchmark": "PolicyDecisionBenchmark.decide", "params": {"policy": "goodput"}, "mode": "avgt",
+           "score": 174.123, "error": 3.21, "unit": "ns/op"}]}
+        """);
+    String rendered = RenderCommand.render("<!-- bench:jmh -->\n<!-- /bench:jmh -->\n", dir);
+    assertTrue(rendered.contains("| PolicyDecisionBenchmark.decide | policy=goodput | 174.1 | 3.2 | ns/op |"), rendered);
+  }
+
+  @Test
   void eachRunOfASyntheticScenarioDrawsItsOwnStreamReproducibly() {
     for (PolicyScenario scenario : new PolicyBenchCommand().allScenarios()) {
       if (scenario.name().equals("elec")) {
@@ -105,7 +117,7 @@ class PolicyBenchTest {
     DenseStream stream = ScenarioStreams.drifting(5_000, 4, 1_000, 3);
     double rate = 1_000; // one event per ms: a logistic step is far shorter, so every batch waits to fill
     double[] arrivals = ArrivalPattern.STEADY.arrivalTimes(stream.size(), rate);
-    VirtualClockRun run = new VirtualClockRun(500, new StreamCosts(0, 0, 0, 0, 0, 1));
+    VirtualClockRun run = new VirtualClockRun(500, new StreamCosts(0, 0, 0, 0, 0, 1), halfMicrosecondSteps());
     PolicyRunResult one = run.run("t", stream, arrivals, "steady", ModelFactory.create("logistic", 4),
         BatchingPolicies.parse("fixed:1", 500), "fixed:1", 10);
     assertEquals(5_000, one.updates());
@@ -130,8 +142,15 @@ class PolicyBenchTest {
   void virtualClockChargesTheStreamsCostPerEvent() {
     DenseStream stream = ScenarioStreams.drifting(2_000, 4, 1_000, 3);
     double[] arrivals = ArrivalPattern.STEADY.arrivalTimes(stream.size(), 1_000);
-    PolicyRunResult slow = new VirtualClockRun(500, new StreamCosts(0.002, 0, 0, 0, 1000, 50)).run("t", stream, arrivals,
+    PolicyRunResult slow = new VirtualClockRun(500, new StreamCosts(0.002, 0, 0, 0, 1000, 50), halfMicrosecondSteps())
+        .run("t", stream, arrivals,
         "steady", ModelFactory.create("logistic", 4), BatchingPolicies.parse("fixed:1", 500), "fixed:1", 10);
     assertEquals(4.0, slow.virtualSeconds(), 0.05);
+  }
+
+  /** A step clock that advances 0.5 us a reading: every step takes 0.5 us, whatever else runs on the machine. */
+  private static java.util.function.LongSupplier halfMicrosecondSteps() {
+    long[] nanos = {0};
+    return () -> nanos[0] += 500;
   }
 }

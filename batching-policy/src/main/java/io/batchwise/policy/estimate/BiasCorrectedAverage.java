@@ -1,5 +1,7 @@
 package io.batchwise.policy.estimate;
 
+import java.nio.DoubleBuffer;
+
 /**
  * Exponential moving average with Adam's bias correction (Kingma and Ba 2015): m_t = d_t m_{t-1} + (1-d_t) x_t,
  * reported as m_t / (1 - d_1 d_2 ... d_t), so the first values are not pulled towards the zero it starts
@@ -35,12 +37,23 @@ public final class BiasCorrectedAverage {
     return decayPower == 1.0;
   }
 
-  double[] exportState() {
-    return new double[] {moment, decayPower};
+  /** The average's state: the uncorrected moment and the product of the decays so far. */
+  public record State(double moment, double decayPower) {
+    public void writeTo(DoubleBuffer out) {
+      out.put(moment).put(decayPower);
+    }
+
+    public static State readFrom(DoubleBuffer in) {
+      return new State(in.get(), in.get());
+    }
   }
 
-  void restoreState(double[] state, int offset) {
-    moment = state[offset];
-    decayPower = state[offset + 1];
+  public State state() {
+    return new State(moment, decayPower);
+  }
+
+  public void restore(State state) {
+    moment = state.moment();
+    decayPower = state.decayPower();
   }
 }

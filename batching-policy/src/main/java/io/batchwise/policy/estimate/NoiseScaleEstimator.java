@@ -1,6 +1,7 @@
 package io.batchwise.policy.estimate;
 
 import io.batchwise.policy.goodput.GradientNoise;
+import java.nio.DoubleBuffer;
 
 /**
  * Estimates tr(Sigma) and |G|^2 from the two norms every batch reports (McCandlish et al. 2018,
@@ -19,11 +20,6 @@ import io.batchwise.policy.goodput.GradientNoise;
  * tr(Sigma) / W and comes out positive half the time.
  */
 public final class NoiseScaleEstimator {
-  /** Slots {@link #exportState()} fills. */
-  public static final int STATE_SIZE = 4;
-  /** Slots {@link #exportSpread()} fills. */
-  public static final int SPREAD_STATE_SIZE = 3;
-
   private final BiasCorrectedAverage trace;
   private final BiasCorrectedAverage signal;
 
@@ -121,29 +117,33 @@ public final class NoiseScaleEstimator {
     return trace.isEmpty() ? GradientNoise.UNKNOWN : new GradientNoise(trace.value(), signal.value());
   }
 
-  public double[] exportState() {
-    double[] t = trace.exportState();
-    double[] s = signal.exportState();
-    return new double[] {t[0], t[1], s[0], s[1]};
-  }
-
-  public void restoreState(double[] state, int offset) {
-    trace.restoreState(state, offset);
-    signal.restoreState(state, offset + 2);
-  }
-
-  /** What {@link #signalStandardError()} needs beyond {@link #exportState()}, kept apart for older states. */
-  public double[] exportSpread() {
-    return new double[] {weightedSquares, weightedValues, squaredWeights};
-  }
-
   /**
-   * Restores {@link #exportSpread()}. All zeros (a state from before it) give a standard error of zero, and
-   * then one from the batches that follow alone, which starts low.
+   * The estimator's state: the two averages, and the sums over the batches of w^2 x^2, w^2 x and w^2 that
+   * {@link #signalStandardError()} needs.
    */
-  public void restoreSpread(double[] state, int offset) {
-    weightedSquares = state[offset];
-    weightedValues = state[offset + 1];
-    squaredWeights = state[offset + 2];
+  public record State(BiasCorrectedAverage.State trace, BiasCorrectedAverage.State signal, double weightedSquares,
+      double weightedValues, double squaredWeights) {
+    public void writeTo(DoubleBuffer out) {
+      trace.writeTo(out);
+      signal.writeTo(out);
+      out.put(weightedSquares).put(weightedValues).put(squaredWeights);
+    }
+
+    public static State readFrom(DoubleBuffer in) {
+      return new State(BiasCorrectedAverage.State.readFrom(in), BiasCorrectedAverage.State.readFrom(in), in.get(),
+          in.get(), in.get());
+    }
+  }
+
+  public State state() {
+    return new State(trace.state(), signal.state(), weightedSquares, weightedValues, squaredWeights);
+  }
+
+  public void restore(State state) {
+    trace.restore(state.trace());
+    signal.restore(state.signal());
+    weightedSquares = state.weightedSquares();
+    weightedValues = state.weightedValues();
+    squaredWeights = state.squaredWeights();
   }
 }

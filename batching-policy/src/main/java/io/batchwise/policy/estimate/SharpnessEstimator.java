@@ -1,5 +1,7 @@
 package io.batchwise.policy.estimate;
 
+import java.nio.DoubleBuffer;
+
 /**
  * Estimates eps0 h, the base learning rate (multiplier 1) times the loss's curvature along the gradient, from
  * the sharpness eps h = m eps0 h the learner measures at the multiplier m a step used. Smoothed by a
@@ -9,9 +11,6 @@ package io.batchwise.policy.estimate;
  * with eps_max = 1 / h, becomes the multiplier eps_opt(B) / eps0 = 1 / (eps0 h (1 + B_noise / B)).
  */
 public final class SharpnessEstimator {
-  /** Slots {@link #exportState()} fills. */
-  public static final int STATE_SIZE = 3;
-
   private BiasCorrectedAverage baseSharpness = new BiasCorrectedAverage();
   /** The average's value, kept so that reading it (at every decision) costs no division. */
   private double current = Double.NaN;
@@ -54,14 +53,25 @@ public final class SharpnessEstimator {
     examplesSinceLast = 0;
   }
 
-  public double[] exportState() {
-    double[] s = baseSharpness.exportState();
-    return new double[] {s[0], s[1], examplesSinceLast};
+  /** The estimator's state: the average of eps0 h and the examples since the last measurement. */
+  public record State(BiasCorrectedAverage.State baseSharpness, double examplesSinceLast) {
+    public void writeTo(DoubleBuffer out) {
+      baseSharpness.writeTo(out);
+      out.put(examplesSinceLast);
+    }
+
+    public static State readFrom(DoubleBuffer in) {
+      return new State(BiasCorrectedAverage.State.readFrom(in), in.get());
+    }
   }
 
-  public void restoreState(double[] state, int offset) {
-    baseSharpness.restoreState(state, offset);
+  public State state() {
+    return new State(baseSharpness.state(), examplesSinceLast);
+  }
+
+  public void restore(State state) {
+    baseSharpness.restore(state.baseSharpness());
     current = baseSharpness.value();
-    examplesSinceLast = state[offset + 2];
+    examplesSinceLast = state.examplesSinceLast();
   }
 }

@@ -1,6 +1,7 @@
 package io.batchwise.policy.estimate;
 
 import io.batchwise.policy.goodput.StepTime;
+import java.nio.DoubleBuffer;
 
 /**
  * Fits T(B) = alpha + beta B online by exponentially weighted least squares with Huber weights
@@ -15,8 +16,6 @@ import io.batchwise.policy.goodput.StepTime;
  * identifiable.
  */
 public final class StepTimeModel {
-  /** Slots {@link #exportState()} fills. */
-  public static final int STATE_SIZE = 9;
   private static final double HUBER_K = 1.5;
 
   private final double decay;
@@ -124,20 +123,35 @@ public final class StepTimeModel {
     }
   }
 
-  public double[] exportState() {
-    return new double[] {weight, sumB, sumBB, sumT, sumBT, scale, count, lastAlpha, lastBeta};
+  /**
+   * The fit's state: the decayed weighted sums of 1, B, B^2, T and B T, the robust scale, the decayed count of
+   * steps and the last identifiable fit.
+   */
+  public record State(double weight, double sumB, double sumBB, double sumT, double sumBT, double scale, double count,
+      double lastAlpha, double lastBeta) {
+    public void writeTo(DoubleBuffer out) {
+      out.put(weight).put(sumB).put(sumBB).put(sumT).put(sumBT).put(scale).put(count).put(lastAlpha).put(lastBeta);
+    }
+
+    public static State readFrom(DoubleBuffer in) {
+      return new State(in.get(), in.get(), in.get(), in.get(), in.get(), in.get(), in.get(), in.get(), in.get());
+    }
   }
 
-  public void restoreState(double[] state, int offset) {
-    weight = state[offset];
-    sumB = state[offset + 1];
-    sumBB = state[offset + 2];
-    sumT = state[offset + 3];
-    sumBT = state[offset + 4];
-    scale = state[offset + 5];
-    count = state[offset + 6];
-    lastAlpha = state[offset + 7];
-    lastBeta = state[offset + 8];
+  public State state() {
+    return new State(weight, sumB, sumBB, sumT, sumBT, scale, count, lastAlpha, lastBeta);
+  }
+
+  public void restore(State state) {
+    weight = state.weight();
+    sumB = state.sumB();
+    sumBB = state.sumBB();
+    sumT = state.sumT();
+    sumBT = state.sumBT();
+    scale = state.scale();
+    count = state.count();
+    lastAlpha = state.lastAlpha();
+    lastBeta = state.lastBeta();
     refit();
   }
 }

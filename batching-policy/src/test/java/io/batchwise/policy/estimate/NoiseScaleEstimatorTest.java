@@ -179,8 +179,7 @@ class NoiseScaleEstimatorTest {
     assertEquals(mean, estimator.current().gradientSquaredNorm(), 1e-12);
     assertEquals(Math.sqrt(spread * n / (n - 1)) / total, estimator.signalStandardError(), 1e-12);
     NoiseScaleEstimator restored = new NoiseScaleEstimator(10);
-    restored.restoreState(estimator.exportState(), 0);
-    restored.restoreSpread(estimator.exportSpread(), 0);
+    restored.restore(estimator.state());
     assertEquals(estimator.signalStandardError(), restored.signalStandardError(), 0);
   }
 

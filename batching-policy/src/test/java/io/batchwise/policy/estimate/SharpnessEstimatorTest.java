@@ -47,7 +47,7 @@ class SharpnessEstimatorTest {
     assertTrue(Double.isNaN(e.baseSharpness()));
     e.observe(4, 0.5, 1);
     SharpnessEstimator restored = new SharpnessEstimator(1000);
-    restored.restoreState(e.exportState(), 0);
+    restored.restore(e.state());
     assertEquals(0.5, restored.baseSharpness(), 1e-15);
     restored.clear();
     assertTrue(Double.isNaN(restored.baseSharpness()));

@@ -76,7 +76,7 @@ class MlpKindTest {
   void theMemoryBudgetBoundsAWideMlpsBatchWithoutTheUsersHelp() {
     long bytes = ModelFactory.create("mlp:128,64", 784).bytesPerExample();
     assertTrue(bytes > 12 * 784, "the row in float64 and on the device at least: " + bytes);
-    LearningLoop loop = new LearnerConfig(Map.of(LearnerConfig.MODEL_KIND, "mlp:128,64",
+    LearningLoop loop = new LearnerConfig(Map.of(LearnerConfig.MODEL_SPEC, "mlp:128,64",
         LearnerConfig.BATCH_POLICY, "goodput:memory=1MiB")).newLoop("m", 784);
     int limit = (int) ((1 << 20) / bytes);
     double[] row = new double[784];

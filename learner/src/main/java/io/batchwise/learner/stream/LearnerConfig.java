@@ -26,7 +26,7 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String SNAPSHOTS_TOPIC = "snapshots.topic";
   public static final String METRICS_TOPIC = "metrics.topic";
   public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
-  public static final String MODEL_KIND = "model.kind";
+  public static final String MODEL_SPEC = "model.spec";
   public static final String OPTIMIZER = "model.optimizer";
   public static final String FEATURE_COUNT = "model.feature.count";
   public static final String BATCH_POLICY = "batch.policy";
@@ -55,7 +55,7 @@ public final class LearnerConfig extends AbstractConfig {
           "Topic of TrainingMetrics records: one per model and snapshot, summarizing the updates since the last.")
       .define(DEAD_LETTER_TOPIC, Type.STRING, "events-dlq", Importance.MEDIUM,
           "Topic of DeadLetter records: every input that cannot be learned from, with the reason and its bytes.")
-      .define(MODEL_KIND, Type.STRING, "logistic", Importance.HIGH,
+      .define(MODEL_SPEC, Type.STRING, "logistic", Importance.HIGH,
           "Model spec for every model id, e.g. logistic, linear, softmax:3, mlp:128,64.")
       .define(OPTIMIZER, Type.STRING, "", Importance.MEDIUM,
           "Optimizer spec, e.g. sgd:0.1 or adam:0.001; empty picks the model kind's default.")
@@ -128,8 +128,8 @@ public final class LearnerConfig extends AbstractConfig {
     return getString(DEAD_LETTER_TOPIC);
   }
 
-  public String modelKind() {
-    return getString(MODEL_KIND);
+  public String modelSpec() {
+    return getString(MODEL_SPEC);
   }
 
   public String optimizer() {
@@ -185,7 +185,7 @@ public final class LearnerConfig extends AbstractConfig {
 
   /** A new learning loop for a model of {@code featureCount} features, as these settings build it. */
   public LearningLoop newLoop(String modelId, int featureCount) {
-    OnlineModel model = ModelFactory.create(modelKind(), optimizer(), featureCount);
+    OnlineModel model = ModelFactory.create(modelSpec(), optimizer(), featureCount);
     // the learning-rate coupling depends on the optimizer (AdaScale for SGD, sqrt for Adam)
     return new LearningLoop(modelId, model, BatchingPolicies.parse(batchPolicy(), maxLatencyMillis(),
         model.exportState().optimizerSpec(), model.bytesPerExample()));
@@ -203,7 +203,7 @@ public final class LearnerConfig extends AbstractConfig {
     int snapshot = Serdes.modelSnapshot().serialize(snapshotsTopic(), loop.snapshot(0)).length;
     int checkpoint = Serdes.learnerCheckpoint().serialize(snapshotsTopic(), loop.checkpoint(0)).length;
     int bytes = Math.max(snapshot, checkpoint);
-    return bytes <= snapshotMaxBytes() ? null : "a " + modelKind() + " model of " + featureCount + " features needs "
+    return bytes <= snapshotMaxBytes() ? null : "a " + modelSpec() + " model of " + featureCount + " features needs "
         + bytes + "-byte " + (snapshot >= checkpoint ? "snapshots" : "checkpoints") + ", more than "
         + SNAPSHOT_MAX_BYTES + "=" + snapshotMaxBytes();
   }

@@ -15,12 +15,14 @@ import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchDecision;
 import io.batchwise.policy.BatchObservation;
 import io.batchwise.policy.BatchingPolicy;
+import io.batchwise.policy.PolicyState;
 import io.batchwise.schemas.DecodedEvent;
 import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.ModelSnapshot;
 import io.batchwise.schemas.PackedStandardizer;
 import io.batchwise.schemas.PrequentialMetrics;
 import io.batchwise.schemas.TrainingMetrics;
+import org.slf4j.LoggerFactory;
 
 /**
  * The learning loop of one model, free of Kafka: buffer events into a micro-batch until the policy's target
@@ -111,7 +113,14 @@ public final class LearningLoop {
     for (int i = 0; i < policyState.length; i++) {
       policyState[i] = checkpoint.getPolicyState().get(i);
     }
-    policy.restoreState(policyState);
+    try {
+      policy.restoreState(PolicyState.decode(policyState));
+    } catch (IllegalArgumentException e) {
+      // a checkpoint of a build whose policy state this one cannot read: the model and its counts are restored,
+      // the policy measures the stream afresh
+      LoggerFactory.getLogger(LearningLoop.class).warn("model {}: {}; the batching policy starts afresh",
+          checkpoint.getModelId(), e.getMessage());
+    }
     BatchDecision initial = policy.initial();
     loop.decision = new BatchDecision(checkpoint.getBatchSize(), checkpoint.getLearningRateMultiplier(),
         initial.maxWaitMillis(), Double.NaN);
@@ -358,7 +367,7 @@ public final class LearningLoop {
   public LearnerCheckpoint checkpoint(long nowMillis) {
     ModelState state = model.exportState();
     ModelState.Standardization s = state.standardizer();
-    double[] policyState = policy.exportState();
+    double[] policyState = policy.exportState().encode();
     Double[] boxed = new Double[policyState.length];
     for (int i = 0; i < boxed.length; i++) {
       boxed[i] = policyState[i];

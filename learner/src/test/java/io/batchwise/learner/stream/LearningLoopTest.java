@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.snapshot.SnapshotCodec;
 import io.batchwise.policy.BatchingPolicies;
+import io.batchwise.policy.BatchingPolicy;
 import io.batchwise.policy.FixedPolicy;
 import io.batchwise.schemas.DenseFeatures;
 import io.batchwise.schemas.LabelledEvent;
@@ -91,6 +92,27 @@ class LearningLoopTest {
   void restoredLoopContinuesWhereItsCheckpointLeftOff() {
     assertRestoresExactly("goodput", false);
     assertRestoresExactly("fixed:4", true);
+  }
+
+  @Test
+  void checkpointWhosePolicyStateThisBuildCannotReadRestoresTheModelAndAFreshPolicy() {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), BatchingPolicies.parse("goodput", 500, "sgd"));
+    for (int i = 0; i < 20; i++) {
+      loop.add(dense(i % 2, i * 0.1, 1.0 - i * 0.05), 100 + i, 1000 + i, 1000 + i);
+      if (loop.batchFull()) {
+        loop.step(1000 + i, 0);
+      }
+    }
+    loop.nextVersion(2000);
+    LearnerCheckpoint stored = loop.checkpoint(2000);
+    LearnerCheckpoint older = LearnerCheckpoint.newBuilder(stored).setPolicyState(List.of(5.0, 1.0, 2.0)).build();
+    BatchingPolicy policy = BatchingPolicies.parse("goodput", 500, "sgd");
+    LearningLoop restored = LearningLoop.restore(older, policy, 2000);
+    assertEquals(stored.getExamplesSeen(), restored.examplesSeen());
+    assertEquals(loop.snapshot(2000), restored.snapshot(2000));
+    BatchingPolicy fresh = BatchingPolicies.parse("goodput", 500, "sgd");
+    fresh.initial();
+    assertEquals(fresh.exportState(), policy.exportState(), "the policy as new");
   }
 
   /**
