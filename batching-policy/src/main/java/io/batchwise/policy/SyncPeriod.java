@@ -12,18 +12,17 @@ import io.batchwise.policy.goodput.GradientNoise;
  * et al. 2018, "An Empirical Model of Large-Batch Training") a larger batch still buys nearly proportionally faster
  * progress; past it, the extra examples are mostly wasted. A period's examples count with the statistical
  * efficiency E(H) = (B_noise + H B) / (B_noise + K H B) (the learners' H B examples each, taken as one step of
- * K H B instead of K steps of H B: {@link #efficiency}). This is the regime where local SGD matches mini-batch SGD (Stich
- * 2019, "Local SGD Converges Fast and Communicates Little"; Lin et al. 2020, "Don't Use Large Mini-Batches, Use Local
- * SGD"), and the trade-off ADACOMM adapts the period to as training goes (Wang and Joshi 2019, "Adaptive
+ * K H B instead of K steps of H B: {@link #efficiency}). This is the regime where local SGD matches mini-batch SGD
+ * (Stich 2019, "Local SGD Converges Fast and Communicates Little"; Lin et al. 2020, "Don't Use Large Mini-Batches, Use
+ * Local SGD"), and the trade-off ADACOMM adapts the period to as training goes (Wang and Joshi 2019, "Adaptive
  * Communication Strategies to Achieve the Best Error-Runtime Trade-off in Local-Update SGD").
  *
  * <p>A merge is not free: the replica spends m seconds on it (taking and writing its delta with its checkpoint, the
  * transaction's commit, rebasing), against c seconds per example it learns. The adaptive period is the H that makes
  * the most progress per second of the replica's time, E(H) H B / (H B c + m) ({@link #steps}), and never so long that
  * K H B passes B_noise: short while K H B nears B_noise (more merges when the noise falls or K grows), long when the
- * noise allows or merges are dear. A
- * replica merges at least every {@code maxStalenessMillis} whatever H says, so its examples reach the merged model
- * within a bounded time however slowly its updates come.
+ * noise allows or merges are dear. A replica merges at least every {@code maxStalenessMillis} whatever H says, so
+ * its examples reach the merged model within a bounded time however slowly its updates come.
  *
  * <p>A merge adds up what the learners learned, each part scaled by {@link #mergeScale}: a learner's H B examples, taken
  * from a model that lacked X - H B others merged meanwhile, are one step of a batch of X taken with X / (H B) times the
