@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--optimizer", description = "Optimizer spec, e.g. sgd:0.1, adam:0.001 (default: the model's).")
   String optimizer;
 
-  @Option(names = "--batch", defaultValue = "goodput", description = "Batching policy: goodput or fixed:N (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch", defaultValue = "goodput", description = "Batching policy: goodput[:key=value,...], fixed:N or normtest[:key=value,...] (default: ${DEFAULT-VALUE}).")
   String batchPolicy;
 
   @Option(names = "--compare", description = "Also run the same stream with this policy (e.g. fixed:32) and report both side by side.")

@@ -35,7 +35,7 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--optimizer", description = "Optimizer spec, e.g. sgd:0.1, adam:0.001 (default: the model's).")
   String optimizer;
 
-  @Option(names = "--batch", description = "Batching policy: goodput or fixed:N (default: goodput).")
+  @Option(names = "--batch", description = "Batching policy: goodput[:key=value,...], fixed:N or normtest[:key=value,...] (default: goodput).")
   String batchPolicy;
 
   @Option(names = "--max-latency-ms", description = "Flush a batch when its oldest event waited this long (default: 500).")

@@ -28,8 +28,8 @@ import java.util.function.DoubleSupplier;
  *
  * <p>B* uses the efficiency the learning rate actually gets: with the multiplier capped at {@code maxLr}
  * (default 1, never above the tuned rate; any coupling), a batch beyond the cap is worth maxLr steps at b0, so B* is at
- * most the batch where the gain reaches the cap (b0 for maxLr = 1). Uncapped, backlog batches grew large at
- * several times the tuned rate, and some runs on a drifting stream needed many times the examples.
+ * most the batch where the gain reaches the cap (b0 for maxLr = 1). Uncapped, a backlog would buy large batches
+ * for a progress that the capped rate never delivers.
  *
  * <p>The learning rate follows the chosen B by the configured {@link LearningRateCoupling}, capped at
  * {@code maxLr} and, where the learner measures the curvature along the gradient, at the optimal step for

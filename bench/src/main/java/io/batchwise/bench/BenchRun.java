@@ -18,10 +18,20 @@ final class BenchRun {
   static Map<String, Object> describe(String bench, List<String> arguments) {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("bench", bench);
-    run.put("command", "./batchwise bench " + bench + (arguments.isEmpty() ? "" : " " + String.join(" ", arguments)));
+    // picocli hands a subcommand the whole command line, its own name first
+    List<String> rest = !arguments.isEmpty() && arguments.get(0).equals(bench) ? arguments.subList(1, arguments.size())
+        : arguments;
+    StringBuilder command = new StringBuilder("./batchwise bench ").append(bench);
+    rest.forEach(a -> command.append(' ').append(shellWord(a)));
+    run.put("command", command.toString());
     run.put("date", Instant.now().truncatedTo(ChronoUnit.MINUTES).toString());
     run.put("machine", machine());
     return run;
+  }
+
+  /** The argument as a shell reads it back: quoted where it holds anything but a plain word. */
+  static String shellWord(String argument) {
+    return argument.matches("[A-Za-z0-9_./:=,@%+-]+") ? argument : "'" + argument.replace("'", "'\\''") + "'";
   }
 
   static String machine() {

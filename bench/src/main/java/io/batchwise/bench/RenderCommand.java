@@ -80,7 +80,7 @@ public final class RenderCommand implements Callable<Integer> {
   }
 
   private static void stream(JsonNode json, StringBuilder md) {
-    md.append("| consumer | records/s per repeat | median |\n|---|---|---:|\n");
+    md.append("Medians of the repeats; the ratios are taken within each repeat.\n\n| consumer | records/s per repeat | median |\n|---|---|---:|\n");
     json.path("recordsPerSecond").fields().forEachRemaining(e -> {
       List<String> values = new ArrayList<>();
       e.getValue().forEach(v -> values.add(rate(v.asDouble())));
@@ -89,11 +89,15 @@ public final class RenderCommand implements Callable<Integer> {
     });
     md.append("\n| learner policy | over ConsumerPerformance | over pass-through | mean B | log loss |\n|---|---:|---:|---:|---:|\n");
     json.path("learnerRatiosMedianPerRepeat").fields().forEachRemaining(e -> {
-      JsonNode runs = json.path("learnerRuns").path(e.getKey());
-      JsonNode last = runs.get(runs.size() - 1);
+      List<Double> batches = new ArrayList<>();
+      List<Double> losses = new ArrayList<>();
+      json.path("learnerRuns").path(e.getKey()).forEach(r -> {
+        batches.add(r.path("meanBatchSize").asDouble());
+        losses.add(r.path("prequentialLogLoss").asDouble());
+      });
       md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.4f |%n", e.getKey(),
           e.getValue().path("overConsumerPerformance").asDouble(), e.getValue().path("overPassThrough").asDouble(),
-          last.path("meanBatchSize").asDouble(), last.path("prequentialLogLoss").asDouble()));
+          Statistics.median(batches), Statistics.median(losses)));
     });
     json.path("profiles").fields().forEachRemaining(e -> {
       JsonNode p = e.getValue();

@@ -34,6 +34,7 @@ import io.batchwise.app.broker.EmbeddedKafkaBroker;
 import io.batchwise.client.SnapshotFollower;
 import io.batchwise.learner.stream.LearnerConfig;
 import io.batchwise.schemas.ModelSnapshot;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,6 +90,9 @@ public final class SoakBenchCommand implements Callable<Integer> {
 
   @Option(names = "--sample-seconds", defaultValue = "10", description = "Seconds between samples (default: ${DEFAULT-VALUE}).")
   double sampleSeconds;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--json", description = "Write the results, every sample included, to this file.")
   Path json;
@@ -290,6 +294,7 @@ public final class SoakBenchCommand implements Callable<Integer> {
       throw new IllegalStateException("fewer than two samples after the warm-up: lengthen --minutes or sample more often");
     }
     Map<String, Object> results = new LinkedHashMap<>();
+    results.put("run", BenchRun.describe("soak", spec.commandLine().getParseResult().originalArgs()));
     Map<String, Object> setup = new LinkedHashMap<>();
     setup.put("minutes", minutes);
     setup.put("warmupMinutes", warmupMinutes);

@@ -5,8 +5,8 @@ package io.batchwise.policy.estimate;
  * as c(t) / (tau (1 - exp(-(t - t_0)/tau))). The denominator is the decayed length of the window seen so
  * far, so the estimate is unbiased from the first seconds on, not only after several tau. That length is
  * at least {@code minimumWindow}: a rate from the first milliseconds of a burst is the burst's rate, not
- * the stream's (1,000 events in the first 10 ms of a 100 ms period read as 100,000 events/s and made the
- * policy take the 784-d MLP for hopelessly behind), so, as the learner's own estimate counts at least
+ * the stream's (1,000 events in the first 10 ms of a 100 ms period would read as 100,000 events/s, and a
+ * learner that keeps up would look hopelessly behind), so, as the learner's own estimate counts at least
  * 100 ms of record time, arrivals are spread over at least that long.
  */
 public final class ArrivalRateEstimator {

@@ -33,6 +33,10 @@ public class PolicyDecisionBenchmark {
   @Param({"fixed:1", "goodput"})
   public String policy;
 
+  /** Events waiting: none (a learner that keeps up), or a replay's backlog. */
+  @Param({"0", "100000"})
+  public long backlog;
+
   private BatchingPolicy batching;
   private BatchObservation[] observations;
   private int next;
@@ -44,7 +48,7 @@ public class PolicyDecisionBenchmark {
     observations = new BatchObservation[1024];
     for (int i = 0; i < observations.length; i++) {
       double g = 1 + random.nextDouble();
-      observations[i] = new BatchObservation(1, 3e-7, 1e-5, 1e-5, 10_000, 0, g, g, 0.05 + 0.01 * random.nextDouble(),
+      observations[i] = new BatchObservation(1, 3e-7, 1e-5, 1e-5, 10_000, backlog, g, g, 0.05 + 0.01 * random.nextDouble(),
           0.2 * random.nextDouble());
     }
     for (BatchObservation o : observations) {

@@ -62,7 +62,7 @@ public final class LearnerConfig extends AbstractConfig {
       .define(FEATURE_COUNT, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
           "Features per event; 0 takes the count of each model's first event.")
       .define(BATCH_POLICY, Type.STRING, "goodput", Importance.HIGH,
-          "Batching policy: goodput (adaptive) or fixed:N.")
+          "Batching policy: goodput[:key=value,...] (adaptive), fixed:N or normtest[:key=value,...].")
       .define(BATCH_MAX_LATENCY_MS, Type.LONG, 500L, Range.atLeast(1), Importance.MEDIUM,
           "Flush a micro-batch once its oldest event has waited this long, full or not.")
       .define(SNAPSHOT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(0), Importance.MEDIUM,
