@@ -108,7 +108,9 @@ class ParallelLearningTest {
         merges += m.getModelId().equals(SPREAD) ? m.getMerges() : 0;
       }
       assertEquals(expected, summarized, "every example in exactly one published summary");
-      assertTrue(merges > 10, "replicas' deltas merged: " + merges);
+      // the three partitions other than the home's learn replicas: each sends a delta at least once, however fast
+      // its learner got through its share (a learner that starts late takes a backlog in a few round trips)
+      assertTrue(merges >= 3, "replicas' deltas merged: " + merges);
 
       ModelSnapshot single = learnAlone(bootstrap, base, events, valid);
       List<LabelledEvent> holdout = events(5_000, 99, false);
