@@ -75,11 +75,15 @@ class ParallelLearningTest {
     topics.forEach((key, topic) -> environment.put(Settings.environmentName(key), topic));
     environment.put(Settings.environmentName(LearnerConfig.SNAPSHOT_INTERVAL_MS), "300");
     Thread producer = new Thread(() -> produce(bootstrap, config.eventsTopic(), events, 4, 12), "producer");
-    producer.start();
     Process a = learner(bootstrap, base, environment, streamsConfig, "a", 0);
     Process b = learner(bootstrap, base, environment, streamsConfig, "b", 0);
     Process c = null;
     try {
+      // the events arrive while both learn: a stream, not a backlog that JVMs slow to start on a busy machine
+      // would take between a few merges (docs/BENCHMARKS.md, "Data-parallel learning", has that case)
+      awaitRunning(base, "a", 0);
+      awaitRunning(base, "b", 0);
+      producer.start();
       Thread.sleep(3500);
       b.destroyForcibly();  // SIGKILL mid-stream: no commit, no flush, no leaving the group
       assertTrue(b.waitFor(30, TimeUnit.SECONDS));
@@ -136,6 +140,15 @@ class ParallelLearningTest {
     return CommandRun.start(environment, base.resolve("learner-" + name + "-" + attempt + ".log"), "learn",
         "--bootstrap", bootstrap, "--application-id", "parallel-test", "--state-dir", state.toString(),
         "--batch", "fixed:16", "--config", streamsConfig.toString(), "--quiet");
+  }
+
+  private static void awaitRunning(Path base, String name, int attempt) throws InterruptedException {
+    Path log = base.resolve("learner-" + name + "-" + attempt + ".log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!CommandRun.errOf(log).contains("-> RUNNING")) {
+      assertTrue(System.nanoTime() < deadline, "learner " + name + " never ran: " + CommandRun.errOf(log));
+      Thread.sleep(100);
+    }
   }
 
   /** One learner on one partition over the same events, keyed by model id: the reference. */
