@@ -215,6 +215,77 @@ class ReplicaMergeTest {
     assertTrue(replica.noiseScale() > 0, "from the delta's gradient statistics: " + replica.noiseScale());
   }
 
+  @Test
+  void aHomeAndAReplicaMergingEveryFewUpdatesLearnAsOneLearnerDoes() {
+    List<double[]> events = concept(new Random(11), 2_400);
+    List<double[]> holdout = concept(new Random(12), 5_000);
+    LearningLoop alone = loop();
+    for (int i = 0; i < events.size(); i++) {
+      feed(alone, events.get(i), i, SECOND);
+    }
+    double single = logLoss(alone, holdout);
+    // the replica's delta every 2, 8 and 32 of its updates of 8
+    for (int eventsPerDelta : new int[] {32, 128, 512}) {
+      double merged = mergedLoss(events, holdout, eventsPerDelta);
+      assertTrue(Math.abs(merged - single) <= 0.002, "merging after " + eventsPerDelta / 16
+          + " updates: held-out log loss " + merged + " against one learner's " + single);
+    }
+  }
+
+  /**
+   * The held-out log loss of the merged model when home and replica learn alternate events, the replica sending a delta
+   * every {@code eventsPerDelta / 2} of its events and the home publishing right after merging it.
+   */
+  private double mergedLoss(List<double[]> events, List<double[]> holdout, int eventsPerDelta) {
+    ModelMerge merge = new ModelMerge(loop(), LearningRateCoupling.ADASCALE);
+    ModelReplica replica = ModelReplica.start(loop(), 1, SyncPeriod.parse("1", 1000), 0);
+    long now = SECOND;
+    for (int i = 0; i < events.size(); i++) {
+      feed(i % 2 == 0 ? merge.loop() : replica.loop(), events.get(i), i, now);
+      if ((i + 1) % eventsPerDelta == 0 || i == events.size() - 1) {
+        if (i == events.size() - 1) {
+          replica.loop().step(now, 0);
+        }
+        ModelDelta delta = replica.nextDelta(now, now / 1_000_000, 0);
+        if (delta != null) {
+          assertTrue(merge.merge(delta, 0, now));
+          assertTrue(replica.rebase(publish(merge, now)));
+        }
+        now += SECOND / 100;
+      }
+    }
+    merge.loop().step(now, 0);
+    return logLoss(merge.loop(), holdout);
+  }
+
+  /** Events of a noisy logistic concept: three features, then the label. */
+  private static List<double[]> concept(Random random, int n) {
+    List<double[]> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double[] e = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), 0};
+      double z = 1.5 * e[0] - 2 * e[1] + e[2] + 0.2;
+      e[3] = random.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+      events.add(e);
+    }
+    return events;
+  }
+
+  private static void feed(LearningLoop loop, double[] event, long offset, long nowNanos) {
+    loop.add(java.util.Arrays.copyOf(event, 3), event[3], 1, offset, nowNanos / 1_000_000, nowNanos);
+    if (loop.batchFull()) {
+      loop.step(nowNanos, 0);
+    }
+  }
+
+  private static double logLoss(LearningLoop loop, List<double[]> events) {
+    double sum = 0;
+    for (double[] e : events) {
+      double p = Math.min(1 - 1e-12, Math.max(1e-12, loop.model().predict(java.util.Arrays.copyOf(e, 3))[0]));
+      sum -= e[3] == 1 ? Math.log(p) : Math.log(1 - p);
+    }
+    return sum / events.size();
+  }
+
   /** A merged version acknowledging the replica's deltas so far, with its own parameters: a rebase that changes nothing. */
   private static MergedModel merged(LearningLoop replicaLoop, long version) {
     DifferentiableModel model = (DifferentiableModel) replicaLoop.model();
