@@ -74,27 +74,32 @@ class ParallelLearningTest {
     Map<String, String> environment = new HashMap<>();
     topics.forEach((key, topic) -> environment.put(Settings.environmentName(key), topic));
     environment.put(Settings.environmentName(LearnerConfig.SNAPSHOT_INTERVAL_MS), "300");
-    Thread producer = new Thread(() -> produce(bootstrap, config.eventsTopic(), events, 4, 12), "producer");
+    String topic = config.eventsTopic();
     Process a = learner(bootstrap, base, environment, streamsConfig, "a", 0);
     Process b = learner(bootstrap, base, environment, streamsConfig, "b", 0);
     Process c = null;
     try {
-      // the events arrive while both learn: a stream, not a backlog that JVMs slow to start on a busy machine
-      // would take between a few merges (docs/BENCHMARKS.md, "Data-parallel learning", has that case)
+      // the events arrive at 2,000 a second while the learners run: a stream, paced by the learners' starts, so that
+      // a JVM slow to start or to rejoin on a busy machine does not turn a share of it into a backlog that one learner
+      // takes between a few merges (docs/BENCHMARKS.md, "Data-parallel learning", has that case)
       awaitRunning(base, "a", 0);
       awaitRunning(base, "b", 0);
-      producer.start();
+      Thread first = new Thread(() -> produce(bootstrap, topic, events.subList(0, 8_000), 4, 4_000), "producer");
+      first.start();
       Thread.sleep(3500);
       b.destroyForcibly();  // SIGKILL mid-stream: no commit, no flush, no leaving the group
       assertTrue(b.waitFor(30, TimeUnit.SECONDS));
+      first.join();
       Thread.sleep(1000);
       b = learner(bootstrap, base, environment, streamsConfig, "b", 1);
-      Thread.sleep(2500);
+      awaitRunning(base, "b", 1);
+      produce(bootstrap, topic, events.subList(8_000, 13_000), 4, 2_500);
       c = learner(bootstrap, base, environment, streamsConfig, "c", 0);
-      Thread.sleep(4000);
+      awaitRunning(base, "c", 0);
+      produce(bootstrap, topic, events.subList(13_000, 21_000), 4, 4_000);
       c.destroy();  // leaves the group: its tasks move back to a and b
       assertTrue(c.waitFor(60, TimeUnit.SECONDS));
-      producer.join();
+      produce(bootstrap, topic, events.subList(21_000, EVENTS), 4, 1_500);
 
       Map<String, Long> expected = Map.of(SPREAD, valid, KEYED, keyed);
       Map<String, Long> learned = RebalanceTest.awaitLearned(bootstrap, config, expected, Duration.ofMinutes(3));
@@ -198,10 +203,10 @@ class ParallelLearningTest {
   }
 
   /**
-   * Sends the events over {@code seconds} (0: at once): the spread model's to every one of {@code partitions} in turn
+   * Sends the events over {@code millis} (0: at once): the spread model's to every one of {@code partitions} in turn
    * without a key (0 partitions: keyed by model id), the keyed model's keyed by its id.
    */
-  private static void produce(String bootstrap, String topic, List<LabelledEvent> events, int partitions, long seconds) {
+  private static void produce(String bootstrap, String topic, List<LabelledEvent> events, int partitions, long millis) {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
@@ -213,7 +218,7 @@ class ParallelLearningTest {
         boolean spread = partitions > 0 && event.getModelId().equals(SPREAD);
         producer.send(spread ? new ProducerRecord<>(topic, i % partitions, null, value)
             : new ProducerRecord<>(topic, event.getModelId(), value));
-        long due = start + TimeUnit.SECONDS.toNanos(seconds) * i / events.size();
+        long due = start + TimeUnit.MILLISECONDS.toNanos(millis) * i / events.size();
         long wait = due - System.nanoTime();
         if (wait > 1_000_000) {
           Thread.sleep(wait / 1_000_000);
