@@ -130,6 +130,49 @@ public final class RenderCommand implements Callable<Integer> {
           m.path("p99StalenessMillis").asDouble(), m.path("meanBatchSize").asDouble(),
           optional(m, "predictedMeanBatchSize", "%.1f")));
     }
+    againstFixedSizes(json.path("runs"), md);
+  }
+
+  /**
+   * Per cell, goodput against the fixed sizes of the same repeat (a synthetic scenario's repeats learn different
+   * streams): its loss minus the best fixed size's, and its time to the last event over the fastest fixed size's.
+   */
+  private static void againstFixedSizes(JsonNode runs, StringBuilder md) {
+    Map<String, Map<Integer, List<JsonNode>>> cells = new LinkedHashMap<>();
+    runs.forEach(r -> cells.computeIfAbsent(r.path("scenario").asText() + " | " + r.path("pattern").asText(),
+        k -> new LinkedHashMap<>()).computeIfAbsent(r.path("repeat").asInt(), k -> new ArrayList<>()).add(r));
+    if (cells.isEmpty()) {
+      return;
+    }
+    md.append("\nPer repeat, goodput against the fixed sizes of the same repeat:\n\n| scenario | pattern "
+        + "| goodput's log loss - the best fixed size's | goodput's time to the last event / the fastest fixed size's "
+        + "|\n|---|---|---|---|\n");
+    cells.forEach((cell, repeats) -> {
+      List<String> losses = new ArrayList<>();
+      List<String> times = new ArrayList<>();
+      repeats.values().forEach(rows -> {
+        JsonNode goodput = null;
+        JsonNode best = null;
+        JsonNode fastest = null;
+        for (JsonNode r : rows) {
+          if (r.path("policy").asText().equals("goodput")) {
+            goodput = r;
+          } else if (r.path("policy").asText().startsWith("fixed:")) {
+            best = best == null || r.path("logLoss").asDouble() < best.path("logLoss").asDouble() ? r : best;
+            fastest = fastest == null
+                || r.path("secondsToLastEvent").asDouble() < fastest.path("secondsToLastEvent").asDouble() ? r : fastest;
+          }
+        }
+        if (goodput != null && best != null) {
+          losses.add(String.format(Locale.ROOT, "%+.4f (%s)", goodput.path("logLoss").asDouble()
+              - best.path("logLoss").asDouble(), best.path("policy").asText()));
+          times.add(String.format(Locale.ROOT, "%.2f (%s)", goodput.path("secondsToLastEvent").asDouble()
+              / fastest.path("secondsToLastEvent").asDouble(), fastest.path("policy").asText()));
+        }
+      });
+      md.append("| ").append(cell).append(" | ").append(String.join(", ", losses)).append(" | ")
+          .append(String.join(", ", times)).append(" |\n");
+    });
   }
 
   private static void policies(JsonNode json, StringBuilder md) {

@@ -22,13 +22,18 @@ class PolicyBenchTest {
         {"run": {"bench": "pipeline", "command": "./batchwise bench pipeline", "date": "2026-12-03T06:00Z", "machine": "2 cores"},
          "medians": [{"scenario": "elec", "pattern": "replay", "policy": "goodput", "logLoss": 0.3193,
            "predictedLogLoss": 0.3194, "secondsToLastEvent": 2.5, "meanStalenessMillis": 900, "p99StalenessMillis": 1800,
-           "meanBatchSize": 1.0}]}
+           "meanBatchSize": 1.0}],
+         "runs": [
+           {"scenario": "elec", "pattern": "replay", "policy": "goodput", "repeat": 0, "logLoss": 0.32, "secondsToLastEvent": 3.0},
+           {"scenario": "elec", "pattern": "replay", "policy": "fixed:1", "repeat": 0, "logLoss": 0.319, "secondsToLastEvent": 2.5},
+           {"scenario": "elec", "pattern": "replay", "policy": "fixed:32", "repeat": 0, "logLoss": 0.47, "secondsToLastEvent": 1.5}]}
         """);
     String text = "# Benchmarks\n\nprose stays\n\n<!-- bench:pipeline -->\nold table\n<!-- /bench:pipeline -->\n\nmore prose\n";
     String rendered = RenderCommand.render(text, dir);
     assertTrue(rendered.startsWith("# Benchmarks\n\nprose stays\n\n<!-- bench:pipeline -->\n`./batchwise bench pipeline` "
         + "(2026-12-03T06:00Z, 2 cores)"), rendered);
     assertTrue(rendered.contains("| elec | replay | goodput | 0.3193 (0.3194) | 2.50 (-) | 900 | 1800 | 1.0 (-) |"), rendered);
+    assertTrue(rendered.contains("| elec | replay | +0.0010 (fixed:1) | 2.00 (fixed:32) |"), "per repeat: " + rendered);
     assertTrue(rendered.endsWith("<!-- /bench:pipeline -->\n\nmore prose\n") && !rendered.contains("old table"), rendered);
     assertEquals(rendered, RenderCommand.render(rendered, dir), "rendering twice changes nothing");
   }
