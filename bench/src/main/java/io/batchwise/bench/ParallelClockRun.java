@@ -18,6 +18,7 @@ import io.batchwise.schemas.AvroSerde;
 import io.batchwise.schemas.LearnerCheckpoint;
 import io.batchwise.schemas.MergedModel;
 import io.batchwise.schemas.ModelDelta;
+import io.batchwise.schemas.ModelSnapshot;
 import io.batchwise.schemas.ReplicaProgress;
 import io.batchwise.schemas.Serdes;
 import io.batchwise.schemas.TrainingMetrics;
@@ -148,6 +149,8 @@ public final class ParallelClockRun {
     private final AvroSerde<ModelDelta> deltas = Serdes.modelDelta();
     private final AvroSerde<MergedModel> merged = Serdes.mergedModel();
     private final AvroSerde<LearnerCheckpoint> checkpoints = Serdes.learnerCheckpoint();
+    private final AvroSerde<TrainingMetrics> summaries = Serdes.trainingMetrics();
+    private final AvroSerde<ModelSnapshot> snapshots = Serdes.modelSnapshot();
     private long order;
     private double homeInFreeAt;
     private double homeOutFreeAt;
@@ -335,8 +338,8 @@ public final class ParallelClockRun {
         combinedBatch += summary.getCombinedBatch() * summary.getMerges();
         mergeScales += summary.getMergeScale() * summary.getMerges();
       }
-      Serdes.trainingMetrics().serialize("", summary);
-      Serdes.modelSnapshot().serialize("", loop.snapshot(millis(home.clock)));
+      summaries.serialize("", summary);
+      snapshots.serialize("", loop.snapshot(millis(home.clock)));
       MergedModel model = home.merge.mergedModel(millis(home.clock), nanos(home.clock), true);
       byte[] bytes = model == null ? null : merged.serialize("", model);
       double seconds = spent(started);
