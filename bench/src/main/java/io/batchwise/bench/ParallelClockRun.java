@@ -189,7 +189,7 @@ public final class ParallelClockRun {
         LearningLoop loop = new LearningLoop(modelSpec, model, BatchingPolicies.parse(policySpec, MAX_WAIT_MILLIS,
             optimizer, model.bytesPerExample()));
         learners.add(new Learner(id, loop, id == 0 ? null : ModelReplica.start(loop, id, period, 0),
-            id == 0 ? new ModelMerge(loop, ModelMerge.coupling(policySpec, optimizer)) : null,
+            id == 0 ? new ModelMerge(loop, ModelMerge.coupling(policySpec, optimizer), null) : null,
             random.nextDouble() * costs.punctuateMillis() / 1000.0));
       }
     }
@@ -274,6 +274,9 @@ public final class ParallelClockRun {
       }
       if (l.replica != null) {
         sendDelta(l, false);  // as the processor does after each update
+      } else if (l.merge.replicasWaiting()
+          && l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE)) {
+        publish(l);  // the merged version the replicas wait for, as the processor publishes it after an update
       }
     }
 
@@ -288,15 +291,12 @@ public final class ParallelClockRun {
       if (delta == null) {
         return;
       }
-      long written = System.nanoTime();
       if (fresh) {
         checkpoints.serialize("", l.loop.checkpoint(millis(l.clock)));
       }
       byte[] bytes = deltas.serialize("", delta);
-      double writing = (System.nanoTime() - written) * 1e-9;
       // the thread waits for the commit it asks for, as Kafka Streams commits on the stream thread
       l.clock += spent(started) + sync.commitSeconds();
-      l.replica.syncCost(nanos(writing + sync.commitSeconds()));
       deltaBytes += bytes.length;
       double start = Math.max(l.clock, homeInFreeAt);
       homeInFreeAt = start + bytes.length / sync.networkBytesPerSecond();

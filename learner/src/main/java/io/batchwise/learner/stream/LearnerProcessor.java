@@ -267,6 +267,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     long lag = estimatedLag(loop, nowNanos / 1_000_000);
     loop.step(nowNanos, lag);
     parallel.learned(loop, nowNanos, nowNanos / 1_000_000, lag);
+    if (parallel.replicasWaiting(loop.modelId()) && publishDue(loop, nowNanos)) {
+      publish(loop, nowNanos / 1_000_000);  // the merged version its replicas wait for, not at the next punctuation
+    }
   }
 
   /**

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class LearningLoop {
   private static final double RATE_SMOOTHING = 0.2;
   private static final long RATE_WINDOW_MILLIS = 100;
+  /** Weight of the latest measurement in the smoothed step sharpness. */
+  private static final double SHARPNESS_SMOOTHING = 0.05;
 
   private final String modelId;
   private final OnlineModel model;
@@ -53,6 +55,8 @@ public final class LearningLoop {
   private List<String> featureNames;
   private BatchDecision decision;
   private StepResult lastStep;
+  /** eps h averaged over the recent updates that measured it; NaN before the first. */
+  private double stepSharpness = Double.NaN;
   private long examplesSeen;
   private long updates;
   private long version;
@@ -290,6 +294,11 @@ public final class LearningLoop {
     firstPendingNanos = -1;
     interval.add(result, stepSeconds, updateCost, fillSeconds, nowNanos / 1_000_000);
     lastStep = result;
+    double sharpness = result.stepSharpness();
+    if (Double.isFinite(sharpness)) {
+      stepSharpness = Double.isNaN(stepSharpness) ? sharpness
+          : stepSharpness + SHARPNESS_SMOOTHING * (sharpness - stepSharpness);
+    }
     return result;
   }
 
@@ -437,6 +446,14 @@ public final class LearningLoop {
 
   public BatchDecision decision() {
     return decision;
+  }
+
+  /**
+   * eps h, the step's rate times the curvature along the gradient, smoothed over the recent updates that measured it
+   * ({@link StepResult#stepSharpness}); NaN until one did, and for a model that does not measure it.
+   */
+  public double stepSharpness() {
+    return stepSharpness;
   }
 
   /** What the last step measured, or null before the first. */

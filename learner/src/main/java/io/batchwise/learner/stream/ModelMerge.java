@@ -26,15 +26,19 @@ import io.batchwise.schemas.TrainingMetrics;
  * The merging of a model's replicas into the model, at its home: the learner of the model's own partition, whose
  * {@link LearningLoop} learns that partition's events as it would alone and publishes the one version sequence.
  * Each replica's delta is applied once, in sequence-number order (one sent again is acknowledged, not counted),
- * scaled by {@link SyncPeriod#mergeScale} for the examples the model took in since the version the replica learned
- * from, which it did not see (the staleness-aware weighting of asynchronous SGD: the home's own updates, taken on the
- * current model, are never stale). The delta's examples, updates and prequential scores
- * join the loop's totals and its next summary. After each publication the merged state goes to the replicas with
+ * together with what the model took in since the version the replica learned from, which it did not see: as one
+ * learner taking both would have combined them, by the curvature the model measures ({@link SyncPeriod#mergeWeights});
+ * for a model that measures none, scaled by the learning-rate coupling for the combined batch
+ * ({@link SyncPeriod#mergeScale}, the staleness-aware weighting of asynchronous SGD). The home's own updates, taken on
+ * the current model, are never stale. The delta's examples, updates and prequential scores join the loop's totals and
+ * its next summary. After each publication the merged state goes to the replicas with
  * the last delta of each it includes. Kafka-free: the processor and the benchmarks' simulation drive it.
  */
 public final class ModelMerge {
   /** Published versions whose examples a merge remembers: deltas taken from older ones count as from the oldest. */
   private static final int VERSIONS_REMEMBERED = 1024;
+  /** Versions sent to replicas whose parameters a merge keeps at most, for the deltas taken from them. */
+  private static final int BASES_REMEMBERED = 64;
   /** A replica counts among the learners while its last delta is at most this old. */
   public static final long ACTIVE_NANOS = 30_000_000_000L;
 
@@ -45,7 +49,11 @@ public final class ModelMerge {
   /** Replicas that sent a delta again, which the next merged version they get acknowledges. */
   private final Set<Integer> owed = new TreeSet<>();
   /** The examples each recent published version included, for the staleness of a delta taken from it. */
-  private final java.util.TreeMap<Long, Long> examplesAtVersion = new java.util.TreeMap<>();
+  private final TreeMap<Long, Long> examplesAtVersion = new TreeMap<>();
+  /** The parameters of the versions replicas may have rebased onto since their last delta: the bases of their next. */
+  private final TreeMap<Long, double[]> parametersAtVersion = new TreeMap<>();
+  /** The parameters a new model starts from, the base of a replica's deltas until it first rebases; null if unknown. */
+  private final double[] initialParameters;
   private boolean mergedSincePublication;
   /** The latest event time among the merged deltas. */
   private long eventTime = -1;
@@ -61,6 +69,9 @@ public final class ModelMerge {
     long sequence;
     long deadLetters;
     long lastMergedNanos;
+    /** The delta the versions sent to it acknowledge, and the first of them: the base of its next delta is no older. */
+    long acknowledged = -1;
+    long baseAtLeast;
 
     Replica(long sequence, long deadLetters, long lastMergedNanos) {
       this.sequence = sequence;
@@ -69,20 +80,35 @@ public final class ModelMerge {
     }
   }
 
-  public ModelMerge(LearningLoop loop, LearningRateCoupling coupling) {
+  /**
+   * The merge of {@code loop}'s model, whatever it learned already; {@code initialParameters} are those a new model
+   * of its kind starts from (version 0, which a replica's deltas are taken against until it first rebases), null
+   * when unknown.
+   */
+  public ModelMerge(LearningLoop loop, LearningRateCoupling coupling, double[] initialParameters) {
     if (!(loop.model() instanceof DifferentiableModel differentiable)) {
       throw new IllegalArgumentException("a " + loop.model().getClass().getSimpleName() + " cannot merge replicas");
     }
     this.loop = loop;
     this.model = differentiable;
     this.coupling = coupling;
+    this.initialParameters = initialParameters == null ? null : initialParameters.clone();
     examplesAtVersion.put(loop.version(), loop.examplesSeen());
+    parametersAtVersion.put(loop.version(), model.parameters());
   }
 
   /** The examples version {@code version} included, or of the oldest version remembered when it is older. */
   private long examplesAt(long version) {
+    if (version == 0 && initialParameters != null) {
+      return 0;
+    }
     var entry = examplesAtVersion.floorEntry(version);
     return entry != null ? entry.getValue() : examplesAtVersion.firstEntry().getValue();
+  }
+
+  /** The parameters of version {@code version}, a delta's base; null when not remembered. */
+  private double[] parametersAt(long version) {
+    return version == 0 && initialParameters != null ? initialParameters : parametersAtVersion.get(version);
   }
 
   /**
@@ -96,8 +122,9 @@ public final class ModelMerge {
   }
 
   /** The merge of a model restored from its checkpoint, with the replicas' progress stored beside it. */
-  public static ModelMerge restore(LearningLoop loop, LearningRateCoupling coupling, MergeState state, long nowNanos) {
-    ModelMerge merge = new ModelMerge(loop, coupling);
+  public static ModelMerge restore(LearningLoop loop, LearningRateCoupling coupling, double[] initialParameters,
+      MergeState state, long nowNanos) {
+    ModelMerge merge = new ModelMerge(loop, coupling, initialParameters);
     for (ReplicaProgress p : state.getReplicas()) {
       merge.replicas.put(p.getReplica(), new Replica(p.getSequence(), p.getDeadLetters(), nowNanos));
     }
@@ -136,9 +163,12 @@ public final class ModelMerge {
     // the replica learned from the merged version it rebased onto: what the model took in since, it did not see
     double examples = learned.getExamples();
     double unseen = loop.examplesSeen() - examplesAt(delta.getBaseVersion());
-    double scale = SyncPeriod.mergeScale(coupling, examples, examples + unseen, noiseScale);
+    double[] base = parametersAt(delta.getBaseVersion());
+    SyncPeriod.MergeWeights weights = weights(learned, unseen, base != null, noiseScale);
+    double scale = weights.delta();
+    double takenBack = weights.takenBack();
     for (int j = 0; j < parameters.length; j++) {
-      parameters[j] += scale * change[j];
+      parameters[j] += scale * change[j] - (takenBack == 0 ? 0 : takenBack * (parameters[j] - base[j]));
     }
     model.setParameters(parameters);
     ModelState.Standardization added = PackedArrays.unpack(delta.getStandardizer());
@@ -156,6 +186,25 @@ public final class ModelMerge {
     mergedSincePublication = true;
     this.eventTime = Math.max(this.eventTime, eventTime);
     return true;
+  }
+
+  /**
+   * The merge's weights for a delta of {@code learned} updates from a version the model has since taken {@code unseen}
+   * examples past: by the curvature the model measures ({@link SyncPeriod#mergeWeights}; the model's own move is taken
+   * back only when the delta's base is known), else by the learning-rate coupling for the combined batch
+   * ({@link SyncPeriod#mergeScale}).
+   */
+  private SyncPeriod.MergeWeights weights(TrainingMetrics learned, double unseen, boolean baseKnown,
+      double noiseScale) {
+    double examples = learned.getExamples();
+    double sharpness = loop.stepSharpness();
+    if (Double.isFinite(sharpness) && learned.getUpdates() > 0) {
+      double unseenUpdates = unseen * learned.getUpdates() / examples;
+      SyncPeriod.MergeWeights w = SyncPeriod.mergeWeights(sharpness, learned.getUpdates(), unseenUpdates);
+      // without the base, the order that needs none: the model's updates, then the delta's
+      return baseKnown ? w : new SyncPeriod.MergeWeights(Math.max(0, 2 * w.delta() - 1), 0);
+    }
+    return new SyncPeriod.MergeWeights(SyncPeriod.mergeScale(coupling, examples, examples + unseen, noiseScale), 0);
   }
 
   /** K: the replicas whose last delta is recent, and this learner. */
@@ -201,17 +250,40 @@ public final class ModelMerge {
     for (int replica : recipients) {
       Replica r = replicas.get(replica);
       progress.add(new ReplicaProgress(replica, r.sequence, r.deadLetters));
+      if (r.acknowledged != r.sequence) {
+        r.acknowledged = r.sequence;
+        r.baseAtLeast = loop.version();
+      }
     }
+    double[] parameters = model.parameters();
+    rememberBase(parameters, nowNanos);
     return MergedModel.newBuilder()
         .setModelId(loop.modelId())
         .setVersion(loop.version())
         .setCreatedAt(Instant.ofEpochMilli(nowMillis))
         .setExamplesSeen(loop.examplesSeen())
         .setLearners(learners(nowNanos))
-        .setParameters(PackedArrays.pack(model.parameters(), loop.float32State()))
+        .setParameters(PackedArrays.pack(parameters, loop.float32State()))
         .setStandardizer(PackedArrays.pack(model.exportState().standardizer()))
         .setReplicas(progress)
         .build();
+  }
+
+  /**
+   * Keeps the parameters of the version about to go to the replicas, which their next deltas may be taken against,
+   * and forgets those no active replica can still be based on (at most {@link #BASES_REMEMBERED} kept).
+   */
+  private void rememberBase(double[] parameters, long nowNanos) {
+    parametersAtVersion.put(loop.version(), parameters);
+    long oldest = loop.version();
+    for (Replica r : replicas.values()) {
+      if (nowNanos - r.lastMergedNanos <= ACTIVE_NANOS) {
+        oldest = Math.min(oldest, r.baseAtLeast);
+      }
+    }
+    while (parametersAtVersion.size() > BASES_REMEMBERED || parametersAtVersion.firstKey() < oldest) {
+      parametersAtVersion.pollFirstEntry();
+    }
   }
 
   /** What to keep beside the checkpoint: each replica's last merged delta and dead letters. */

@@ -23,18 +23,15 @@ import io.batchwise.schemas.TrainingMetrics;
  * kept until acknowledged: one not acknowledged within {@link #RESEND_NANOS} (or the one in flight when the host
  * restores the replica) is sent again, unchanged, and the merger counts each number once.
  *
- * <p>The sync period H follows {@link SyncPeriod} from K (as the last merged version said), the policy's batch size,
- * B_noise (the policy's estimate, or, for a policy that measures none, one from the gradient statistics of the
- * replica's own deltas), the replica's time per example (from its deltas' summaries) and its time per merge (what it
- * measures itself, and what the host reports with {@link #syncCost}).
+ * <p>The sync period H follows {@link SyncPeriod} from K (as the last merged version said), the policy's batch size
+ * and B_noise (the policy's estimate, or, for a policy that measures none, one from the gradient statistics of the
+ * replica's own deltas).
  */
 public final class ModelReplica {
   /** A delta not acknowledged within this time is sent again. */
   public static final long RESEND_NANOS = 10_000_000_000L;
   /** Learners assumed before the first merged version says how many there are: this replica and the home. */
   private static final int LEARNERS_AT_START = 2;
-  /** Weight of the latest delta in the smoothed costs. */
-  private static final double COST_SMOOTHING = 0.2;
 
   private final LearningLoop loop;
   private final DifferentiableModel model;
@@ -55,10 +52,6 @@ public final class ModelReplica {
   private long sentAtNanos;
   private int learners = LEARNERS_AT_START;
   private long mergedVersion;
-  /** Smoothed seconds per example learned and per merge, NaN until measured; the merge cost gathered since the last delta. */
-  private double exampleSeconds = Double.NaN;
-  private double mergeSeconds = Double.NaN;
-  private long syncNanos;
 
   private ModelReplica(LearningLoop loop, int replica, SyncPeriod period, long nowNanos) {
     if (!(loop.model() instanceof DifferentiableModel differentiable)) {
@@ -106,11 +99,9 @@ public final class ModelReplica {
     long updates = loop.updates() - updatesAtSend;
     long millis = (nowNanos - lastSyncNanos) / 1_000_000;
     boolean deadLetters = loop.deadLetters() != deadLettersSent && millis >= period.maxStalenessMillis();
-    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale(), exampleSeconds,
-        mergeSeconds)) {
+    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale())) {
       return null;
     }
-    long started = System.nanoTime();
     double[] parameters = model.parameters();
     double[] delta = new double[parameters.length];
     for (int j = 0; j < delta.length; j++) {
@@ -118,7 +109,7 @@ public final class ModelReplica {
     }
     ModelState state = model.exportState();
     ModelState.Standardization statistics = state.standardizer();
-    int steps = period.steps(learners, batchSize(), noiseScale(), exampleSeconds, mergeSeconds);
+    int steps = period.steps(learners, batchSize(), noiseScale());
     double noiseScale = noiseScale();
     loop.nextVersion(nowNanos);
     TrainingMetrics learned = loop.closeInterval(nowMillis, lagEvents);
@@ -138,13 +129,6 @@ public final class ModelReplica {
         .setBaseVersion(mergedVersion)
         .build();
     observeNoise(learned);
-    if (learned.getExamples() > 0) {
-      exampleSeconds = smooth(exampleSeconds, learned.getUpdateSeconds() / learned.getExamples());
-    }
-    if (syncNanos > 0) {
-      mergeSeconds = smooth(mergeSeconds, syncNanos / 1e9);  // the previous delta's: its writes, commit and rebase
-    }
-    syncNanos = System.nanoTime() - started;
     base = parameters;
     baseStatistics = statistics;
     updatesAtSend = loop.updates();
@@ -153,19 +137,6 @@ public final class ModelReplica {
     inFlight = sent;
     sentAtNanos = nowNanos;
     return sent;
-  }
-
-  /** What the host spent on the last delta besides taking it: writing it and the checkpoint, the commit. */
-  public void syncCost(long nanos) {
-    syncNanos += Math.max(0, nanos);
-  }
-
-  /**
-   * Smoothed upwards, taken at once downwards: a cost falls for good once the JIT has compiled the code (the first
-   * merges of a JVM cost ten times the later ones), and rises now and then for a pause that says little.
-   */
-  private static double smooth(double average, double value) {
-    return Double.isNaN(average) || value < average ? value : average + COST_SMOOTHING * (value - average);
   }
 
   /** The delta in flight, when its acknowledgement is overdue: to be sent again as it is. */
@@ -196,7 +167,6 @@ public final class ModelReplica {
     if (own == null || merged.getVersion() <= mergedVersion || own.getSequence() < loop.version()) {
       return false;
     }
-    long started = System.nanoTime();
     double[] mergedParameters = PackedArrays.unpack(merged.getParameters());
     double[] parameters = model.parameters();
     if (mergedParameters.length != parameters.length) {
@@ -215,7 +185,6 @@ public final class ModelReplica {
     base = mergedParameters;
     mergedVersion = merged.getVersion();
     inFlight = null;
-    syncNanos += System.nanoTime() - started;
     return true;
   }
 
@@ -260,15 +229,5 @@ public final class ModelReplica {
 
   public boolean awaitingMerge() {
     return inFlight != null;
-  }
-
-  /** The smoothed time an example costs this replica, seconds; NaN before its first delta. */
-  public double exampleSeconds() {
-    return exampleSeconds;
-  }
-
-  /** The smoothed time a merge costs this replica, seconds; NaN before its second delta. */
-  public double mergeSeconds() {
-    return mergeSeconds;
   }
 }

@@ -13,6 +13,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.batchwise.learner.model.DifferentiableModel;
+import io.batchwise.learner.model.ModelFactory;
+import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.policy.LearningRateCoupling;
 import io.batchwise.policy.SyncPeriod;
 import io.batchwise.schemas.AvroSerde;
@@ -51,7 +54,6 @@ final class ParallelLearning {
   private final AvroSerde<MergedModel> merged = Serdes.mergedModel();
   private final Map<String, ModelReplica> replicas = new HashMap<>();
   private final Map<String, ModelMerge> merges = new HashMap<>();
-  private final CommitLatency commitLatency;
 
   ParallelLearning(LearnerConfig config, ModelPartitioning partitioning, ProcessorContext<String, Object> context,
       KeyValueStore<String, LearnerCheckpoint> checkpoints) {
@@ -63,7 +65,6 @@ final class ParallelLearning {
     this.checkpoints = checkpoints;
     this.sentDeltas = context.getStateStore(LearnerTopology.REPLICA_DELTAS_STORE);
     this.mergeStates = context.getStateStore(LearnerTopology.MERGES_STORE);
-    this.commitLatency = new CommitLatency(context.metrics());
   }
 
   /** True when this task learns a replica of the model: its events arrive here, its home is another partition. */
@@ -87,7 +88,7 @@ final class ParallelLearning {
       } else {
         MergeState state = mergeStates.get(modelId);
         if (state != null) {
-          merges.put(modelId, ModelMerge.restore(loop, coupling(loop), state, nowNanos));
+          merges.put(modelId, ModelMerge.restore(loop, coupling(loop), initialParameters(loop), state, nowNanos));
         }
       }
     }
@@ -118,7 +119,7 @@ final class ParallelLearning {
                 context.taskId(), delta.getModelId(), delta.getReplica());
             return null;
           }
-          merge = new ModelMerge(loop, coupling(loop));
+          merge = new ModelMerge(loop, coupling(loop), initialParameters(loop));
           merges.put(delta.getModelId(), merge);
         }
         merge.merge(delta, record.timestamp(), nowNanos);
@@ -167,26 +168,27 @@ final class ParallelLearning {
     }
   }
 
-  /**
-   * Sends the replica's next delta if it is due, with the checkpoint of the state right after it, and tells the
-   * replica what that cost the thread (the writes, and the commit it asks for).
-   */
+  /** Sends the replica's next delta if it is due, with the checkpoint of the state right after it. */
   private void sync(ModelReplica replica, long nowNanos, long nowMillis, long lag) {
     ModelDelta delta = replica.nextDelta(nowNanos, nowMillis, lag);
     if (delta != null) {
-      long started = System.nanoTime();
       LearningLoop loop = replica.loop();
       checkpoints.put(loop.modelId(), loop.checkpoint(nowMillis));
       sentDeltas.put(loop.modelId(), delta);
       send(delta, loop, nowMillis);
-      replica.syncCost(System.nanoTime() - started + commitLatency.nanos());
     }
+  }
+
+  /** True when replicas wait for a merged version of a model homed here. */
+  boolean replicasWaiting(String modelId) {
+    ModelMerge merge = merges.get(modelId);
+    return merge != null && merge.replicasWaiting();
   }
 
   /** How long after its last publication a model homed here publishes again: sooner while replicas wait. */
   long publishInterval(String modelId, long snapshotIntervalMillis) {
     ModelMerge merge = merges.get(modelId);
-    return merge != null && merge.replicasWaiting() ? Math.min(config.mergeIntervalMillis(), snapshotIntervalMillis)
+    return replicasWaiting(modelId) ? Math.min(config.mergeIntervalMillis(), snapshotIntervalMillis)
         : snapshotIntervalMillis;
   }
 
@@ -226,6 +228,12 @@ final class ParallelLearning {
           LearnerTopology.MERGED_SINK);
       context.commit();  // the replicas wait for it, as the home waits for their deltas
     }
+  }
+
+  /** The parameters the loop's model started from, as every replica's did (an mlp's initialization is seeded). */
+  private double[] initialParameters(LearningLoop loop) {
+    OnlineModel initial = ModelFactory.create(config.modelSpec(), config.optimizer(), loop.featureCount());
+    return initial instanceof DifferentiableModel differentiable ? differentiable.parameters() : null;
   }
 
   private LearningRateCoupling coupling(LearningLoop loop) {
