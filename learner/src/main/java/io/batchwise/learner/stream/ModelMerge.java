@@ -164,7 +164,10 @@ public final class ModelMerge {
     double examples = learned.getExamples();
     double unseen = loop.examplesSeen() - examplesAt(delta.getBaseVersion());
     double[] base = parametersAt(delta.getBaseVersion());
-    SyncPeriod.MergeWeights weights = weights(learned, unseen, base != null, noiseScale);
+    // the curvature as this model measures it, or as the replica did where this one has learned nothing yet
+    double sharpness = Double.isFinite(loop.stepSharpness()) || delta.getStepSharpness() == null
+        ? loop.stepSharpness() : delta.getStepSharpness();
+    SyncPeriod.MergeWeights weights = weights(learned, unseen, base != null, sharpness, noiseScale);
     double scale = weights.delta();
     double takenBack = weights.takenBack();
     for (int j = 0; j < parameters.length; j++) {
@@ -190,14 +193,13 @@ public final class ModelMerge {
 
   /**
    * The merge's weights for a delta of {@code learned} updates from a version the model has since taken {@code unseen}
-   * examples past: by the curvature the model measures ({@link SyncPeriod#mergeWeights}; the model's own move is taken
+   * examples past: by the curvature, eps h per update ({@link SyncPeriod#mergeWeights}; the model's own move is taken
    * back only when the delta's base is known), else by the learning-rate coupling for the combined batch
    * ({@link SyncPeriod#mergeScale}).
    */
-  private SyncPeriod.MergeWeights weights(TrainingMetrics learned, double unseen, boolean baseKnown,
+  private SyncPeriod.MergeWeights weights(TrainingMetrics learned, double unseen, boolean baseKnown, double sharpness,
       double noiseScale) {
     double examples = learned.getExamples();
-    double sharpness = loop.stepSharpness();
     if (Double.isFinite(sharpness) && learned.getUpdates() > 0) {
       double unseenUpdates = unseen * learned.getUpdates() / examples;
       SyncPeriod.MergeWeights w = SyncPeriod.mergeWeights(sharpness, learned.getUpdates(), unseenUpdates);

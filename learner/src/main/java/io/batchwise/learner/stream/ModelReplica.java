@@ -125,6 +125,7 @@ public final class ModelReplica {
         .setLearned(learned)
         .setDeadLetters(loop.deadLetters())
         .setNoiseScale(Double.isFinite(noiseScale) ? noiseScale : null)
+        .setStepSharpness(Double.isFinite(loop.stepSharpness()) ? loop.stepSharpness() : null)
         .setSyncUpdates(steps)
         .setBaseVersion(mergedVersion)
         .build();

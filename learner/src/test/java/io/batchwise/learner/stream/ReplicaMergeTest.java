@@ -137,6 +137,32 @@ class ReplicaMergeTest {
   }
 
   @Test
+  void aHomeThatLearnedNothingYetMergesByTheCurvatureItsReplicasMeasured() {
+    ModelMerge merge = new ModelMerge(loop(), LearningRateCoupling.ADASCALE, null);
+    DifferentiableModel home = (DifferentiableModel) merge.loop().model();
+    double[] initial = home.parameters();
+    ModelReplica one = ModelReplica.start(loop(), 1, EVERY_TWO, 0);
+    ModelReplica two = ModelReplica.start(loop(), 2, EVERY_TWO, 0);
+    learn(one.loop(), 160, SECOND);
+    learn(two.loop(), 160, SECOND);
+    assertTrue(merge.merge(one.nextDelta(SECOND, 1000, 0), 0, SECOND));
+    assertTrue(Double.isNaN(merge.loop().stepSharpness()), "the home took no step");
+    ModelDelta second = two.nextDelta(SECOND, 1000, 0);
+    assertNotNull(second.getStepSharpness());
+    double[] before = home.parameters();
+    assertTrue(merge.merge(second, 0, SECOND));
+    // two learned from the initial model, which lacked one's 160 examples (20 updates)
+    SyncPeriod.MergeWeights weights = SyncPeriod.mergeWeights(second.getStepSharpness(), 20, 20);
+    assertTrue(weights.takenBack() > 0);
+    double[] change = PackedArrays.unpack(second.getParameters());
+    double[] expected = new double[before.length];
+    for (int j = 0; j < expected.length; j++) {
+      expected[j] = before[j] + weights.delta() * change[j] - weights.takenBack() * (before[j] - initial[j]);
+    }
+    assertArrayEquals(expected, home.parameters(), 1e-12);
+  }
+
+  @Test
   void deltasLostOrRepeatedInCrashesOnEitherSideCountOnce() {
     ModelMerge merge = new ModelMerge(loop(), LearningRateCoupling.ADASCALE, null);
     ModelReplica replica = ModelReplica.start(loop(), 1, EVERY_TWO, 0);
