@@ -37,8 +37,13 @@ public final class ModelReplica {
   private final DifferentiableModel model;
   private final int replica;
   private final SyncPeriod period;
-  /** The examples the noise estimate averages over. */
-  static final double NOISE_WINDOW = PrequentialScore.RECENT_EXAMPLES;
+  /** The examples a policy's B_noise estimate averages over (goodput's default window). */
+  static final double POLICY_NOISE_WINDOW = PrequentialScore.RECENT_EXAMPLES;
+  /**
+   * The examples this replica's own estimate averages over: B_noise of a model of a thousand features runs to ten
+   * thousand examples and more, which an average over fewer cannot tell from an infinite one.
+   */
+  static final double NOISE_WINDOW = 10_000;
   /** B_noise from the deltas' summaries, for policies that do not measure it. */
   private final NoiseScaleEstimator noise = new NoiseScaleEstimator(NOISE_WINDOW);
   /** The parameters and feature statistics the next delta is taken against. */
@@ -194,14 +199,17 @@ public final class ModelReplica {
   }
 
   /**
-   * B_noise: the policy's, or, when it measures none, the estimate from this replica's deltas; an unbounded one
-   * counts as {@link #NOISE_WINDOW}, the most an average over that many examples can tell from an infinite one (as
-   * goodput's curvature rule counts it).
+   * B_noise: the policy's, or, when it measures none, the estimate from this replica's deltas. An unbounded one counts
+   * as the examples its estimate averages over ({@link #POLICY_NOISE_WINDOW}, {@link #NOISE_WINDOW}), the most such an
+   * average can tell from an infinite one (as goodput's curvature rule counts it).
    */
   public double noiseScale() {
     double measured = loop.decision().noiseScale();
-    double n = Double.isNaN(measured) ? noise.current().noiseScale() : measured;
-    return Double.isInfinite(n) ? NOISE_WINDOW : n;
+    if (!Double.isNaN(measured)) {
+      return Double.isInfinite(measured) ? POLICY_NOISE_WINDOW : measured;
+    }
+    double estimated = noise.current().noiseScale();
+    return Double.isInfinite(estimated) ? NOISE_WINDOW : estimated;
   }
 
   /** A delta's summary holds the means over its updates: each update counts, as the policy's estimator counts it. */
