@@ -132,23 +132,21 @@ public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
    * <p>On a quadratic loss with curvature h along a direction and updates of rate eps, an update leaves rho = 1 - eps h
    * of the parameters' distance to the minimum and adds its examples' noise. One learner that took the model's updates
    * and then the learner's, on the same examples, would end exactly at w + d - (1 - rho^updates) D: the learner's
-   * updates, taken from a later point, add the same noise and take their share of the way from there. That is the
-   * merge, the learner's updates coming after the model's as its delta comes after them. While eps h times the updates
-   * is small it is the sum, as one learner's steps add up; once the learner went all the way to the minimum it is where
-   * the learner got to, where the sum overshoots. The gradient noise needs no share of its own: each part's noise stays
-   * in the result as it would in one learner's. Without the base ({@code baseKnown} false: D unknown) the merge takes
-   * the other order, which needs none: w + rho^unseenUpdates d, the learner's updates first.
+   * updates, taken from a later point, add the same noise and take their share of the way from there. In the other
+   * order it ends at w + rho^unseenUpdates d. The merge takes the mean of the two orders, which averages the parts'
+   * noise where both went all the way: delta (1 + rho^unseenUpdates) / 2, taken back (1 - rho^updates) / 2. While eps h
+   * times the updates is small this is the sum, as one learner's steps add up; once both parts have reached the
+   * minimum it is the mean of where they got to, where the sum would overshoot. The gradient noise needs no share of
+   * its own: each part's noise stays in the result as one learner's would.
    *
    * @param stepSharpness eps h per update, as the model measures it along the gradient
    */
-  public static MergeWeights mergeWeights(double stepSharpness, double updates, double unseenUpdates,
-      boolean baseKnown) {
+  public static MergeWeights mergeWeights(double stepSharpness, double updates, double unseenUpdates) {
     if (!(updates > 0) || !(unseenUpdates > 0) || !(stepSharpness > 0)) {
       return MergeWeights.SUM;
     }
     double remaining = Math.max(0.0, 1.0 - stepSharpness);
-    return baseKnown ? new MergeWeights(1, 1 - Math.pow(remaining, updates))
-        : new MergeWeights(Math.pow(remaining, unseenUpdates), 0);
+    return new MergeWeights((1 + Math.pow(remaining, unseenUpdates)) / 2, (1 - Math.pow(remaining, updates)) / 2);
   }
 
   /**

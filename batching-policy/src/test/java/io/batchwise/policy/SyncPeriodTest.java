@@ -91,32 +91,31 @@ class SyncPeriodTest {
       // the model's updates and the learner's, from the same base, each with noise of its own
       double[] model = sgd(base, minimum, eps, h, unseen, new Random(1));
       double[] learner = sgd(base, minimum, eps, h, updates, new Random(2));
-      // one learner taking both, with the same noise: the model's updates, then the learner's, or the other way
+      // one learner taking both, with the same noise, in either order
       double[] modelThenLearner = sgd(model, minimum, eps, h, updates, new Random(2));
       double[] learnerThenModel = sgd(learner, minimum, eps, h, unseen, new Random(1));
-      SyncPeriod.MergeWeights weights = SyncPeriod.mergeWeights(eps * h, updates, unseen, true);
-      SyncPeriod.MergeWeights withoutBase = SyncPeriod.mergeWeights(eps * h, updates, unseen, false);
+      SyncPeriod.MergeWeights weights = SyncPeriod.mergeWeights(eps * h, updates, unseen);
       double summedError = 0;
       for (int j = 0; j < base.length; j++) {
         double d = learner[j] - base[j];
         double moved = model[j] - base[j];
-        String what = unseen + " and " + updates + " updates, parameter " + j;
-        assertEquals(modelThenLearner[j], model[j] + weights.delta() * d - weights.takenBack() * moved, 1e-9, what);
-        assertEquals(learnerThenModel[j], model[j] + withoutBase.delta() * d, 1e-9, what + ", base unknown");
-        summedError = Math.max(summedError, Math.abs(model[j] + d - modelThenLearner[j]));
+        double merged = model[j] + weights.delta() * d - weights.takenBack() * moved;
+        double expected = (modelThenLearner[j] + learnerThenModel[j]) / 2;
+        assertEquals(expected, merged, 1e-9, unseen + " and " + updates + " updates, parameter " + j);
+        summedError = Math.max(summedError, Math.abs(model[j] + d - expected));
       }
       if (unseen >= 60) {
         assertTrue(summedError > 0.5, "both parts most of the way: adding them up overshoots by " + summedError);
       }
     }
-    assertEquals(SyncPeriod.MergeWeights.SUM, SyncPeriod.mergeWeights(0.02, 10, 0, true), "nothing merged meanwhile");
-    assertEquals(SyncPeriod.MergeWeights.SUM, SyncPeriod.mergeWeights(Double.NaN, 10, 10, true), "no curvature");
-    SyncPeriod.MergeWeights flat = SyncPeriod.mergeWeights(1e-9, 10, 10, true);
-    assertEquals(1.0, flat.delta(), 1e-12, "a flat loss: the sum");
+    assertEquals(SyncPeriod.MergeWeights.SUM, SyncPeriod.mergeWeights(0.02, 10, 0), "nothing merged meanwhile");
+    assertEquals(SyncPeriod.MergeWeights.SUM, SyncPeriod.mergeWeights(Double.NaN, 10, 10), "no curvature: the sum");
+    SyncPeriod.MergeWeights flat = SyncPeriod.mergeWeights(1e-9, 10, 10);
+    assertEquals(1.0, flat.delta(), 1e-6, "a flat loss: the sum");
     assertEquals(0.0, flat.takenBack(), 1e-6);
-    SyncPeriod.MergeWeights steep = SyncPeriod.mergeWeights(0.5, 100, 100, true);
-    assertEquals(1.0, steep.delta(), 1e-12, "the learner at the minimum: where it got to");
-    assertEquals(1.0, steep.takenBack(), 1e-12);
+    SyncPeriod.MergeWeights steep = SyncPeriod.mergeWeights(0.5, 100, 100);
+    assertEquals(0.5, steep.delta(), 1e-12, "both at the minimum: the mean of where they got to");
+    assertEquals(0.5, steep.takenBack(), 1e-12);
   }
 
   @Test

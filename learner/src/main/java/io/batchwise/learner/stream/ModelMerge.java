@@ -202,7 +202,9 @@ public final class ModelMerge {
     double examples = learned.getExamples();
     if (Double.isFinite(sharpness) && learned.getUpdates() > 0) {
       double unseenUpdates = unseen * learned.getUpdates() / examples;
-      return SyncPeriod.mergeWeights(sharpness, learned.getUpdates(), unseenUpdates, baseKnown);
+      SyncPeriod.MergeWeights w = SyncPeriod.mergeWeights(sharpness, learned.getUpdates(), unseenUpdates);
+      // without the base, the order that needs none: the model's updates, then the delta's
+      return baseKnown ? w : new SyncPeriod.MergeWeights(Math.max(0, 2 * w.delta() - 1), 0);
     }
     return new SyncPeriod.MergeWeights(SyncPeriod.mergeScale(coupling, examples, examples + unseen, noiseScale), 0);
   }

@@ -152,7 +152,7 @@ class ReplicaMergeTest {
     double[] before = home.parameters();
     assertTrue(merge.merge(second, 0, SECOND));
     // two learned from the initial model, which lacked one's 160 examples (20 updates)
-    SyncPeriod.MergeWeights weights = SyncPeriod.mergeWeights(second.getStepSharpness(), 20, 20, true);
+    SyncPeriod.MergeWeights weights = SyncPeriod.mergeWeights(second.getStepSharpness(), 20, 20);
     assertTrue(weights.takenBack() > 0);
     double[] change = PackedArrays.unpack(second.getParameters());
     double[] expected = new double[before.length];
@@ -252,11 +252,11 @@ class ReplicaMergeTest {
   void aReplicaThatSendsItsWholeShareAtOnceDoesNotCarryTheModelPastOneLearner() {
     List<double[]> events = concept(new Random(11), 2_400);
     List<double[]> holdout = concept(new Random(12), 5_000);
-    // one delta of 150 updates at the end, learned from the first version while the home took its own 150: the two
-    // went the same way, and adding them up takes the model past where one learner gets (0.038 worse here)
+    // one delta of 150 updates at the end, learned from the first version, the home's 150 since merged already: the
+    // two went the same way, and adding them up would take the model past where one learner gets
     double merged = mergedLoss(events, holdout, events.size());
     double single = singleLoss(events, holdout);
-    assertTrue(Math.abs(merged - single) <= 0.003, "held-out log loss " + merged + " against one learner's " + single);
+    assertTrue(Math.abs(merged - single) <= 0.004, "held-out log loss " + merged + " against one learner's " + single);
   }
 
   private static double singleLoss(List<double[]> events, List<double[]> holdout) {
