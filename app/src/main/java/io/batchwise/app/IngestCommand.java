@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Publishes a file's rows (CSV, LibSVM, JSON Lines), or a synthetic stream, as LabelledEvents to the events "
-            + "topic, keyed by model id. Rows that fail validation go to the dead-letter topic with the reason "
-            + "and their line number, and are counted.",
+            + "topic, keyed by model id (or spread over every partition with --spread, or keyed by a column with "
+            + "--key; the model id is in every event either way). Rows that fail validation go to the dead-letter "
+            + "topic with the reason and their line number, and are counted.",
         "Synthetic kinds: " + SyntheticStreams.KINDS + ", e.g. hyperplane:d=10,n=20000,drift=0.001.",
         "Settings: --config FILE (producer keys), then environment: KAFKA_BOOTSTRAP_SERVERS, BATCHWISE_INGEST_DATA, BATCHWISE_INGEST_SYNTHETIC, "
             + "BATCHWISE_INGEST_LABEL, BATCHWISE_INGEST_MODEL, BATCHWISE_INGEST_RATE, BATCHWISE_INGEST_LOOP, "
@@ -85,8 +86,18 @@ final class IngestCommand implements Callable<Integer> {
   String label;
 
   @Option(names = "--model", paramLabel = "ID", defaultValue = "${env:BATCHWISE_INGEST_MODEL:-default}",
-      description = "Model id: the key of every event (default: ${DEFAULT-VALUE}).")
+      description = "Model id of every event, and its key unless --spread or --key say otherwise (default: ${DEFAULT-VALUE}).")
   String modelId;
+
+  @Option(names = "--spread",
+      description = "Write the events to every partition of the events topic in turn, without a key, so that every "
+          + "learner instance learns a share of this model (docs/DESIGN.md); by default all go to the model id's partition.")
+  boolean spread;
+
+  @Option(names = "--key", paramLabel = "COLUMN",
+      description = "Key each record by this CSV column or JSON field (not a feature then), as your own producers may key "
+          + "by a customer or device id: the model's events spread over the partitions by the key's hash.")
+  String keyColumn;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
       description = "csv, libsvm, jsonl, or auto = by file extension (default: ${DEFAULT-VALUE}).")
@@ -193,9 +204,12 @@ final class IngestCommand implements Callable<Integer> {
     EventSource first;
     PublishOptions publishOptions;
     try {
+      if (spread && keyColumn != null) {
+        throw new IllegalArgumentException("give either --spread or --key, not both");
+      }
       sources = sources();
       publishOptions = PublishOptions.builder().rate(rate).loops(loops(loop)).limit(limit).eventTimeSpeedup(speedup)
-          .denseEncoding(DenseEncoding.parse(denseEncoding)).build();
+          .denseEncoding(DenseEncoding.parse(denseEncoding)).spread(spread).build();
       first = sources.get();
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println(name + ": " + Main.oneLine(e));
@@ -305,6 +319,10 @@ final class IngestCommand implements Callable<Integer> {
       throw new IllegalArgumentException("nothing to publish: give --data FILE or --synthetic SPEC");
     }
     if (spec != null) {
+      if (keyColumn != null) {
+        throw new IllegalArgumentException("--key needs a CSV or JSON Lines file: a synthetic stream has no columns; "
+            + "use --spread");
+      }
       String chosen = spec;
       return () -> SyntheticStreams.create(chosen, modelId, seed);
     }
@@ -320,6 +338,7 @@ final class IngestCommand implements Callable<Integer> {
         .labelMapping(choice(LabelMapping.class, "--label-mapping", labelMapping))
         .positiveLabel(positiveLabel)
         .featureCount(featureCount)
+        .keyColumn(keyColumn)
         .build();
     Path chosen = file;
     return () -> EventSources.open(chosen, options);

@@ -41,6 +41,10 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--max-latency-ms", description = "Flush a batch when its oldest event waited this long (default: 500).")
   Long maxLatencyMillis;
 
+  @Option(names = "--sync-period", paramLabel = "H",
+      description = "For a model whose events are spread over partitions: updates a replica takes between two merges, adaptive or a number (sync.period; default adaptive).")
+  String syncPeriod;
+
   @Option(names = "--input-format", paramLabel = "FORMAT",
       description = "What the events topic holds: avro (LabelledEvent, as ingest writes), json (an object a record) or csv (a line a record) (input.format; default avro).")
   String inputFormat;
@@ -105,6 +109,7 @@ final class LearnCommand implements Callable<Integer> {
     flags.put(LearnerConfig.OPTIMIZER, optimizer);
     flags.put(LearnerConfig.BATCH_POLICY, batchPolicy);
     flags.put(LearnerConfig.BATCH_MAX_LATENCY_MS, maxLatencyMillis);
+    flags.put(LearnerConfig.SYNC_PERIOD, syncPeriod);
     flags.put(LearnerConfig.INPUT_FORMAT, inputFormat);
     flags.put(LearnerConfig.INPUT_LABEL, label);
     flags.put(LearnerConfig.INPUT_FEATURES, features);

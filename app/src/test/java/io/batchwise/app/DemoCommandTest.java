@@ -81,13 +81,15 @@ class DemoCommandTest {
       assertEquals(2, Main.run("demo", "--no-such-flag"));
       assertEquals(2, Main.run("demo", "--data", dir.resolve("missing.csv").toString()));
       assertEquals(2, Main.run("learn", "--bootstrap", "127.0.0.1:1", "--batch", "nonsense"));
+      assertEquals(2, Main.run("learn", "--bootstrap", "127.0.0.1:1", "--sync-period", "0"));
     } finally {
       System.setErr(err);
     }
     String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
-    assertEquals(3, lines.length, captured.toString(StandardCharsets.UTF_8));
+    assertEquals(4, lines.length, captured.toString(StandardCharsets.UTF_8));
     assertTrue(lines[0].contains("--no-such-flag"));
     assertTrue(lines[1].contains("missing.csv"));
     assertTrue(lines[2].contains("nonsense"));
+    assertTrue(lines[3].contains("sync period must be 'adaptive' or a number of updates of at least 1, got '0'"), lines[3]);
   }
 }

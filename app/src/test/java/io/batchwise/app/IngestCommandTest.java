@@ -80,6 +80,12 @@ class IngestCommandTest {
     err.getBuffer().setLength(0);
     assertEquals(2, run(env, "--synthetic", "separable", "--rate", "-3"));
     assertTrue(errorLine().contains("rate"));
+    err.getBuffer().setLength(0);
+    assertEquals(2, run(env, "--synthetic", "separable", "--spread", "--key", "a"));
+    assertTrue(errorLine().contains("either --spread or --key, not both"), errorLine());
+    err.getBuffer().setLength(0);
+    assertEquals(2, run(env, "--synthetic", "separable", "--key", "a"));
+    assertTrue(errorLine().contains("--key needs a CSV or JSON Lines file"), errorLine());
   }
 
   @Test

@@ -25,6 +25,11 @@ public enum LearningRateCoupling {
 
   /** The multiplier for batch size {@code batchSize}; always finite and at least {@link #MIN_MULTIPLIER}. */
   public double multiplier(int batchSize, double baseBatchSize, GradientNoise noise) {
+    return multiplier((double) batchSize, baseBatchSize, noise);
+  }
+
+  /** As {@link #multiplier(int, double, GradientNoise)} for a mean batch size, which need not be whole. */
+  public double multiplier(double batchSize, double baseBatchSize, GradientNoise noise) {
     double scale = Double.isInfinite(baseBatchSize) ? 1.0 : batchSize / baseBatchSize;
     double m = switch (this) {
       case NONE -> 1.0;

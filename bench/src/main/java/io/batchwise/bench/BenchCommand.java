@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks; see docs/BENCHMARKS.md for the figures and how they were produced.",
     subcommands = {LearnerBenchCommand.class, PolicyBenchCommand.class, StreamBenchCommand.class, PipelineBenchCommand.class,
-        SoakBenchCommand.class, JmhCommand.class, RenderCommand.class})
+        SoakBenchCommand.class, ParallelBenchCommand.class, InstancesBenchCommand.class, JmhCommand.class,
+        RenderCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -71,6 +71,8 @@ public final class RenderCommand implements Callable<Integer> {
       case "pipeline" -> pipeline(json, md);
       case "policies" -> policies(json, md);
       case "learner" -> learner(json, md);
+      case "parallel" -> parallel(json, md);
+      case "instances" -> instances(json, md);
       case "jmh" -> jmh(json, md);
       default -> throw new IllegalArgumentException("not a benchmark's JSON: no run.bench");
     }
@@ -216,6 +218,76 @@ public final class RenderCommand implements Callable<Integer> {
     });
   }
 
+  private static void parallel(JsonNode json, StringBuilder md) {
+    JsonNode settings = json.path("settings");
+    md.append(String.format(Locale.ROOT, "Medians of %d runs a cell; a commit %.0f ms, a record's way through the broker %.0f ms, "
+        + "the home's link %.0f Mbit/s each way, merge.interval.ms %d, sync.max.staleness.ms %d.%n",
+        settings.path("repeats").asInt(), settings.path("commitMillis").asDouble(), settings.path("brokerMillis").asDouble(),
+        settings.path("networkMegabits").asDouble(), settings.path("mergeIntervalMillis").asLong(),
+        settings.path("maxStalenessMillis").asLong()));
+    for (JsonNode scenario : json.path("scenarios")) {
+      String name = scenario.path("name").asText();
+      md.append(String.format(Locale.ROOT, "%n%s: %s; %s, target loss %.3f.%n%n", name, scenario.path("description").asText(),
+          scenario.path("policy").asText(), scenario.path("targetLoss").asDouble()));
+      md.append("| K | period | s to target | speed-up | examples to target | final loss | events/s | H | ms between merges "
+          + "| K H B / B_noise | merge scale | kB per merge | step us per event | sync ms per merge |\n"
+          + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      double single = Double.NaN;
+      for (JsonNode m : json.path("medians")) {
+        if (!m.path("scenario").asText().equals(name)) {
+          continue;
+        }
+        int k = m.path("learners").asInt();
+        double seconds = number(m, "secondsToTarget");
+        if (k == 1) {
+          single = seconds;
+        }
+        md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %.4f | %s | %s | %s | %s | %s | %s | %s | %s |%n", k,
+            k == 1 ? "-" : m.path("period").asText(), Double.isNaN(seconds) ? "not reached" : format("%.3f", seconds),
+            format("%.2f", single / seconds), optional(m, "examplesToTarget", "%.0f"), number(m, "finalLoss"),
+            rate(number(m, "eventsPerSecond")), optional(m, "meanSyncUpdates", "%.1f"), optional(m, "meanSyncMillis", "%.0f"),
+            optional(m, "combinedBatchOverNoiseScale", "%.2f"), optional(m, "meanMergeScale", "%.2f"),
+            format("%.1f", number(m, "bytesPerMerge") / 1000), format("%.2f", 1e6 * number(m, "stepSecondsPerEvent")),
+            format("%.2f", 1000 * number(m, "syncSecondsPerMerge"))));
+      }
+    }
+    md.append("\nThe targets: speed-up to the target loss over one learner against 0.7 K while K H B stays below B_noise, "
+        + "and the adaptive period's time against the best fixed period's in hindsight (at most 1.10).\n\n"
+        + "| scenario | K | adaptive speed-up | K H B / B_noise | best fixed | its speed-up | 0.7 K | adaptive / best fixed |\n"
+        + "|---|---:|---:|---:|---|---:|---:|---:|\n");
+    for (JsonNode t : json.path("targets")) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.1f | %s |%n", t.path("scenario").asText(),
+          t.path("learners").asInt(), format("%.2f", number(t, "adaptiveSpeedup")),
+          format("%.2f", number(t, "adaptiveCombinedBatchOverNoiseScale")), t.path("bestFixedPeriod").asText("-"),
+          format("%.2f", number(t, "bestFixedSpeedup")), t.path("speedupTarget").asDouble(),
+          format("%.2f", number(t, "adaptiveOverBestFixed"))));
+    }
+  }
+
+  private static void instances(JsonNode json, StringBuilder md) {
+    JsonNode settings = json.path("settings");
+    md.append(String.format(Locale.ROOT, "%d events of %d features as a backlog, `--batch %s`, medians of %d runs; each "
+        + "instance a `learn` JVM of its own on the embedded broker.%n%n", settings.path("events").asInt(),
+        settings.path("features").asInt(), settings.path("batch").asText(), settings.path("repeats").asInt()));
+    md.append("| events topic | instances | events/s | s | prequential log loss | held-out log loss | versions |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (JsonNode m : json.path("medians")) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.4f | %.4f | %.0f |%n", m.path("configuration").asText(),
+          m.path("instances").asInt(), rate(number(m, "eventsPerSecond")), number(m, "seconds"),
+          number(m, "prequentialLoss"), number(m, "heldOutLoss"), number(m, "versions")));
+    }
+  }
+
+  /** A number field; NaN where it is missing or not a number (JSON has no NaN: Jackson writes it as text). */
+  private static double number(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isNumber() ? v.asDouble() : Double.NaN;
+  }
+
+  private static String format(String format, double value) {
+    return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "-";
+  }
+
   private static void jmh(JsonNode json, StringBuilder md) {
     md.append("| benchmark | parameters | score | error (99.9%) | unit |\n|---|---|---:|---:|---|\n");
     for (JsonNode r : json.path("results")) {
@@ -233,6 +305,9 @@ public final class RenderCommand implements Callable<Integer> {
 
   /** 5.41M, 177k, 5k: three significant figures at most. */
   static String rate(double perSecond) {
+    if (!Double.isFinite(perSecond)) {
+      return "-";
+    }
     if (perSecond >= 1e6) {
       return String.format(Locale.ROOT, "%.2fM", perSecond / 1e6);
     }

@@ -116,6 +116,55 @@ public final class ScenarioStreams {
     };
   }
 
+  /**
+   * A linear concept over {@code d} features, generated on demand and cheaply enough for millions of wide events:
+   * features uniform on [-sqrt 3, sqrt 3] (mean 0, variance 1), label 1 where a fixed random unit vector's dot with
+   * them is positive, flipped with probability {@code noise}. The labels are worked out once, at construction.
+   */
+  public static BenchStream uniformConcept(int n, int d, double noise, long seed) {
+    double[] w = unitVector(d, new SplittableRandom(seed));
+    byte[] labels = new byte[n];
+    double[] row = new double[d];
+    SplittableRandom flips = new SplittableRandom(~seed);
+    for (int i = 0; i < n; i++) {
+      uniformRow(seed, i, row);
+      double z = 0;
+      for (int j = 0; j < d; j++) {
+        z += w[j] * row[j];
+      }
+      labels[i] = (byte) ((z > 0) != (flips.nextDouble() < noise) ? 1 : 0);
+    }
+    return new BenchStream() {
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public int featureCount() {
+        return d;
+      }
+
+      @Override
+      public void features(int index, double[] out) {
+        uniformRow(seed, index, out);
+      }
+
+      @Override
+      public double label(int index) {
+        return labels[index];
+      }
+    };
+  }
+
+  private static void uniformRow(long seed, int index, double[] row) {
+    SplittableRandom random = new SplittableRandom(seed * 1_000_003L + index);
+    double width = 2 * Math.sqrt(3);
+    for (int j = 0; j < row.length; j++) {
+      row[j] = (random.nextDouble() - 0.5) * width;
+    }
+  }
+
   private static final class ImageLikeStream implements BenchStream {
     private static final int D = 784;
     private static final int LATENT = 12;

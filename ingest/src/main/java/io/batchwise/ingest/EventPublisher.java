@@ -22,8 +22,9 @@ import io.batchwise.schemas.LabelledEvent;
 import io.batchwise.schemas.Serdes;
 
 /**
- * Publishes an {@link EventSource} to Kafka: valid events to the events topic (key = model id, value =
- * {@code LabelledEvent} in Avro single-object encoding), rejected rows to the dead-letter topic (key = model id,
+ * Publishes an {@link EventSource} to Kafka: valid events to the events topic (key = model id, or the source's key
+ * column, or none and every partition in turn when spread; value = {@code LabelledEvent} in Avro single-object
+ * encoding), rejected rows to the dead-letter topic (key = model id,
  * value = {@code DeadLetter} with the file as source, partition -1, the line number as offset, the reason, and
  * the raw line). One producer writes both, so the two topics see one idempotent session.
  *
@@ -134,6 +135,7 @@ public final class EventPublisher implements AutoCloseable {
     Pacer pacer = new Pacer(clock, intervalNanos);
     Run run = new Run(clock.nanoTime(), listener, intervalNanos);
     long limit = options.limit();
+    Partitions spread = options.spread() ? new Partitions(partitionCount()) : null;
     outer:
     for (int pass = 1; options.loops() == 0 || pass <= options.loops(); pass++) {
       run.pass = pass;
@@ -172,7 +174,12 @@ public final class EventPublisher implements AutoCloseable {
               event.setFeatureNames(names);
             }
             options.denseEncoding().apply(event);
-            send(eventsTopic, source.modelId(), eventSerializer.serialize(eventsTopic, event), callback);
+            byte[] value = eventSerializer.serialize(eventsTopic, event);
+            if (spread != null) {
+              send(new ProducerRecord<>(eventsTopic, spread.next(), null, value), callback);
+            } else {
+              send(eventsTopic, valid.key() != null ? valid.key() : source.modelId(), value, callback);
+            }
             if (run.published == 0) {
               run.rateAnchor = clock.nanoTime();
             }
@@ -235,10 +242,44 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   private void send(String topic, String key, byte[] value, Callback callback) {
+    send(new ProducerRecord<>(topic, key, value), callback);
+  }
+
+  private void send(ProducerRecord<String, byte[]> record, Callback callback) {
     try {
-      producer.send(new ProducerRecord<>(topic, key, value), callback);
+      producer.send(record, callback);
     } catch (RuntimeException e) {
       throw failed(e);
+    }
+  }
+
+  private int partitionCount() {
+    try {
+      return producer.partitionsFor(eventsTopic).size();
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
+  }
+
+  /**
+   * The partitions in turn: a model's events spread evenly over all of them, in the order they come. Without a key
+   * the producer's own partitioner would stick to one partition per batch, hundreds of records at a time.
+   */
+  private static final class Partitions {
+    private final int count;
+    private int next;
+
+    Partitions(int count) {
+      if (count < 1) {
+        throw new PublishFailedException("the events topic has no partitions to spread over", null);
+      }
+      this.count = count;
+    }
+
+    int next() {
+      int partition = next;
+      next = (next + 1) % count;
+      return partition;
     }
   }
 

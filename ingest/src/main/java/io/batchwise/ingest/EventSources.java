@@ -40,6 +40,9 @@ public final class EventSources {
         case CSV:
           return new CsvEventSource(file, options);
         case LIBSVM:
+          if (options.keyColumn() != null) {
+            throw new IllegalArgumentException(file + ": a LibSVM file has no columns to key by; --key needs CSV or JSON Lines");
+          }
           return new LibSvmEventSource(file, options);
         case JSONL:
           return new JsonLinesEventSource(file, options);

@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param eventTimeSpeedup how much faster than event time to replay those gaps; default 1.0 (real time)
  * @param progressInterval how often the progress listener is called; default 250 ms
  * @param denseEncoding    how dense features are written; default {@link DenseEncoding#FLOAT64}, packed
+ * @param spread           write the events to every partition in turn, without a key, so that all the events topic's
+ *                         partitions share each model's events; default false = keyed (by model id, or by the
+ *                         source's key column)
  */
 public record PublishOptions(double rate, int loops, long limit, boolean followEventTime, double eventTimeSpeedup,
-    Duration progressInterval, DenseEncoding denseEncoding) {
+    Duration progressInterval, DenseEncoding denseEncoding, boolean spread) {
 
   public PublishOptions {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
@@ -59,6 +62,7 @@ public record PublishOptions(double rate, int loops, long limit, boolean followE
     private double eventTimeSpeedup = 1.0;
     private Duration progressInterval = Duration.ofMillis(250);
     private DenseEncoding denseEncoding = DenseEncoding.FLOAT64;
+    private boolean spread;
 
     private Builder() {
     }
@@ -98,8 +102,14 @@ public record PublishOptions(double rate, int loops, long limit, boolean followE
       return this;
     }
 
+    public Builder spread(boolean value) {
+      this.spread = value;
+      return this;
+    }
+
     public PublishOptions build() {
-      return new PublishOptions(rate, loops, limit, followEventTime, eventTimeSpeedup, progressInterval, denseEncoding);
+      return new PublishOptions(rate, loops, limit, followEventTime, eventTimeSpeedup, progressInterval, denseEncoding,
+          spread);
     }
   }
 }

@@ -22,11 +22,13 @@ import java.util.Set;
  * @param featureCount       LibSVM: the vector size (indices must be below it); JSON arrays: the required
  *                           length; default 0 = infer from the file (LibSVM: largest index + 1)
  * @param clock              stamps each event's time as it is read (files carry no time); default the UTC system clock
+ * @param keyColumn          CSV column / JSON field whose text becomes each record's key instead of the model id, and
+ *                           no feature (a user's own producer keying by, say, a customer id); default null = none
  */
 public record SourceOptions(Format format, String modelId, String labelColumn, char delimiter,
     CategoricalEncoding categorical, Set<String> categoricalColumns, int hashDimension,
     MissingValuePolicy missingValues, LabelMapping labelMapping, String positiveLabel, int featureCount,
-    Clock clock) {
+    Clock clock, String keyColumn) {
 
   public SourceOptions {
     Objects.requireNonNull(format, "format");
@@ -46,6 +48,9 @@ public record SourceOptions(Format format, String modelId, String labelColumn, c
     if (featureCount < 0) {
       throw new IllegalArgumentException("feature count must be 0 (infer) or positive, got " + featureCount);
     }
+    if (keyColumn != null && keyColumn.equals(labelColumn)) {
+      throw new IllegalArgumentException("the key column '" + keyColumn + "' cannot be the label too");
+    }
   }
 
   /** All defaults. */
@@ -62,7 +67,7 @@ public record SourceOptions(Format format, String modelId, String labelColumn, c
     return new Builder().format(format).modelId(modelId).labelColumn(labelColumn).delimiter(delimiter)
         .categorical(categorical).categoricalColumns(categoricalColumns).hashDimension(hashDimension)
         .missingValues(missingValues).labelMapping(labelMapping).positiveLabel(positiveLabel)
-        .featureCount(featureCount).clock(clock);
+        .featureCount(featureCount).clock(clock).keyColumn(keyColumn);
   }
 
   /** Builder for {@link SourceOptions}; starts with every default. */
@@ -79,6 +84,7 @@ public record SourceOptions(Format format, String modelId, String labelColumn, c
     private String positiveLabel;
     private int featureCount;
     private Clock clock = Clock.systemUTC();
+    private String keyColumn;
 
     private Builder() {
     }
@@ -143,9 +149,14 @@ public record SourceOptions(Format format, String modelId, String labelColumn, c
       return this;
     }
 
+    public Builder keyColumn(String value) {
+      this.keyColumn = value;
+      return this;
+    }
+
     public SourceOptions build() {
       return new SourceOptions(format, modelId, labelColumn, delimiter, categorical, categoricalColumns,
-          hashDimension, missingValues, labelMapping, positiveLabel, featureCount, clock);
+          hashDimension, missingValues, labelMapping, positiveLabel, featureCount, clock, keyColumn);
     }
   }
 }

@@ -12,8 +12,15 @@ public sealed interface SourceRow {
 
   long line();
 
-  /** A row that passed validation. */
-  record Valid(LabelledEvent event, long line) implements SourceRow {
+  /**
+   * A row that passed validation.
+   *
+   * @param key the record key a key column gave it, or null: keyed by its model id
+   */
+  record Valid(LabelledEvent event, long line, String key) implements SourceRow {
+    public Valid(LabelledEvent event, long line) {
+      this(event, line, null);
+    }
   }
 
   /** A row that failed validation: why, and its original bytes (the raw line, without the line terminator). */

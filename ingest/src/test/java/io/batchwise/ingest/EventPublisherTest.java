@@ -17,9 +17,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -46,6 +50,62 @@ class EventPublisherTest {
 
   private List<ProducerRecord<String, byte[]>> on(String topic) {
     return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
+  }
+
+  @Test
+  void spreadEventsGoToEveryPartitionInTurnWithoutAKey() throws IOException {
+    Node node = new Node(0, "localhost", 9092);
+    List<PartitionInfo> partitions = List.of(new PartitionInfo("events", 0, node, null, null),
+        new PartitionInfo("events", 1, node, null, null), new PartitionInfo("events", 2, node, null, null));
+    MockProducer<String, byte[]> threePartitions = new MockProducer<>(new Cluster("c", List.of(node), partitions,
+        Set.of(), Set.of()), true, null, new StringSerializer(), new ByteArraySerializer());
+    Path file = dir.resolve("d.csv");
+    Files.writeString(file, "a,label\n1,1\n2,0\n3,1\n4,0\n5,1\n");
+    try (EventPublisher publisher = new EventPublisher(threePartitions, "events", "events-dlq", new FakeNanoClock(0, 0),
+        WALL_CLOCK)) {
+      publisher.publish(EventSources.open(file, SourceOptions.builder().modelId("m1").build()),
+          PublishOptions.builder().spread(true).build(), null);
+    }
+    List<ProducerRecord<String, byte[]>> events = threePartitions.history();
+    assertEquals(List.of(0, 1, 2, 0, 1), events.stream().map(ProducerRecord::partition).toList());
+    assertTrue(events.stream().allMatch(r -> r.key() == null));
+    assertEquals("m1", Serdes.labelledEvent().deserialize("events", events.get(3).value()).getModelId(),
+        "the model id travels in the value");
+  }
+
+  @Test
+  void aKeyColumnKeysEachRecordAndIsNoFeature() throws IOException {
+    Path file = dir.resolve("k.csv");
+    Files.writeString(file, "a,customer,label\n1,c-7,1\n2,c-9,0\n3,,1\n");
+    IngestReport report;
+    try (EventPublisher publisher = publisher(new FakeNanoClock(0, 0))) {
+      report = publisher.publish(EventSources.open(file, SourceOptions.builder().modelId("m1").keyColumn("customer")
+          .build()), PublishOptions.defaults(), null);
+    }
+    assertEquals(2, report.published());
+    List<ProducerRecord<String, byte[]>> events = on("events");
+    assertEquals(List.of("c-7", "c-9"), events.stream().map(ProducerRecord::key).toList());
+    LabelledEvent first = Serdes.labelledEvent().deserialize("events", events.get(0).value());
+    assertEquals("m1", first.getModelId());
+    assertEquals(1, featureCount(first));
+    DeadLetter letter = Serdes.deadLetter().deserialize("events-dlq", on("events-dlq").get(0).value());
+    assertEquals("key column 'customer' is missing", letter.getReason());
+
+    Path json = dir.resolve("k.jsonl");
+    Files.writeString(json, "{\"a\": 1, \"device\": \"d1\", \"label\": 1}\n{\"a\": 2, \"device\": 42, \"label\": 0}\n");
+    try (EventSource source = EventSources.open(json, SourceOptions.builder().keyColumn("device").build())) {
+      SourceRow.Valid row = (SourceRow.Valid) source.next();
+      assertEquals("d1", row.key());
+      assertEquals(1, featureCount(row.event()));
+      assertEquals("42", ((SourceRow.Valid) source.next()).key());
+    }
+    IllegalArgumentException libsvm = assertThrows(IllegalArgumentException.class, () -> EventSources.open(
+        Files.writeString(dir.resolve("k.svm"), "1 1:0.5\n"), SourceOptions.builder().keyColumn("x").build()));
+    assertTrue(libsvm.getMessage().endsWith("--key needs CSV or JSON Lines"), libsvm.getMessage());
+  }
+
+  private static int featureCount(LabelledEvent event) {
+    return new io.batchwise.schemas.DecodedEvent().set(event).count();
   }
 
   @Test

@@ -24,4 +24,16 @@ public final class Serdes {
   public static AvroSerde<DeadLetter> deadLetter() {
     return new AvroSerde<>(DeadLetter.class);
   }
+
+  public static AvroSerde<ModelDelta> modelDelta() {
+    return new AvroSerde<>(ModelDelta.class);
+  }
+
+  public static AvroSerde<MergedModel> mergedModel() {
+    return new AvroSerde<>(MergedModel.class);
+  }
+
+  public static AvroSerde<MergeState> mergeState() {
+    return new AvroSerde<>(MergeState.class);
+  }
 }

@@ -22,7 +22,8 @@ import io.batchwise.schemas.LabelledEvent;
 /**
  * Reads a CSV file with a header row into events.
  *
- * <p>The label is the column named {@link SourceOptions#labelColumn()}. Every other column is a feature:
+ * <p>The label is the column named {@link SourceOptions#labelColumn()}; the key column, when given, is each record's
+ * key ({@link SourceOptions#keyColumn()}). Every other column is a feature:
  * numeric columns as they are, categorical ones (listed, or inferred: mostly non-numbers) one-hot encoded in
  * place or hashed into buckets after the numeric features ({@link CategoricalEncoding}). With one-hot encoding
  * rows are {@code DenseFeatures}; with hashing they are {@code SparseFeatures}. Opening the file scans it
@@ -35,7 +36,7 @@ import io.batchwise.schemas.LabelledEvent;
  * Event ids are {@code <file name>:<line>}; event times are the clock's time when the row is read.
  */
 public final class CsvEventSource implements EventSource {
-  private enum Kind { LABEL, NUMERIC, ONE_HOT, HASHED }
+  private enum Kind { LABEL, KEY, NUMERIC, ONE_HOT, HASHED }
 
   private final Path file;
   private final SourceOptions options;
@@ -43,6 +44,8 @@ public final class CsvEventSource implements EventSource {
   private final CsvSplitter splitter;
   private final String[] header;
   private final int labelIndex;
+  /** The key column's index, or -1 without one. */
+  private final int keyIndex;
   private final Kind[] kinds;
   private final int[] offsets;
   private final Map<String, Integer>[] vocabularies;
@@ -82,6 +85,11 @@ public final class CsvEventSource implements EventSource {
       throw new IllegalArgumentException(file + ": no label column '" + options.labelColumn() + "' in the header "
           + Arrays.toString(header));
     }
+    this.keyIndex = options.keyColumn() == null ? -1 : Arrays.asList(header).indexOf(options.keyColumn());
+    if (options.keyColumn() != null && keyIndex < 0) {
+      throw new IllegalArgumentException(file + ": no key column '" + options.keyColumn() + "' in the header "
+          + Arrays.toString(header));
+    }
     for (String name : options.categoricalColumns()) {
       if (!Arrays.asList(header).contains(name)) {
         throw new IllegalArgumentException(file + ": categorical column '" + name + "' is not in the header "
@@ -102,7 +110,7 @@ public final class CsvEventSource implements EventSource {
     boolean[] categorical = new boolean[n];
     boolean needVocabulary = false;
     for (int c = 0; c < n; c++) {
-      categorical[c] = c != labelIndex
+      categorical[c] = c != labelIndex && c != keyIndex
           && (inferring ? profile.looksCategorical(c) : options.categoricalColumns().contains(header[c]));
       needVocabulary |= inferring && categorical[c] && !hashed;
     }
@@ -119,6 +127,10 @@ public final class CsvEventSource implements EventSource {
     for (int c = 0; c < n; c++) {
       if (c == labelIndex) {
         kinds[c] = Kind.LABEL;
+        continue;
+      }
+      if (c == keyIndex) {
+        kinds[c] = Kind.KEY;
         continue;
       }
       if (!categorical[c]) {
@@ -179,12 +191,17 @@ public final class CsvEventSource implements EventSource {
     if (Double.isNaN(label)) {
       return reject(number, LabelRule.problem(header[labelIndex], labelText), line);
     }
+    String key = keyIndex < 0 ? null : fields[keyIndex].trim();
+    if (key != null && NumberText.isMissing(key)) {
+      return reject(number, "key column '" + header[keyIndex] + "' is missing", line);
+    }
     double[] dense = new double[denseWidth];
     Map<Integer, Double> buckets = hashing == null ? null : new HashMap<>();
     for (int c = 0; c < fields.length; c++) {
       String value = fields[c];
       switch (kinds[c]) {
         case LABEL:
+        case KEY:
           break;
         case NUMERIC: {
           if (NumberText.isMissing(value)) {
@@ -237,7 +254,7 @@ public final class CsvEventSource implements EventSource {
     Object features = buckets == null ? Features.dense(dense) : sparse(dense, buckets);
     LabelledEvent event = new LabelledEvent(options.modelId(), fileName + ":" + number, clock.instant(), features,
         label, null, null);
-    return new SourceRow.Valid(event, number);
+    return new SourceRow.Valid(event, number, key);
   }
 
   private Object sparse(double[] dense, Map<Integer, Double> buckets) {

@@ -32,7 +32,8 @@ import io.batchwise.schemas.LabelledEvent;
  *       is a feature, in the order of the first object's fields; a later object may list them in any order,
  *       but a field the first object did not have rejects the row.</li>
  * </ul>
- * The label field is {@link SourceOptions#labelColumn()}. An optional {@code "weight"} field (a positive finite
+ * The label field is {@link SourceOptions#labelColumn()}; the key field, when given
+ * ({@link SourceOptions#keyColumn()}), is each record's key and no feature. An optional {@code "weight"} field (a positive finite
  * number) becomes the event weight. Feature values are JSON numbers, numeric strings, or booleans (1/0);
  * {@code null} or an absent named field is missing ({@link SourceOptions#missingValues()}; MEAN uses each
  * feature's mean over the file, from a scan at opening). A line that is not a JSON object, a non-numeric value,
@@ -81,7 +82,7 @@ public final class JsonLinesEventSource implements EventSource {
       Iterator<String> fields = first.fieldNames();
       while (fields.hasNext()) {
         String name = fields.next();
-        if (!name.equals(label) && !name.equals(WEIGHT)) {
+        if (!name.equals(label) && !name.equals(WEIGHT) && !name.equals(options.keyColumn())) {
           positions.put(name, names.size());
           names.add(name);
         }
@@ -173,6 +174,13 @@ public final class JsonLinesEventSource implements EventSource {
     if (Double.isNaN(label)) {
       return reject(number, LabelRule.problem(options.labelColumn(), labelText), line);
     }
+    String key = null;
+    if (options.keyColumn() != null) {
+      key = text(node.get(options.keyColumn()));
+      if (NumberText.isMissing(key)) {
+        return reject(number, "key field '" + options.keyColumn() + "' is missing", line);
+      }
+    }
     Double weight = null;
     if (node.has(WEIGHT) && !node.get(WEIGHT).isNull()) {
       double w = NumberText.parseFinite(text(node.get(WEIGHT)));
@@ -200,7 +208,8 @@ public final class JsonLinesEventSource implements EventSource {
       Iterator<String> fields = node.fieldNames();
       while (fields.hasNext()) {
         String name = fields.next();
-        if (!positions.containsKey(name) && !name.equals(options.labelColumn()) && !name.equals(WEIGHT)) {
+        if (!positions.containsKey(name) && !name.equals(options.labelColumn()) && !name.equals(WEIGHT)
+            && !name.equals(options.keyColumn())) {
           return reject(number, "unexpected field '" + name + "' (the first object's fields are " + names + ")", line);
         }
       }
@@ -213,7 +222,7 @@ public final class JsonLinesEventSource implements EventSource {
     }
     LabelledEvent event = new LabelledEvent(options.modelId(), fileName + ":" + number, clock.instant(),
         Features.dense(x), label, weight, null);
-    return new SourceRow.Valid(event, number);
+    return new SourceRow.Valid(event, number, key);
   }
 
   /** Stores feature {@code i} into {@code x}; returns why it cannot, or null. */

@@ -556,6 +556,13 @@ public final class MultilayerPerceptron implements DifferentiableModel {
   }
 
   @Override
+  public void setStandardizer(ModelState.Standardization state) {
+    if (standardizer != null && state != null) {
+      standardizer.load(state);
+    }
+  }
+
+  @Override
   public double objective(MicroBatch batch) {
     checkBatch(batch);
     validateLabels(batch);

@@ -17,6 +17,12 @@ public interface DifferentiableModel extends OnlineModel {
   /** Replaces all parameters. */
   void setParameters(double[] parameters);
 
+  /**
+   * Replaces the feature statistics the model standardizes with (of the same feature count), keeping the
+   * optimizer's slots; a model without standardization ignores them.
+   */
+  void setStandardizer(ModelState.Standardization state);
+
   /** The objective on {@code batch} at the current parameters. */
   double objective(MicroBatch batch);
 

@@ -280,6 +280,13 @@ public abstract class FusedLinearModel implements DifferentiableModel {
   }
 
   @Override
+  public void setStandardizer(ModelState.Standardization state) {
+    if (standardizer != null && state != null) {
+      standardizer.load(state);
+    }
+  }
+
+  @Override
   public double objective(MicroBatch batch) {
     checkBatch(batch);
     pass(batch, false);

@@ -58,6 +58,18 @@ public final class Standardizer {
     return s;
   }
 
+  /** Replaces the statistics with exported ones, in place (a replica taking over a merged model's). */
+  public void load(ModelState.Standardization state) {
+    if (state.mean().length != d || state.m2().length != d) {
+      throw new IllegalArgumentException("standardizer has " + d + " features, the state " + state.mean().length);
+    }
+    count = state.count();
+    System.arraycopy(state.mean(), 0, mean, 0, d);
+    System.arraycopy(state.m2(), 0, m2, 0, d);
+    discardBatch();
+    refreshScale();
+  }
+
   public ModelState.Standardization exportState() {
     return new ModelState.Standardization(count, mean.clone(), m2.clone());
   }

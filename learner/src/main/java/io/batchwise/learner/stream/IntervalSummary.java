@@ -54,6 +54,37 @@ final class IntervalSummary {
     this.fillSeconds += fillSeconds;
   }
 
+  /**
+   * Adds what another learner of the model did (a replica's summary of the updates in its delta): its updates and
+   * examples, loss and gradient sums, batch sizes and times. The last learning rate stays this learner's.
+   */
+  void add(TrainingMetrics other) {
+    if (other.getUpdates() == 0) {
+      return;
+    }
+    if (startMillis < 0) {
+      startMillis = other.getIntervalStart().toEpochMilli();
+    }
+    minBatch = updates == 0 ? other.getBatchSizeMin() : Math.min(minBatch, other.getBatchSizeMin());
+    maxBatch = Math.max(maxBatch, other.getBatchSizeMax());
+    if (updates == 0) {
+      learningRate = other.getLearningRate();
+    }
+    updates += other.getUpdates();
+    examples += other.getExamples();
+    if (Double.isFinite(other.getLearningRateMean())) {
+      learningRateSum += other.getLearningRateMean() * other.getExamples();
+    }
+    lossSum += other.getLossSum();
+    correctSum += other.getCorrectSum();
+    weightSum += other.getWeightSum();
+    exampleGradientSquaredNorms += other.getMeanExampleGradientSquaredNorm() * other.getUpdates();
+    gradientSquaredNorms += other.getMeanGradientSquaredNorm() * other.getUpdates();
+    stepSeconds += other.getStepSeconds();
+    updateSeconds += other.getUpdateSeconds();
+    fillSeconds += other.getFillMillisMean() / 1000 * other.getUpdates();
+  }
+
   boolean isEmpty() {
     return updates == 0;
   }

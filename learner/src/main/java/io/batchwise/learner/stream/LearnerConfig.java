@@ -13,6 +13,7 @@ import io.batchwise.learner.input.InputSpec;
 import io.batchwise.learner.model.ModelFactory;
 import io.batchwise.learner.model.OnlineModel;
 import io.batchwise.policy.BatchingPolicies;
+import io.batchwise.policy.SyncPeriod;
 import io.batchwise.schemas.Serdes;
 
 /**
@@ -35,6 +36,9 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String SNAPSHOT_MAX_BYTES = "snapshot.max.bytes";
   public static final String SNAPSHOT_MAX_TIME_SHARE = "snapshot.max.time.share";
   public static final String PUNCTUATE_INTERVAL_MS = "punctuate.interval.ms";
+  public static final String SYNC_PERIOD = "sync.period";
+  public static final String SYNC_MAX_STALENESS_MS = "sync.max.staleness.ms";
+  public static final String MERGE_INTERVAL_MS = "merge.interval.ms";
   public static final String INPUT_FORMAT = "input.format";
   public static final String INPUT_LABEL = "input.label";
   public static final String INPUT_FEATURES = "input.features";
@@ -76,6 +80,16 @@ public final class LearnerConfig extends AbstractConfig {
               + "the stream a bounded share whatever snapshot.interval.ms says.")
       .define(PUNCTUATE_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(1), Importance.LOW,
           "How often wall-clock checks for max latency and snapshot cadence run.")
+      .define(SYNC_PERIOD, Type.STRING, SyncPeriod.ADAPTIVE, Importance.MEDIUM,
+          "For a model whose events arrive on several partitions: how many updates a replica takes between two "
+              + "deltas it sends to be merged, 'adaptive' (the longest that keeps K H B, learners times updates "
+              + "times batch size, below the measured B_noise) or a fixed number.")
+      .define(SYNC_MAX_STALENESS_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.MEDIUM,
+          "A replica with updates to merge sends its delta once its previous one is this old, whatever the sync "
+              + "period says.")
+      .define(MERGE_INTERVAL_MS, Type.LONG, 20L, Range.atLeast(0), Importance.LOW,
+          "While replicas wait for their deltas to be merged, the model's home publishes a merged version at most "
+              + "this often (instead of snapshot.interval.ms), within snapshot.max.time.share.")
       .define(INPUT_FORMAT, Type.STRING, "avro", ConfigDef.ValidString.in("avro", "json", "csv"), Importance.HIGH,
           "What the events topic holds: avro (LabelledEvent records, as ingest writes them), json (one object per "
               + "record) or csv (one line per record).")
@@ -153,6 +167,14 @@ public final class LearnerConfig extends AbstractConfig {
     return getLong(PUNCTUATE_INTERVAL_MS);
   }
 
+  public SyncPeriod syncPeriod() {
+    return SyncPeriod.parse(getString(SYNC_PERIOD), getLong(SYNC_MAX_STALENESS_MS));
+  }
+
+  public long mergeIntervalMillis() {
+    return getLong(MERGE_INTERVAL_MS);
+  }
+
   /** How the events topic is read. */
   public InputSpec input() {
     return new InputSpec(InputFormat.parse(getString(INPUT_FORMAT)), getString(INPUT_LABEL).strip(),
@@ -186,8 +208,8 @@ public final class LearnerConfig extends AbstractConfig {
   }
 
   /**
-   * Fails fast, with a one-line message, on input settings that cannot read the events topic, on a model or
-   * policy spec that cannot be built, and on a model
+   * Fails fast, with a one-line message, on input settings that cannot read the events topic, on a model,
+   * policy or sync-period spec that cannot be built, and on a model
    * whose snapshot would not fit {@value #SNAPSHOT_MAX_BYTES} (checked when the feature count is known).
    */
   public void validateSpecs() {
@@ -197,6 +219,7 @@ public final class LearnerConfig extends AbstractConfig {
       throw new IllegalArgumentException(inputProblem);
     }
     newLoop("spec-check", Math.max(1, featureCount()));
+    syncPeriod();
     String tooLarge = featureCount() > 0 ? snapshotTooLarge(featureCount()) : null;
     if (tooLarge != null) {
       throw new IllegalArgumentException(tooLarge);

@@ -43,6 +43,10 @@ final class LearnerMetrics {
     final Sensor loss;
     final Sensor lag;
     final Sensor arrivalRate;
+    final Sensor learners;
+    final Sensor merges;
+    final Sensor syncUpdates;
+    final Sensor combinedBatch;
     private final String modelId;
 
     ModelSensors(String modelId) {
@@ -63,6 +67,16 @@ final class LearnerMetrics {
       lag = sensor("lag", "Events waiting behind the last one learned: the consumer lag of the model's partition",
           new Value());
       arrivalRate = sensor("arrival-rate", "Events per second arriving for the model", new Value());
+      learners = sensor("learners", "Learners of the model (K): 1, or its replicas that merged lately and this one",
+          new Value());
+      merges = sensor("merges-total", "Replicas' deltas merged into the model by this task since it started",
+          new CumulativeSum());
+      syncUpdates = sensor("sync-updates", "Updates a replica took between two merged deltas (the sync period H), "
+          + "averaged over the last interval with merges; NaN before the first", new Value());
+      syncUpdates.record(Double.NaN);
+      combinedBatch = sensor("combined-batch", "The batch a merged delta acted like (K H B for K learners alike), "
+          + "averaged over the last interval with merges; compare with noise-scale; NaN before the first", new Value());
+      combinedBatch.record(Double.NaN);
     }
 
     private Sensor sensor(String name, String description, MeasurableStat stat) {
@@ -104,6 +118,12 @@ final class LearnerMetrics {
     }
     model.lag.record(m.getLag());
     model.arrivalRate.record(m.getArrivalRate());
+    model.learners.record(m.getLearners());
+    model.merges.record(m.getMerges());
+    if (m.getMerges() > 0) {
+      model.syncUpdates.record(m.getSyncUpdates());
+      model.combinedBatch.record(m.getCombinedBatch());
+    }
   }
 
   /**

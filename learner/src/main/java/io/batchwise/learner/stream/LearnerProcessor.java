@@ -26,6 +26,7 @@ import io.batchwise.policy.BatchingPolicies;
 import io.batchwise.schemas.DeadLetter;
 import io.batchwise.schemas.DecodedEvent;
 import io.batchwise.schemas.LearnerCheckpoint;
+import io.batchwise.schemas.ModelDelta;
 
 /**
  * Runs the learning loops of the models whose events land on this task's partition.
@@ -57,6 +58,9 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   /** End offsets of the input partitions (null without a running Kafka Streams, e.g. under TopologyTestDriver). */
   private final InputLag inputLag;
   private final InputReplay replay;
+  private final ModelPartitioning partitioning;
+  /** The replicas and merges of models whose events arrive on several partitions. */
+  private ParallelLearning parallel;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, LearnerCheckpoint> checkpoints;
   private KeyValueStore<String, Long> position;
@@ -69,12 +73,13 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   /** When the handling of the previous record ended (System.nanoTime). */
   private long lastHandled;
 
-  LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay) {
+  LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay, ModelPartitioning partitioning) {
     this.config = config;
     this.eventsTopic = config.eventsTopic();
     this.decoder = config.input().newDecoder();
     this.inputLag = inputLag;
     this.replay = replay;
+    this.partitioning = partitioning;
   }
 
   @Override
@@ -85,6 +90,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     this.deadLetterCounts = context.getStateStore(LearnerTopology.DEAD_LETTER_COUNTS_STORE);
     this.metrics = new LearnerMetrics(context.metrics(), context.taskId().toString());
     this.partition = new TopicPartition(eventsTopic, context.taskId().partition());
+    this.parallel = new ParallelLearning(config, partitioning, context, checkpoints);
     restore();
     context.schedule(Duration.ofMillis(config.punctuateIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);
@@ -109,6 +115,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
         }
       }
     }
+    parallel.restore(loops, nowNanos);
     Long replayFrom = position.get(REPLAY_FROM);
     if (replayFrom == null || replay == null) {
       return;
@@ -148,13 +155,31 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   private LearningLoop loopFor(DecodedEvent e) {
     LearningLoop loop = loops.get(e.modelId());
     if (loop == null && unlearnableReason(e) == null) {
-      loop = config.newLoop(e.modelId(), dimension(e));
-      Long deadLetters = deadLetterCounts.get(e.modelId());
-      if (deadLetters != null) {
-        loop.restoreDeadLetters(deadLetters);
-      }
-      loops.put(e.modelId(), loop);
+      loop = newLoop(e.modelId(), dimension(e));
     }
+    return loop;
+  }
+
+  /** The loop of a model homed here that a replica's delta names; null when its model cannot be learned. */
+  private LearningLoop homeLoop(ModelDelta delta) {
+    LearningLoop loop = loops.get(delta.getModelId());
+    if (loop == null) {
+      int d = config.featureCount() > 0 ? config.featureCount() : delta.getFeatureCount();
+      if (d >= 1 && oversized.computeIfAbsent(d, config::snapshotTooLarge) == null) {
+        loop = newLoop(delta.getModelId(), d);
+      }
+    }
+    return loop;
+  }
+
+  private LearningLoop newLoop(String modelId, int featureCount) {
+    LearningLoop loop = config.newLoop(modelId, featureCount);
+    Long deadLetters = deadLetterCounts.get(modelId);
+    if (deadLetters != null) {
+      loop.restoreDeadLetters(deadLetters);
+    }
+    loops.put(modelId, loop);
+    parallel.created(loop, nanos(context.currentSystemTimeMs()));
     return loop;
   }
 
@@ -169,6 +194,15 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(eventsTopic);
+    if (parallel.handles(topic)) {
+      long nowMillis = context.currentSystemTimeMs();
+      LearningLoop merged = parallel.process(topic, record, nanos(nowMillis), this::homeLoop);
+      if (merged != null && publishDue(merged, nanos(nowMillis))) {
+        publish(merged, nowMillis);  // the replicas wait for it
+      }
+      return;
+    }
     long started = System.nanoTime();
     long sincePrevious = started - lastHandled;
     long nowNanos = nanos(context.currentSystemTimeMs());
@@ -213,16 +247,29 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
       }
     }
     for (LearningLoop loop : loops.values()) {
-      if (loop.publishDue(nowNanos, config.snapshotIntervalMillis(), config.snapshotEveryUpdates(),
-          config.snapshotMaxTimeShare())) {
+      if (parallel.isReplica(loop.modelId())) {
+        continue;  // a replica's deltas go out below
+      }
+      if (publishDue(loop, nowNanos)) {
         publish(loop, nowMillis);
       }
     }
+    parallel.punctuate(nowNanos, nowMillis, loop -> estimatedLag(loop, nowMillis));
     storeReplayFrom();
   }
 
+  private boolean publishDue(LearningLoop loop, long nowNanos) {
+    return loop.publishDue(nowNanos, parallel.publishInterval(loop.modelId(), config.snapshotIntervalMillis()),
+        config.snapshotEveryUpdates(), config.snapshotMaxTimeShare());
+  }
+
   private void learn(LearningLoop loop, long nowNanos) {
-    loop.step(nowNanos, estimatedLag(loop, nowNanos / 1_000_000));
+    long lag = estimatedLag(loop, nowNanos / 1_000_000);
+    loop.step(nowNanos, lag);
+    parallel.learned(loop, nowNanos, nowNanos / 1_000_000, lag);
+    if (parallel.replicasWaiting(loop.modelId()) && publishDue(loop, nowNanos)) {
+      publish(loop, nowNanos / 1_000_000);  // the merged version its replicas wait for, not at the next punctuation
+    }
   }
 
   /**
@@ -234,6 +281,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     loop.nextVersion(nanos(nowMillis));
     checkpoints.put(loop.modelId(), loop.checkpoint(nowMillis));
     var summary = loop.closeInterval(nowMillis, estimatedLag(loop, nowMillis));
+    parallel.published(loop, summary, nowMillis);
     metrics.update(summary);
     context.forward(new Record<>(loop.modelId(), summary, nowMillis), LearnerTopology.METRICS_SINK);
     context.forward(new Record<>(loop.modelId(), loop.snapshot(nowMillis), nowMillis), LearnerTopology.SNAPSHOTS_SINK);

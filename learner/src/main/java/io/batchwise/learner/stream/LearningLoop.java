@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class LearningLoop {
   private static final double RATE_SMOOTHING = 0.2;
   private static final long RATE_WINDOW_MILLIS = 100;
+  /** Weight of the latest measurement in the smoothed step sharpness. */
+  private static final double SHARPNESS_SMOOTHING = 0.05;
 
   private final String modelId;
   private final OnlineModel model;
@@ -53,6 +55,8 @@ public final class LearningLoop {
   private List<String> featureNames;
   private BatchDecision decision;
   private StepResult lastStep;
+  /** eps h averaged over the recent updates that measured it; NaN before the first. */
+  private double stepSharpness = Double.NaN;
   private long examplesSeen;
   private long updates;
   private long version;
@@ -75,6 +79,10 @@ public final class LearningLoop {
   private long firstBufferedOffset = -1;
   private long lastBufferedOffset = -1;
   private long firstUncheckpointedOffset = -1;
+  /** Whether deltas of other learners of this model were merged since the last snapshot. */
+  private boolean absorbedSinceSnapshot;
+  /** Dead letters other learners of this model counted (its replicas'), which the snapshots add to the own. */
+  private long deadLettersElsewhere;
 
   public LearningLoop(String modelId, OnlineModel model, BatchingPolicy policy) {
     this(modelId, model, policy, new PrequentialScore());
@@ -286,6 +294,11 @@ public final class LearningLoop {
     firstPendingNanos = -1;
     interval.add(result, stepSeconds, updateCost, fillSeconds, nowNanos / 1_000_000);
     lastStep = result;
+    double sharpness = result.stepSharpness();
+    if (Double.isFinite(sharpness)) {
+      stepSharpness = Double.isNaN(stepSharpness) ? sharpness
+          : stepSharpness + SHARPNESS_SMOOTHING * (sharpness - stepSharpness);
+    }
     return result;
   }
 
@@ -320,7 +333,7 @@ public final class LearningLoop {
 
   /** True while some update is in no published snapshot yet. */
   public boolean hasUnpublishedUpdates() {
-    return updates > updatesAtLastSnapshot;
+    return updates > updatesAtLastSnapshot || absorbedSinceSnapshot;
   }
 
   /** Takes the next version number for a snapshot about to be published; its checkpoint includes the learned events. */
@@ -329,6 +342,7 @@ public final class LearningLoop {
     updatesAtLastSnapshot = updates;
     lastSnapshotNanos = nowNanos;
     firstUncheckpointedOffset = batch.size() > 0 ? firstBufferedOffset : -1;
+    absorbedSinceSnapshot = false;
   }
 
   /** What publishing the last snapshot cost the host (checkpoint, snapshot and summary), for the budget. */
@@ -353,7 +367,7 @@ public final class LearningLoop {
         .setLearningRate(model.baseLearningRate() * decision.learningRateMultiplier())
         .setBatchingPolicy(policy.spec())
         .setMetrics(prequentialMetrics())
-        .setDeadLetters(deadLetters)
+        .setDeadLetters(deadLetters + deadLettersElsewhere)
         .setFeatureNames(featureNames)
         .build();
   }
@@ -434,6 +448,14 @@ public final class LearningLoop {
     return decision;
   }
 
+  /**
+   * eps h, the step's rate times the curvature along the gradient, smoothed over the recent updates that measured it
+   * ({@link StepResult#stepSharpness}); NaN until one did, and for a model that does not measure it.
+   */
+  public double stepSharpness() {
+    return stepSharpness;
+  }
+
   /** What the last step measured, or null before the first. */
   public StepResult lastStep() {
     return lastStep;
@@ -466,5 +488,38 @@ public final class LearningLoop {
   public double arrivalRate() {
     double rate = Double.isNaN(arrivalRate) ? 0.0 : arrivalRate;
     return arrivalLimit >= 0 ? Math.min(rate, arrivalLimit) : rate;
+  }
+
+  /** The model this loop learns: a replica rebases it onto merged versions, and merging adds replicas' deltas to it. */
+  public OnlineModel model() {
+    return model;
+  }
+
+  /** True when the model computes in float32, so its deltas and merged versions lose nothing in float32 either. */
+  public boolean float32State() {
+    return float32State;
+  }
+
+  /** The latest record timestamp among the events added, in ms since the epoch; -1 before the first. */
+  public long lastEventTimestamp() {
+    return lastEventTimestamp;
+  }
+
+  /**
+   * Counts what another learner of this model learned, whose delta the caller merged into the model: its examples,
+   * updates and prequential scores join this loop's totals and its summary the next one, and the next snapshot
+   * includes them.
+   */
+  public void absorb(TrainingMetrics learned) {
+    examplesSeen += learned.getExamples();
+    updates += learned.getUpdates();
+    metrics.add(learned.getWeightSum(), learned.getLossSum(), learned.getCorrectSum());
+    interval.add(learned);
+    absorbedSinceSnapshot = true;
+  }
+
+  /** Sets the dead letters other learners of this model counted, which its snapshots add to its own. */
+  public void deadLettersElsewhere(long count) {
+    deadLettersElsewhere = count;
   }
 }

@@ -3,6 +3,8 @@ package io.batchwise.learner.stream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import io.batchwise.learner.model.ModelState;
+import io.batchwise.schemas.PackedStandardizer;
 import io.batchwise.schemas.PackedValues;
 import io.batchwise.schemas.ValueEncoding;
 
@@ -40,5 +42,14 @@ final class PackedArrays {
     double[] values = new double[bytes.remaining() / Double.BYTES];
     bytes.asDoubleBuffer().get(values);
     return values;
+  }
+
+  /** Feature statistics packed as a checkpoint keeps them (float64: counts and sums of squares lose too much in float32); null stays null. */
+  static PackedStandardizer pack(ModelState.Standardization s) {
+    return s == null ? null : new PackedStandardizer(s.count(), pack(s.mean(), false), pack(s.m2(), false));
+  }
+
+  static ModelState.Standardization unpack(PackedStandardizer s) {
+    return s == null ? null : new ModelState.Standardization(s.getCount(), unpack(s.getMean()), unpack(s.getM2()));
   }
 }

@@ -28,17 +28,21 @@ final class PrequentialScore {
   }
 
   void add(StepResult step) {
-    double w = step.weightSum();
+    add(step.weightSum(), step.lossSum(), step.correctSum());
+  }
+
+  /** Examples of total weight {@code w} scored elsewhere with these loss and correct sums (a replica's), as one batch. */
+  void add(double w, double batchLossSum, double batchCorrectSum) {
     if (!(w > 0)) {
       return;
     }
     examples += w;
-    lossSum += step.lossSum();
-    correctSum += step.correctSum();
+    lossSum += batchLossSum;
+    correctSum += batchCorrectSum;
     // a batch of n examples moves the average as n single-example updates would: 1 - (1 - 1/N)^n
     double alpha = 1 - Math.pow(1 - 1 / RECENT_EXAMPLES, w);
-    double batchLoss = step.lossSum() / w;
-    double batchAccuracy = step.correctSum() / w;
+    double batchLoss = batchLossSum / w;
+    double batchAccuracy = batchCorrectSum / w;
     recentLoss = Double.isNaN(recentLoss) ? batchLoss : recentLoss + alpha * (batchLoss - recentLoss);
     recentAccuracy = Double.isNaN(recentAccuracy) ? batchAccuracy : recentAccuracy + alpha * (batchAccuracy - recentAccuracy);
   }

@@ -75,9 +75,17 @@ public final class StreamingLearner implements AutoCloseable {
     InputLag inputLag = new InputLag();
     StreamsConfig streamsConfig = new StreamsConfig(props);
     Admin admin = Admin.create(streamsConfig.getAdminConfigs("batchwise-input"));
-    InputReplay replay = new KafkaInputReplay(admin, streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG),
+    String applicationId = streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG);
+    InputReplay replay = new KafkaInputReplay(admin, applicationId,
         streamsConfig.getRestoreConsumerConfigs("batchwise-replay"));
-    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config, inputLag, replay), props);
+    ModelPartitioning partitioning;
+    try {
+      partitioning = InternalTopics.ensure(admin, config, applicationId);
+    } catch (RuntimeException e) {
+      admin.close(Duration.ofSeconds(5));
+      throw e;
+    }
+    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config, inputLag, replay, partitioning), props);
     if (listener != null) {
       streams.setStateListener(listener);
     }
