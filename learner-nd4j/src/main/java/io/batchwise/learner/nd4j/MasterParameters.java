@@ -106,26 +106,12 @@ sealed interface MasterParameters permits MasterParameters.Float32, MasterParame
         FloatPointer p = new FloatPointer(src.data().addressPointer());
         return cblas_sdot(len, p, 1, p, 1);
       }
-      float l2f = (float) l2;
-      double s0 = 0;
-      double s1 = 0;
-      int end = off + len;
-      int k = off;
-      // two partial sums, so that the loop is not one chain of dependent additions
-      for (; k + 1 < end; k += 2) {
-        float g0 = gradient[k] + l2f * theta[k];
-        float g1 = gradient[k + 1] + l2f * theta[k + 1];
-        gradient[k] = g0;
-        gradient[k + 1] = g1;
-        s0 += g0 * g0;
-        s1 += g1 * g1;
+      double sq = 0;
+      for (int k = off; k < off + len; k++) {
+        gradient[k] += (float) l2 * theta[k];
+        sq += gradient[k] * gradient[k];
       }
-      for (; k < end; k++) {
-        float g = gradient[k] + l2f * theta[k];
-        gradient[k] = g;
-        s0 += g * g;
-      }
-      return s0 + s1;
+      return sq;
     }
 
     @Override
@@ -197,24 +183,12 @@ sealed interface MasterParameters permits MasterParameters.Float32, MasterParame
         DoublePointer p = new DoublePointer(src.data().addressPointer());
         return cblas_ddot(len, p, 1, p, 1);
       }
-      double s0 = 0;
-      double s1 = 0;
-      int end = off + len;
-      int k = off;
-      for (; k + 1 < end; k += 2) {
-        double g0 = gradient[k] + l2 * theta[k];
-        double g1 = gradient[k + 1] + l2 * theta[k + 1];
-        gradient[k] = g0;
-        gradient[k + 1] = g1;
-        s0 += g0 * g0;
-        s1 += g1 * g1;
+      double sq = 0;
+      for (int k = off; k < off + len; k++) {
+        gradient[k] += l2 * theta[k];
+        sq += gradient[k] * gradient[k];
       }
-      for (; k < end; k++) {
-        double g = gradient[k] + l2 * theta[k];
-        gradient[k] = g;
-        s0 += g * g;
-      }
-      return s0 + s1;
+      return sq;
     }
 
     @Override
