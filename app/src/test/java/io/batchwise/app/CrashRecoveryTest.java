@@ -18,14 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,7 +88,7 @@ class CrashRecoveryTest {
           "dead-letter records");
       assertVersionsNeverGoBack(bootstrap, config);
       Map<String, Long> summarized = new HashMap<>();
-      for (ConsumerRecord<String, byte[]> record : readCommitted(bootstrap, config.metricsTopic())) {
+      for (ConsumerRecord<String, byte[]> record : CommittedRecords.read(bootstrap, config.metricsTopic())) {
         TrainingMetrics m = Serdes.trainingMetrics().deserialize(record.topic(), record.value());
         summarized.merge(m.getModelId(), m.getExamples(), Long::sum);
       }
@@ -179,32 +175,14 @@ class CrashRecoveryTest {
         .readToEnd(Duration.ofSeconds(30));
   }
 
-  private static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
-  }
-
   private static long countCommitted(String bootstrap, String topic) {
-    return readCommitted(bootstrap, topic).size();
+    return CommittedRecords.read(bootstrap, topic).size();
   }
 
   private static void assertVersionsNeverGoBack(String bootstrap, LearnerConfig config) {
     Map<String, Long> lastVersion = new HashMap<>();
     Map<String, Long> lastExamples = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> record : readCommitted(bootstrap, config.snapshotsTopic())) {
+    for (ConsumerRecord<String, byte[]> record : CommittedRecords.read(bootstrap, config.snapshotsTopic())) {
       ModelSnapshot s = Serdes.modelSnapshot().deserialize(record.topic(), record.value());
       Long previous = lastVersion.put(s.getModelId(), s.getVersion());
       assertTrue(previous == null || s.getVersion() > previous,

@@ -16,14 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -111,7 +107,7 @@ class ParallelLearningTest {
       assertVersionsNeverGoBack(bootstrap, config.snapshotsTopic());
       Map<String, Long> summarized = new HashMap<>();
       long merges = 0;
-      for (ConsumerRecord<String, byte[]> record : readCommitted(bootstrap, config.metricsTopic())) {
+      for (ConsumerRecord<String, byte[]> record : CommittedRecords.read(bootstrap, config.metricsTopic())) {
         TrainingMetrics m = Serdes.trainingMetrics().deserialize(record.topic(), record.value());
         summarized.merge(m.getModelId(), m.getExamples(), Long::sum);
         merges += m.getModelId().equals(SPREAD) ? m.getMerges() : 0;
@@ -248,7 +244,7 @@ class ParallelLearningTest {
   private static void assertVersionsNeverGoBack(String bootstrap, String topic) {
     Map<String, Long> lastVersion = new HashMap<>();
     Map<String, Long> lastExamples = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> record : readCommitted(bootstrap, topic)) {
+    for (ConsumerRecord<String, byte[]> record : CommittedRecords.read(bootstrap, topic)) {
       ModelSnapshot s = Serdes.modelSnapshot().deserialize(record.topic(), record.value());
       Long previous = lastVersion.put(s.getModelId(), s.getVersion());
       assertTrue(previous == null || s.getVersion() > previous,
@@ -256,23 +252,5 @@ class ParallelLearningTest {
       Long previousExamples = lastExamples.put(s.getModelId(), s.getExamplesSeen());
       assertTrue(previousExamples == null || s.getExamplesSeen() >= previousExamples, "examples seen never go back");
     }
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
   }
 }

@@ -18,8 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.batchwise.app.Settings;
 import io.batchwise.app.TopicSetup;
@@ -122,12 +120,7 @@ public final class InstancesBenchCommand implements Callable<Integer> {
     doc.put("settings", settings);
     doc.put("medians", medians(runs));
     doc.put("runs", runs);
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    System.out.println(RenderCommand.tables(mapper.valueToTree(doc)));
-    if (json != null) {
-      mapper.writeValue(json.toFile(), doc);
-      System.out.println("wrote " + json);
-    }
+    RenderCommand.report(doc, json);
     return 0;
   }
 

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.batchwise.policy.SyncPeriod;
 import picocli.CommandLine;
@@ -158,12 +156,7 @@ public final class ParallelBenchCommand implements Callable<Integer> {
     doc.put("medians", medians);
     doc.put("targets", targets(medians));
     doc.put("runs", runs);
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    System.out.println(RenderCommand.tables(mapper.valueToTree(doc)));
-    if (json != null) {
-      mapper.writeValue(json.toFile(), doc);
-      System.out.println("wrote " + json);
-    }
+    RenderCommand.report(doc, json);
     return 0;
   }
 

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,6 +60,16 @@ public final class RenderCommand implements Callable<Integer> {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** Prints a bench's results as the tables the page gets, and writes them as JSON when {@code json} is given. */
+  static void report(Map<String, Object> results, Path json) throws java.io.IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    System.out.println(tables(mapper.valueToTree(results)));
+    if (json != null) {
+      mapper.writeValue(json.toFile(), results);
+      System.out.println("wrote " + json);
+    }
   }
 
   static String tables(JsonNode json) {
