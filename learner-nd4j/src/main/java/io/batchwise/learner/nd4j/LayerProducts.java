@@ -20,11 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A dense layer's three matrix products, on row-major ND4J arrays, by the BLAS that ND4J itself runs on (OpenBLAS),
  * called directly and chosen by the batch's row count.
  *
- * <p>Why not {@code Nd4j.gemm}: each call builds a custom op (about 25 us here whatever its size), and a gemm packs its
- * whole weight matrix on every call, so a 1 x 784 by 784 x 128 product costs about 65 us where a matrix-vector product
- * costs 4 us. Below {@link #ROWS_BY_VECTOR} rows the products run a row at a time (gemv; the weight gradient as rank-one
- * updates, ger, below {@link #ROWS_BY_OUTER_PRODUCT}), from there on as one gemm: the crossovers measured on this
- * project's benchmark machine for a 784 x 128 layer.
+ * <p>Why not {@code Nd4j.gemm}: each call builds a custom op, whose overhead does not shrink with the product, and a
+ * gemm packs its whole weight matrix on every call, which for a few rows costs far more than the arithmetic. Below
+ * {@link #ROWS_BY_VECTOR} rows the products run a row at a time (gemv; the weight gradient as rank-one updates, ger,
+ * below {@link #ROWS_BY_OUTER_PRODUCT}), from there on as one gemm: the crossovers measured for a 784 x 128 layer
+ * (docs/LEARNER.md, Backends).
  */
 final class LayerProducts {
   /** Up to this many rows, one matrix-vector product a row beats a gemm. */
