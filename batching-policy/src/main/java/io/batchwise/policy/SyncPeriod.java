@@ -12,13 +12,19 @@ import io.batchwise.policy.goodput.GradientNoise;
  * et al. 2018, "An Empirical Model of Large-Batch Training") a larger batch still buys nearly proportionally faster
  * progress; past it, the extra examples are mostly wasted. This is the regime where local SGD matches mini-batch SGD
  * (Stich 2019, "Local SGD Converges Fast and Communicates Little"; Lin et al. 2020, "Don't Use Large Mini-Batches, Use
- * Local SGD"). The adaptive period ({@link #steps}) is the longest that keeps K H B below B_noise, B_noise / (K B):
- * shorter when the noise falls or K grows, longer when the noise allows, as ADACOMM adapts the period while training
- * goes (Wang and Joshi 2019, "Adaptive Communication Strategies to Achieve the Best Error-Runtime Trade-off in
- * Local-Update SGD"). The longest, because a merge costs the replica a commit and a merge that accounts for the
- * curvature ({@link #mergeWeights}) loses nothing to staleness on a quadratic loss: below B_noise, fewer merges are
- * only cheaper. A replica merges at least every {@code maxStalenessMillis} whatever H says, so its examples reach the
- * merged model within a bounded time however slowly its updates come.
+ * Local SGD"). For a model that measures no curvature the adaptive period ({@link #steps}) is the longest that keeps
+ * K H B below B_noise, B_noise / (K B), as ADACOMM adapts the period while training goes (Wang and Joshi 2019,
+ * "Adaptive Communication Strategies to Achieve the Best Error-Runtime Trade-off in Local-Update SGD").
+ *
+ * <p>A model that measures its step sharpness eps h is merged by the curvature ({@link #mergeWeights}): the merge adds
+ * the replicas' steps as one learner taking them in turn would, not as one step of batch K H B, so what a longer
+ * period costs is not the large batch's wasted examples but the stale models the steps were taken from, which the
+ * merge corrects exactly only on a quadratic. Its period keeps the K H updates between two merges within a quarter of
+ * the curvature's time scale 1 / (eps h): K H eps h at most {@link #STALE_MOVE}, the share of its way to the minimum
+ * along the gradient the model covers meanwhile (measured on the virtual clock: docs/BENCHMARKS.md, data-parallel
+ * learning). The longest such period, because each merge costs a commit. A replica merges at least every
+ * {@code maxStalenessMillis} whatever H says, so its examples reach the merged model within a bounded time however
+ * slowly its updates come.
  *
  * @param fixedSteps         H when the period is fixed; 0 when it adapts
  * @param maxStalenessMillis a replica with updates to merge merges once its last merge is this old
@@ -26,6 +32,8 @@ import io.batchwise.policy.goodput.GradientNoise;
 public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
   /** The spec of the adaptive period. */
   public static final String ADAPTIVE = "adaptive";
+  /** K H eps h, the share of its way to the minimum a model merged by its curvature covers between two merges. */
+  public static final double STALE_MOVE = 0.25;
 
   public SyncPeriod {
     if (fixedSteps < 0) {
@@ -69,25 +77,37 @@ public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
   }
 
   /**
-   * H, the updates between two merges: fixed, or the longest period that keeps K H B below B_noise,
-   * floor(B_noise / (K B)), at least 1. Unbounded ({@link Integer#MAX_VALUE}: the staleness limit decides) for one
-   * learner or pure noise; 1 while B_noise is unknown: the cautious answer.
+   * H, the updates between two merges: fixed, or adaptive: for a model that measures its step sharpness eps h, the
+   * longest that keeps K H eps h at most {@link #STALE_MOVE}; else the longest that keeps K H B below B_noise,
+   * floor(B_noise / (K B)). At least 1; unbounded ({@link Integer#MAX_VALUE}: the staleness limit decides) for one
+   * learner or pure noise; 1 while neither is known: the cautious answer.
    *
-   * @param learners   K, the learners of the model (the replicas and the one that merges)
-   * @param batchSize  B, the replica's batch size
-   * @param noiseScale B_noise as measured
+   * @param learners      K, the learners of the model (the replicas and the one that merges)
+   * @param batchSize     B, the replica's batch size
+   * @param noiseScale    B_noise as measured
+   * @param stepSharpness eps h per update as the model measures it; NaN for a model that does not
    */
-  public int steps(int learners, double batchSize, double noiseScale) {
+  public int steps(int learners, double batchSize, double noiseScale, double stepSharpness) {
     if (!adaptive()) {
       return fixedSteps;
+    }
+    if (learners <= 1) {
+      return Integer.MAX_VALUE;
+    }
+    if (stepSharpness > 0 && Double.isFinite(stepSharpness)) {
+      return atLeastOne(STALE_MOVE / learners / stepSharpness);
     }
     if (Double.isNaN(noiseScale) || !(batchSize > 0)) {
       return 1;
     }
-    if (learners <= 1 || Double.isInfinite(noiseScale)) {
+    if (Double.isInfinite(noiseScale)) {
       return Integer.MAX_VALUE;
     }
-    double h = Math.floor(Math.max(noiseScale, 0) / learners / batchSize);
+    return atLeastOne(Math.max(noiseScale, 0) / learners / batchSize);
+  }
+
+  private static int atLeastOne(double steps) {
+    double h = Math.floor(steps);
     return h >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(1, h);
   }
 
@@ -95,9 +115,10 @@ public record SyncPeriod(int fixedSteps, long maxStalenessMillis) {
    * True when a replica that took {@code updatesSince} updates over {@code millisSince} ms since its last merge
    * should merge now: it has at least one update, and H of them ({@link #steps}) or the staleness limit is reached.
    */
-  public boolean due(long updatesSince, long millisSince, int learners, double batchSize, double noiseScale) {
+  public boolean due(long updatesSince, long millisSince, int learners, double batchSize, double noiseScale,
+      double stepSharpness) {
     return updatesSince >= 1 && (millisSince >= maxStalenessMillis
-        || updatesSince >= steps(learners, batchSize, noiseScale));
+        || updatesSince >= steps(learners, batchSize, noiseScale, stepSharpness));
   }
 
   /**

@@ -15,36 +15,47 @@ class SyncPeriodTest {
   @Test
   void theAdaptivePeriodKeepsTheCombinedBatchBelowTheNoiseScale() {
     // K = 4, B = 8, B_noise = 1000: K H B = 4 * 8 * 31 = 992 <= 1000
-    assertEquals(31, ADAPTIVE.steps(4, 8, 1000));
+    assertEquals(31, ADAPTIVE.steps(4, 8, 1000, Double.NaN));
     assertEquals(4 * 8 * 31, SyncPeriod.combinedBatch(4, 8, 31), 1e-12);
-    assertTrue(ADAPTIVE.steps(4, 8, 4000) > 31, "more noise: longer");
-    assertTrue(ADAPTIVE.steps(16, 8, 1000) < 31, "more learners: shorter");
+    assertTrue(ADAPTIVE.steps(4, 8, 4000, Double.NaN) > 31, "more noise: longer");
+    assertTrue(ADAPTIVE.steps(16, 8, 1000, Double.NaN) < 31, "more learners: shorter");
+  }
+
+  @Test
+  void aModelThatMeasuresItsCurvatureMergesWithinAQuarterOfItsTimeScale() {
+    // K H eps h <= 1/4: K = 4, eps h = 0.001: H = 62 (K H eps h = 0.248), whatever B_noise says
+    assertEquals(62, ADAPTIVE.steps(4, 8, 1000, 0.001));
+    assertEquals(62, ADAPTIVE.steps(4, 8, Double.NaN, 0.001));
+    assertEquals(31, ADAPTIVE.steps(8, 8, 1000, 0.001), "twice the learners: half the period");
+    assertEquals(1, ADAPTIVE.steps(4, 8, 1000, 0.5), "a sharp step: after every update");
+    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(1, 8, 1000, 0.001), "one learner");
+    assertEquals(16, SyncPeriod.parse("16", 1000).steps(4, 8, 1000, 0.001));
   }
 
   @Test
   void atLeastOneUpdateAndUnboundedWhereStalenessCostsNothing() {
-    assertEquals(1, ADAPTIVE.steps(32, 64, 10), "past B_noise at once: after every update");
-    assertEquals(1, ADAPTIVE.steps(4, 8, Double.NaN), "unknown noise: cautious");
-    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(4, 8, Double.POSITIVE_INFINITY), "pure noise");
-    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(1, 8, 1000), "one learner");
+    assertEquals(1, ADAPTIVE.steps(32, 64, 10, Double.NaN), "past B_noise at once: after every update");
+    assertEquals(1, ADAPTIVE.steps(4, 8, Double.NaN, Double.NaN), "unknown noise: cautious");
+    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(4, 8, Double.POSITIVE_INFINITY, Double.NaN), "pure noise");
+    assertEquals(Integer.MAX_VALUE, ADAPTIVE.steps(1, 8, 1000, Double.NaN), "one learner");
   }
 
   @Test
   void aFixedPeriodIgnoresTheNoise() {
     SyncPeriod fixed = SyncPeriod.parse("16", 1000);
     assertFalse(fixed.adaptive());
-    assertEquals(16, fixed.steps(4, 8, 1000));
-    assertEquals(16, fixed.steps(32, 64, Double.NaN));
+    assertEquals(16, fixed.steps(4, 8, 1000, Double.NaN));
+    assertEquals(16, fixed.steps(32, 64, Double.NaN, Double.NaN));
     assertEquals("16", fixed.spec());
     assertEquals("adaptive", ADAPTIVE.spec());
   }
 
   @Test
   void dueAfterHUpdatesOrTheStalenessLimit() {
-    assertFalse(ADAPTIVE.due(0, 5000, 4, 8, 1000), "nothing to merge");
-    assertFalse(ADAPTIVE.due(30, 999, 4, 8, 1000));
-    assertTrue(ADAPTIVE.due(31, 0, 4, 8, 1000));
-    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY), "the staleness limit bounds an unbounded H");
+    assertFalse(ADAPTIVE.due(0, 5000, 4, 8, 1000, Double.NaN), "nothing to merge");
+    assertFalse(ADAPTIVE.due(30, 999, 4, 8, 1000, Double.NaN));
+    assertTrue(ADAPTIVE.due(31, 0, 4, 8, 1000, Double.NaN));
+    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY, Double.NaN), "the staleness limit bounds an unbounded H");
   }
 
   @Test

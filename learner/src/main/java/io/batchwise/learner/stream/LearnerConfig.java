@@ -82,8 +82,10 @@ public final class LearnerConfig extends AbstractConfig {
           "How often wall-clock checks for max latency and snapshot cadence run.")
       .define(SYNC_PERIOD, Type.STRING, SyncPeriod.ADAPTIVE, Importance.MEDIUM,
           "For a model whose events arrive on several partitions: how many updates a replica takes between two "
-              + "deltas it sends to be merged, 'adaptive' (the longest that keeps K H B, learners times updates "
-              + "times batch size, below the measured B_noise) or a fixed number.")
+              + "deltas it sends to be merged, 'adaptive' (for a model that measures its curvature, the longest that "
+              + "keeps K H eps h, learners times updates times an update's share of the way to the minimum, at most "
+              + "1/4; else the longest that keeps K H B, learners times updates times batch size, below the measured "
+              + "B_noise) or a fixed number.")
       .define(SYNC_MAX_STALENESS_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.MEDIUM,
           "A replica with updates to merge sends its delta once its previous one is this old, whatever the sync "
               + "period says.")

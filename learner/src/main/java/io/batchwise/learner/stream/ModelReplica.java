@@ -23,9 +23,9 @@ import io.batchwise.schemas.TrainingMetrics;
  * kept until acknowledged: one not acknowledged within {@link #RESEND_NANOS} (or the one in flight when the host
  * restores the replica) is sent again, unchanged, and the merger counts each number once.
  *
- * <p>The sync period H follows {@link SyncPeriod} from K (as the last merged version said), the policy's batch size
- * and B_noise (the policy's estimate, or, for a policy that measures none, one from the gradient statistics of the
- * replica's own deltas).
+ * <p>The sync period H follows {@link SyncPeriod} from K (as the last merged version said) and the replica's step
+ * sharpness, or, for a model that measures none, the policy's batch size and B_noise (the policy's estimate, or, for
+ * a policy that measures none, one from the gradient statistics of the replica's own deltas).
  */
 public final class ModelReplica {
   /** A delta not acknowledged within this time is sent again. */
@@ -104,7 +104,7 @@ public final class ModelReplica {
     long updates = loop.updates() - updatesAtSend;
     long millis = (nowNanos - lastSyncNanos) / 1_000_000;
     boolean deadLetters = loop.deadLetters() != deadLettersSent && millis >= period.maxStalenessMillis();
-    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale())) {
+    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale(), loop.stepSharpness())) {
       return null;
     }
     double[] parameters = model.parameters();
@@ -114,7 +114,7 @@ public final class ModelReplica {
     }
     ModelState state = model.exportState();
     ModelState.Standardization statistics = state.standardizer();
-    int steps = period.steps(learners, batchSize(), noiseScale());
+    int steps = period.steps(learners, batchSize(), noiseScale(), loop.stepSharpness());
     double noiseScale = noiseScale();
     loop.nextVersion(nowNanos);
     TrainingMetrics learned = loop.closeInterval(nowMillis, lagEvents);

@@ -201,26 +201,27 @@ class ReplicaMergeTest {
   }
 
   @Test
-  void theSyncPeriodFollowsTheNoiseScaleThePolicyMeasures() {
+  void theSyncPeriodFollowsTheCurvatureTheModelMeasures() {
     SyncPeriod adaptive = SyncPeriod.parse("adaptive", 60_000);
     LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 3),
         BatchingPolicies.parse("goodput:min=8,max=8", 500));
     ModelReplica replica = ModelReplica.start(loop, 1, adaptive, 0);
     learn(loop, 4000, SECOND);
-    double noise = replica.noiseScale();
-    assertTrue(noise > 0, "goodput measures B_noise: " + noise);
-    int steps = adaptive.steps(replica.learners(), 8, noise);
-    assertEquals(Math.max(1, (int) (noise / 16)), steps, "K H B below B_noise, K = 2 until a merged version says");
-    assertTrue(steps > 1, "B_noise " + noise + " allows more than one update of 8 between merges");
+    double sharpness = loop.stepSharpness();
+    assertTrue(sharpness > 0, "a logistic model measures eps h: " + sharpness);
+    int steps = adaptive.steps(replica.learners(), 8, replica.noiseScale(), sharpness);
+    assertEquals(Math.max(1, (int) (SyncPeriod.STALE_MOVE / 2 / sharpness)), steps,
+        "K H eps h within a quarter, K = 2 until a merged version says");
+    assertTrue(steps > 1, "eps h " + sharpness + " allows more than one update between merges");
     ModelDelta first = replica.nextDelta(SECOND, 1000, 0);
     assertEquals(steps, first.getSyncUpdates());
-    assertEquals(noise, first.getNoiseScale(), 1e-12);
+    assertEquals(replica.noiseScale(), first.getNoiseScale(), 1e-12);
     assertEquals(first, Serdes.modelDelta().deserialize("t", Serdes.modelDelta().serialize("t", first)));
     assertTrue(replica.rebase(merged(loop, 1)));
     learn(loop, 8, 2 * SECOND);
     assertNull(replica.nextDelta(2 * SECOND, 2000, 0), "not before H updates");
     learn(loop, 8 * steps, 3 * SECOND);
-    int now = adaptive.steps(replica.learners(), 8, replica.noiseScale());
+    int now = adaptive.steps(replica.learners(), 8, replica.noiseScale(), loop.stepSharpness());
     ModelDelta due = replica.nextDelta(3 * SECOND, 3000, 0);
     assertNotNull(due, "H updates later");
     assertEquals(now, due.getSyncUpdates());
@@ -231,7 +232,7 @@ class ReplicaMergeTest {
     ModelReplica replica = ModelReplica.start(loop(), 1, SyncPeriod.parse("adaptive", 1000), 0);
     assertTrue(Double.isNaN(replica.noiseScale()));
     learn(replica.loop(), 800, SECOND);
-    assertNotNull(replica.nextDelta(SECOND, 1000, 0), "H = 1 while B_noise is unknown");
+    assertNotNull(replica.nextDelta(SECOND, 1000, 0), "at the staleness limit");
     assertTrue(replica.noiseScale() > 0, "from the delta's gradient statistics: " + replica.noiseScale());
   }
 
