@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,9 +79,16 @@ public final class InstancesBenchCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  /** One configuration's run. */
+  /**
+   * One configuration's run.
+   *
+   * @param heldOutLoss   the last version's log loss on the held-out events
+   * @param heldOutLowest the lowest of the versions that include at least half the backlog
+   * @param heldOutHighest and the highest: how much the last version's is one draw among them
+   */
   record Run(String configuration, int partitions, int instances, int repeat, double eventsPerSecond,
-      double seconds, double prequentialLoss, double heldOutLoss, long version) {
+      double seconds, double prequentialLoss, double heldOutLoss, double heldOutLowest, double heldOutHighest,
+      long version) {
   }
 
   @Override
@@ -140,6 +148,8 @@ public final class InstancesBenchCommand implements Callable<Integer> {
       m.put("seconds", median(cell, Run::seconds));
       m.put("prequentialLoss", median(cell, Run::prequentialLoss));
       m.put("heldOutLoss", median(cell, Run::heldOutLoss));
+      m.put("heldOutLowest", median(cell, Run::heldOutLowest));
+      m.put("heldOutHighest", median(cell, Run::heldOutHighest));
       m.put("versions", median(cell, r -> r.version()));
       medians.add(m);
     });
@@ -161,6 +171,7 @@ public final class InstancesBenchCommand implements Callable<Integer> {
     List<ChildJvm> learners = new ArrayList<>();
     ModelSnapshot[] first = new ModelSnapshot[1];
     ModelSnapshot[] last = new ModelSnapshot[1];
+    List<ModelSnapshot> pastHalf = Collections.synchronizedList(new ArrayList<>());
     try (SnapshotFollower follower = new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
         app + "-snapshots")) {
       follower.onSnapshot(s -> {
@@ -168,6 +179,9 @@ public final class InstancesBenchCommand implements Callable<Integer> {
           first[0] = s;
         }
         last[0] = s;
+        if (2 * s.getExamplesSeen() >= events) {
+          pastHalf.add(s);
+        }
       }).start();
       for (int i = 0; i < k; i++) {
         learners.add(ChildJvm.start("io.batchwise.app.Main", List.of("learn", "--bootstrap", servers, "--application-id",
@@ -188,9 +202,15 @@ public final class InstancesBenchCommand implements Callable<Integer> {
           + (last[0] == null ? 0 : last[0].getExamplesSeen()) + " of " + events + ")");
     }
     double seconds = (last[0].getCreatedAt().toEpochMilli() - first[0].getCreatedAt().toEpochMilli()) / 1000.0;
+    double[] versions;
+    synchronized (pastHalf) {
+      versions = pastHalf.stream().mapToDouble(s -> heldOut(SnapshotCodec.model(s), all)).toArray();
+    }
     Run run = new Run(topicPartitions == 1 ? "1 partition, keyed" : topicPartitions + " partitions, spread",
         topicPartitions, k, r, (events - first[0].getExamplesSeen()) / seconds, seconds,
-        last[0].getMetrics().getLogLoss(), heldOut(SnapshotCodec.model(last[0]), all), last[0].getVersion());
+        last[0].getMetrics().getLogLoss(), heldOut(SnapshotCodec.model(last[0]), all),
+        Arrays.stream(versions).min().orElse(Double.NaN), Arrays.stream(versions).max().orElse(Double.NaN),
+        last[0].getVersion());
     System.err.println(run);
     return run;
   }

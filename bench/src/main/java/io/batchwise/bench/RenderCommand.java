@@ -280,12 +280,14 @@ public final class RenderCommand implements Callable<Integer> {
     md.append(String.format(Locale.ROOT, "%d events of %d features as a backlog, `--batch %s`, medians of %d runs; each "
         + "instance a `learn` JVM of its own on the embedded broker.%n%n", settings.path("events").asInt(),
         settings.path("features").asInt(), settings.path("batch").asText(), settings.path("repeats").asInt()));
-    md.append("| events topic | instances | events/s | s | prequential log loss | held-out log loss | versions |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| events topic | instances | events/s | s | prequential log loss | held-out log loss "
+        + "| held-out, versions past half the backlog | versions |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (JsonNode m : json.path("medians")) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.4f | %.4f | %.0f |%n", m.path("configuration").asText(),
-          m.path("instances").asInt(), rate(number(m, "eventsPerSecond")), number(m, "seconds"),
-          number(m, "prequentialLoss"), number(m, "heldOutLoss"), number(m, "versions")));
+      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.4f | %.4f | %.4f-%.4f | %.0f |%n",
+          m.path("configuration").asText(), m.path("instances").asInt(), rate(number(m, "eventsPerSecond")),
+          number(m, "seconds"), number(m, "prequentialLoss"), number(m, "heldOutLoss"), number(m, "heldOutLowest"),
+          number(m, "heldOutHighest"), number(m, "versions")));
     }
   }
 
