@@ -16,7 +16,7 @@ import io.batchwise.schemas.TrainingMetrics;
  * in its own {@link LearningLoop}; once per sync period it sends what it learned since its previous delta to the
  * learner that merges the model (parameters minus its base, the feature statistics of the new examples, the summary
  * of its updates), then waits for a merged version that includes the delta and rebases onto it: the merged
- * parameters plus what it learned since it sent. Kafka-free: the processor and the benchmarks' simulation drive it.
+ * parameters combined with what it learned since it sent ({@link #rebase}). Kafka-free: the processor and the benchmarks' simulation drive it.
  *
  * <p>One delta is in flight at a time, so that a merged version either includes every delta sent or is older than
  * the last one. A delta is numbered with the replica's checkpoint version, which the host writes with it, and
@@ -57,6 +57,8 @@ public final class ModelReplica {
   private long sentAtNanos;
   private int learners = LEARNERS_AT_START;
   private long mergedVersion;
+  /** The examples the merged version rebased onto had taken in; NaN when not known (restored with a delta in flight). */
+  private double mergedExamples;
 
   private ModelReplica(LearningLoop loop, int replica, SyncPeriod period, long nowNanos) {
     if (!(loop.model() instanceof DifferentiableModel differentiable)) {
@@ -88,6 +90,7 @@ public final class ModelReplica {
       r.sentAtNanos = nowNanos - RESEND_NANOS;
       r.deadLettersSent = pending.getDeadLetters();
       r.mergedVersion = pending.getBaseVersion();
+      r.mergedExamples = Double.NaN;
     }
     return r;
   }
@@ -156,8 +159,9 @@ public final class ModelReplica {
 
   /**
    * Takes a merged version of the model: when it includes every delta this replica sent, the model becomes the
-   * merged parameters plus what the replica learned since its last delta (and the feature statistics likewise), and
-   * the next delta is taken against the merged version. An older version, or one still without the delta in
+   * merged parameters combined with what the replica learned since its last delta by the curvature, as a merge
+   * combines a delta ({@link SyncPeriod#mergeWeights}), and the feature statistics the merged ones plus its own
+   * since; the next delta is taken against the merged version. An older version, or one still without the delta in
    * flight, only tells how many learners there are.
    *
    * @return whether the replica rebased onto it
@@ -178,8 +182,12 @@ public final class ModelReplica {
     if (mergedParameters.length != parameters.length) {
       return false;
     }
+    SyncPeriod.MergeWeights weights = rebaseWeights(merged);
+    double ownShare = weights.delta();
+    double takenBack = weights.takenBack();
     for (int j = 0; j < parameters.length; j++) {
-      parameters[j] = mergedParameters[j] + (parameters[j] - base[j]);
+      parameters[j] = mergedParameters[j] + ownShare * (parameters[j] - base[j])
+          - takenBack * (mergedParameters[j] - base[j]);
     }
     model.setParameters(parameters);
     ModelState.Standardization mergedStatistics = PackedArrays.unpack(merged.getStandardizer());
@@ -190,8 +198,30 @@ public final class ModelReplica {
     }
     base = mergedParameters;
     mergedVersion = merged.getVersion();
+    mergedExamples = merged.getExamplesSeen();
     inFlight = null;
     return true;
+  }
+
+  /**
+   * How the replica's updates since its delta (its own move d' from the parameters it sent, w_s) combine with the
+   * merged version M, which moved M - w_s from there: by the curvature as a merge combines a delta
+   * ({@link SyncPeriod#mergeWeights}), the replica becoming M + a d' - b (M - w_s). The merged model's updates the replica
+   * did not see are its examples past the version the replica's delta was based on and the delta's own, at the
+   * replica's batch size. While eps h times either part's updates is small this is M + d', what the replica learned
+   * since added onto the merged model; once both went far past the curvature's time scale it is the mean of M and
+   * where the replica got to, where the sum would add the difference of two noisy points to M. Without a measured
+   * curvature, or after a restart (the base version's examples unknown), the sum.
+   */
+  private SyncPeriod.MergeWeights rebaseWeights(MergedModel merged) {
+    double sharpness = loop.stepSharpness();
+    TrainingMetrics sent = inFlight == null ? null : inFlight.getLearned();
+    if (!Double.isFinite(sharpness) || Double.isNaN(mergedExamples) || sent == null || sent.getExamples() <= 0) {
+      return SyncPeriod.MergeWeights.SUM;
+    }
+    double unseen = merged.getExamplesSeen() - mergedExamples - sent.getExamples();
+    double unseenUpdates = unseen * Math.max(1, sent.getUpdates()) / sent.getExamples();
+    return SyncPeriod.mergeWeights(sharpness, loop.updates() - updatesAtSend, unseenUpdates);
   }
 
   private double batchSize() {

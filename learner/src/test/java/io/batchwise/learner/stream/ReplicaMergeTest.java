@@ -112,7 +112,8 @@ class ReplicaMergeTest {
     learn(merge.loop(), 40, SECOND);
     learn(replica.loop(), 40, SECOND);
     merge.merge(replica.nextDelta(SECOND, 1000, 0), 0, SECOND);
-    assertTrue(replica.rebase(publish(merge, SECOND)));
+    MergedModel first = publish(merge, SECOND);
+    assertTrue(replica.rebase(first));
     assertArrayEquals(home.parameters(), local.parameters(), 1e-15, "nothing learned since the delta: the merged model");
     assertEquals(home.exportState().standardizer().count(), local.exportState().standardizer().count(), 1e-9);
     assertArrayEquals(home.exportState().standardizer().mean(), local.exportState().standardizer().mean(), 1e-12);
@@ -130,9 +131,22 @@ class ReplicaMergeTest {
     learn(merge.loop(), 16, 2 * SECOND);
     MergedModel merged = publish(merge, 2 * SECOND);
     learn(replica.loop(), 8, 3 * SECOND);
-    double[] expected = add(PackedArrays.unpack(merged.getParameters()), subtract(local.parameters(), atSend));
+    double[] m = PackedArrays.unpack(merged.getParameters());
+    double[] own = subtract(local.parameters(), atSend);
+    double[] sum = add(m, own);
+    // the merged model's updates the replica did not see: its examples past the first version, less the delta's
+    double unseen = merged.getExamplesSeen() - first.getExamplesSeen() - delta.getLearned().getExamples();
+    SyncPeriod.MergeWeights w = SyncPeriod.mergeWeights(replica.loop().stepSharpness(), 1,
+        unseen * delta.getLearned().getUpdates() / delta.getLearned().getExamples());
+    double[] expected = new double[m.length];
+    for (int j = 0; j < m.length; j++) {
+      expected[j] = m[j] + w.delta() * own[j] - w.takenBack() * (m[j] - atSend[j]);
+    }
     assertTrue(replica.rebase(merged));
-    assertArrayEquals(expected, local.parameters(), 1e-15, "the merged model plus what the replica learned since it sent");
+    assertArrayEquals(expected, local.parameters(), 1e-15,
+        "the merged model and what the replica learned since it sent, by the curvature");
+    assertArrayEquals(sum, local.parameters(), 0.05 * maxAbs(own),
+        "a few updates at a small eps h: nearly the merged model plus what the replica learned since it sent");
     assertFalse(replica.rebase(merged), "a version it has taken already");
   }
 
@@ -260,6 +274,40 @@ class ReplicaMergeTest {
     assertTrue(Math.abs(merged - single) <= 0.004, "held-out log loss " + merged + " against one learner's " + single);
   }
 
+  @Test
+  void aReplicaThatLearnedFarPastTheCurvatureWhileItsDeltaWasAwayKeepsItsQuality() {
+    // a backlog: the replica sends 300 updates, learns 300 more while its delta goes to the home (which learns 300 of
+    // its own) and back, then rebases; both parts went far past 1 / (eps h), so the rebase is about the mean of the
+    // merged model and the replica: adding the replica's last 300 updates onto the merged model would add the
+    // difference of two noisy points to it
+    int chunk = 2_400;
+    List<double[]> events = concept(new Random(21), 9 * chunk);
+    List<double[]> holdout = concept(new Random(22), 5_000);
+    ModelMerge merge = new ModelMerge(loop(), LearningRateCoupling.ADASCALE, null);
+    ModelReplica replica = ModelReplica.start(loop(), 1, SyncPeriod.parse("1", 60_000), 0);
+    int i = 0;
+    for (int cycle = 1; cycle <= 3; cycle++) {
+      long now = cycle * SECOND;
+      for (int end = i + chunk; i < end; i++) {
+        feed(replica.loop(), events.get(i), i, now);
+      }
+      ModelDelta delta = replica.nextDelta(now, now / 1_000_000, 0);
+      for (int end = i + chunk; i < end; i++) {
+        feed(merge.loop(), events.get(i), i, now);
+      }
+      merge.merge(delta, 0, now);
+      MergedModel merged = publish(merge, now);
+      for (int end = i + chunk; i < end; i++) {
+        feed(replica.loop(), events.get(i), i, now);
+      }
+      double before = logLoss(replica.loop(), holdout);
+      assertTrue(replica.rebase(merged));
+      double after = logLoss(replica.loop(), holdout);
+      assertTrue(after <= before + 0.002, "cycle " + cycle + ": held-out log loss " + after + " after the rebase, "
+          + before + " before (eps h " + replica.loop().stepSharpness() + ")");
+    }
+  }
+
   private static double singleLoss(List<double[]> events, List<double[]> holdout) {
     LearningLoop alone = loop();
     for (int i = 0; i < events.size(); i++) {
@@ -334,6 +382,14 @@ class ReplicaMergeTest {
   private static LearnerCheckpoint checkpoint(ModelMerge merge, long nowNanos) {
     merge.loop().nextVersion(nowNanos);
     return merge.loop().checkpoint(nowNanos / 1_000_000);
+  }
+
+  private static double maxAbs(double[] a) {
+    double m = 0;
+    for (double v : a) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
   }
 
   private static double[] add(double[] a, double[] b) {
