@@ -55,7 +55,8 @@ class SyncPeriodTest {
     assertFalse(ADAPTIVE.due(0, 5000, 4, 8, 1000, Double.NaN), "nothing to merge");
     assertFalse(ADAPTIVE.due(30, 999, 4, 8, 1000, Double.NaN));
     assertTrue(ADAPTIVE.due(31, 0, 4, 8, 1000, Double.NaN));
-    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY, Double.NaN), "the staleness limit bounds an unbounded H");
+    assertTrue(ADAPTIVE.due(1, 1000, 4, 8, Double.POSITIVE_INFINITY, Double.NaN),
+        "the staleness limit bounds an unbounded H");
   }
 
   @Test

@@ -16,7 +16,8 @@ import io.batchwise.schemas.TrainingMetrics;
  * in its own {@link LearningLoop}; once per sync period it sends what it learned since its previous delta to the
  * learner that merges the model (parameters minus its base, the feature statistics of the new examples, the summary
  * of its updates), then waits for a merged version that includes the delta and rebases onto it: the merged
- * parameters combined with what it learned since it sent ({@link #rebase}). Kafka-free: the processor and the benchmarks' simulation drive it.
+ * parameters combined with what it learned since it sent ({@link #rebase}). Kafka-free: the processor and the
+ * benchmarks' simulation drive it.
  *
  * <p>One delta is in flight at a time, so that a merged version either includes every delta sent or is older than
  * the last one. A delta is numbered with the replica's checkpoint version, which the host writes with it, and
@@ -57,7 +58,7 @@ public final class ModelReplica {
   private long sentAtNanos;
   private int learners = LEARNERS_AT_START;
   private long mergedVersion;
-  /** The examples the merged version rebased onto had taken in; NaN when not known (restored with a delta in flight). */
+  /** The examples the merged version rebased onto had taken in; NaN when unknown (restored with a delta in flight). */
   private double mergedExamples;
 
   private ModelReplica(LearningLoop loop, int replica, SyncPeriod period, long nowNanos) {
@@ -206,9 +207,9 @@ public final class ModelReplica {
   /**
    * How the replica's updates since its delta (its own move d' from the parameters it sent, w_s) combine with the
    * merged version M, which moved M - w_s from there: by the curvature as a merge combines a delta
-   * ({@link SyncPeriod#mergeWeights}), the replica becoming M + a d' - b (M - w_s). The merged model's updates the replica
-   * did not see are its examples past the version the replica's delta was based on and the delta's own, at the
-   * replica's batch size. While eps h times either part's updates is small this is M + d', what the replica learned
+   * ({@link SyncPeriod#mergeWeights}), the replica becoming M + a d' - b (M - w_s). The merged model's updates the
+   * replica did not see are its examples past the version the replica's delta was based on and the delta's own, at
+   * the replica's batch size. While eps h times either part's updates is small this is M + d', what the replica learned
    * since added onto the merged model; once both went far past the curvature's time scale it is the mean of M and
    * where the replica got to, where the sum would add the difference of two noisy points to M. Without a measured
    * curvature, or after a restart (the base version's examples unknown), the sum.
