@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 
-
 import io.batchwise.policy.SyncPeriod;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

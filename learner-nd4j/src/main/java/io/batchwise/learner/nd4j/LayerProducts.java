@@ -40,71 +40,85 @@ final class LayerProducts {
 
   /** Z (n x out) = A (n x in) W^T, with W out x in. */
   void forward(INDArray a, INDArray w, INDArray z, int n, int in, int out) {
-    if (n <= ROWS_BY_VECTOR) {
-      for (int i = 0; i < n; i++) {
-        if (doublePrecision) {
-          cblas_dgemv(CblasRowMajor, CblasNoTrans, out, in, 1.0, doubles(w, 0), in, doubles(a, i * in), 1, 0.0,
-              doubles(z, i * out), 1);
-        } else {
-          cblas_sgemv(CblasRowMajor, CblasNoTrans, out, in, 1f, floats(w, 0), in, floats(a, i * in), 1, 0f,
-              floats(z, i * out), 1);
-        }
-      }
-    } else if (doublePrecision) {
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0, doubles(a, 0), in, doubles(w, 0), in, 0.0,
-          doubles(z, 0), out);
-    } else {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1f, floats(a, 0), in, floats(w, 0), in, 0f,
-          floats(z, 0), out);
-    }
+    timesWeights(a, w, z, n, in, out, false);
   }
 
   /** G (out x in) = delta^T A: the weight gradient summed over the n rows of delta (n x out) and A (n x in). */
   void weightGradient(INDArray delta, INDArray a, INDArray g, int n, int in, int out) {
     if (n <= ROWS_BY_OUTER_PRODUCT) {
       Pointer.memset(g.data().addressPointer(), 0, (long) out * in * g.data().getElementSize());
-      for (int i = 0; i < n; i++) {
-        if (doublePrecision) {
-          cblas_dger(CblasRowMajor, out, in, 1.0, doubles(delta, i * out), 1, doubles(a, i * in), 1, doubles(g, 0), in);
-        } else {
-          cblas_sger(CblasRowMajor, out, in, 1f, floats(delta, i * out), 1, floats(a, i * in), 1, floats(g, 0), in);
+      if (doublePrecision) {
+        DoublePointer d = doubles(delta);
+        DoublePointer x = doubles(a);
+        DoublePointer y = doubles(g);
+        for (int i = 0; i < n; i++) {
+          cblas_dger(CblasRowMajor, out, in, 1.0, d.position((long) i * out), 1, x.position((long) i * in), 1, y, in);
+        }
+      } else {
+        FloatPointer d = floats(delta);
+        FloatPointer x = floats(a);
+        FloatPointer y = floats(g);
+        for (int i = 0; i < n; i++) {
+          cblas_sger(CblasRowMajor, out, in, 1f, d.position((long) i * out), 1, x.position((long) i * in), 1, y, in);
         }
       }
     } else if (doublePrecision) {
-      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1.0, doubles(delta, 0), out, doubles(a, 0), in,
-          0.0, doubles(g, 0), in);
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1.0, doubles(delta), out, doubles(a), in, 0.0,
+          doubles(g), in);
     } else {
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1f, floats(delta, 0), out, floats(a, 0), in, 0f,
-          floats(g, 0), in);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1f, floats(delta), out, floats(a), in, 0f,
+          floats(g), in);
     }
   }
 
   /** D (n x in) = delta (n x out) W: the gradient with respect to the layer's inputs. */
   void backpropagate(INDArray delta, INDArray w, INDArray d, int n, int in, int out) {
+    timesWeights(delta, w, d, n, in, out, true);
+  }
+
+  /**
+   * Y = X W^T (forward: X n x in, Y n x out) or Y = X W (backward: X n x out, Y n x in), with W out x in: below
+   * {@link #ROWS_BY_VECTOR} rows one gemv a row, through pointers made once and moved along the rows.
+   */
+  private void timesWeights(INDArray x, INDArray w, INDArray y, int n, int in, int out, boolean backward) {
+    int xCols = backward ? out : in;
+    int yCols = backward ? in : out;
     if (n <= ROWS_BY_VECTOR) {
-      for (int i = 0; i < n; i++) {
-        if (doublePrecision) {
-          cblas_dgemv(CblasRowMajor, CblasTrans, out, in, 1.0, doubles(w, 0), in, doubles(delta, i * out), 1, 0.0,
-              doubles(d, i * in), 1);
-        } else {
-          cblas_sgemv(CblasRowMajor, CblasTrans, out, in, 1f, floats(w, 0), in, floats(delta, i * out), 1, 0f,
-              floats(d, i * in), 1);
+      int trans = backward ? CblasTrans : CblasNoTrans;
+      if (doublePrecision) {
+        DoublePointer wp = doubles(w);
+        DoublePointer xp = doubles(x);
+        DoublePointer yp = doubles(y);
+        for (int i = 0; i < n; i++) {
+          cblas_dgemv(CblasRowMajor, trans, out, in, 1.0, wp, in, xp.position((long) i * xCols), 1, 0.0,
+              yp.position((long) i * yCols), 1);
+        }
+      } else {
+        FloatPointer wp = floats(w);
+        FloatPointer xp = floats(x);
+        FloatPointer yp = floats(y);
+        for (int i = 0; i < n; i++) {
+          cblas_sgemv(CblasRowMajor, trans, out, in, 1f, wp, in, xp.position((long) i * xCols), 1, 0f,
+              yp.position((long) i * yCols), 1);
         }
       }
-    } else if (doublePrecision) {
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, in, out, 1.0, doubles(delta, 0), out, doubles(w, 0), in,
-          0.0, doubles(d, 0), in);
+      return;
+    }
+    int transW = backward ? CblasNoTrans : CblasTrans;
+    if (doublePrecision) {
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, transW, n, yCols, xCols, 1.0, doubles(x), xCols, doubles(w), in, 0.0,
+          doubles(y), yCols);
     } else {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, in, out, 1f, floats(delta, 0), out, floats(w, 0), in,
-          0f, floats(d, 0), in);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, transW, n, yCols, xCols, 1f, floats(x), xCols, floats(w), in, 0f,
+          floats(y), yCols);
     }
   }
 
-  private static FloatPointer floats(INDArray array, long offset) {
-    return new FloatPointer(array.data().addressPointer()).position(offset);
+  private static FloatPointer floats(INDArray array) {
+    return new FloatPointer(array.data().addressPointer()).position(0);
   }
 
-  private static DoublePointer doubles(INDArray array, long offset) {
-    return new DoublePointer(array.data().addressPointer()).position(offset);
+  private static DoublePointer doubles(INDArray array) {
+    return new DoublePointer(array.data().addressPointer()).position(0);
   }
 }

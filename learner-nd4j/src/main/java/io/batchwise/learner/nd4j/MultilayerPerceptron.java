@@ -34,8 +34,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The matrix products (forward {@code Z = A W^T}, backward {@code dW = delta^T A} and
  * {@code delta W}) run on ND4J's arrays by its BLAS ({@link LayerProducts}) in float32 (float64 on request), on
  * buffers preallocated per batch size and reused; everything O(B * width) (biases, activations and their
- * derivatives, losses, bias gradients, per-example norms) runs in plain Java on host copies. The master parameters ({@link MasterParameters}) are kept in the
- * precision the model computes in, which the optimizer steps in place and a bulk copy hands to ND4J once per step;
+ * derivatives, losses, bias gradients, per-example norms) runs in plain Java on host copies. The master parameters
+ * ({@link MasterParameters}) are kept in the precision the model computes in, which the optimizer steps in place and a
+ * bulk copy hands to ND4J once per step;
  * optimizers and snapshots are shared with the linear models.
  *
  * <p>Per-example gradient norms come from the per-layer identity (Goodfellow 2015, "Efficient
