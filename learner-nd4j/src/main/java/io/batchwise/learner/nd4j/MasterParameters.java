@@ -45,8 +45,8 @@ sealed interface MasterParameters permits MasterParameters.Float32, MasterParame
   /** Sets gradient {@code [off, off + len)} to {@code values}; returns their squared norm. */
   double setGradient(int off, double[] values, int len);
 
-  /** One optimizer step on the parameters in place. */
-  void step(Optimizer optimizer, double rate);
+  /** One optimizer step on the parameters in place, with the gradient of a batch of {@code batchSize} examples. */
+  void step(Optimizer optimizer, double rate, int batchSize);
 
   /** float32 master parameters: a model computing in float32 loses nothing a float64 copy would keep. */
   final class Float32 implements MasterParameters {
@@ -126,8 +126,8 @@ sealed interface MasterParameters permits MasterParameters.Float32, MasterParame
     }
 
     @Override
-    public void step(Optimizer optimizer, double rate) {
-      optimizer.step(theta, gradient, rate);
+    public void step(Optimizer optimizer, double rate, int batchSize) {
+      optimizer.step(theta, gradient, rate, batchSize);
     }
   }
 
@@ -202,8 +202,8 @@ sealed interface MasterParameters permits MasterParameters.Float32, MasterParame
     }
 
     @Override
-    public void step(Optimizer optimizer, double rate) {
-      optimizer.step(theta, gradient, rate);
+    public void step(Optimizer optimizer, double rate, int batchSize) {
+      optimizer.step(theta, gradient, rate, batchSize);
     }
   }
 }

@@ -284,7 +284,7 @@ public final class MultilayerPerceptron implements DifferentiableModel {
     }
     // deltas carry w_i / W; h_i = n (w_i / W) g_i has mean_i |h_i|^2 = n sum_i |scaled g_i|^2
     double meanExampleSq = n * exampleGradientSquares + 2 * dataGradDotReg + regSq;
-    master.step(optimizer, rate);
+    master.step(optimizer, rate, n);
     uploadWeights();
     if (standardizer != null) {
       standardizer.commitBatch();

@@ -201,7 +201,7 @@ public abstract class FusedLinearModel implements DifferentiableModel {
     double meanExampleSq = scale * scale * weightedExampleGradientSquares / n + 2 * dataGradDotReg + regSq;
     double sharpness = stepSharpness(rate);
     double recentDot = hasLastGradient ? finishedRecentDot : Double.NaN;
-    optimizer.step(theta, gradient, rate);
+    optimizer.step(theta, gradient, rate, n);
     if (standardizer != null) {
       standardizer.commitBatch();
     }

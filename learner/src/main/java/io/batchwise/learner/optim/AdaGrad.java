@@ -19,7 +19,7 @@ public final class AdaGrad extends SlottedOptimizer {
   }
 
   @Override
-  public void step(double[] parameters, double[] gradient, double rate) {
+  public void step(double[] parameters, double[] gradient, double rate, int batchSize) {
     bind(parameters.length, gradient.length);
     double[] acc = slots[0];
     for (int j = 0; j < parameters.length; j++) {
@@ -32,7 +32,7 @@ public final class AdaGrad extends SlottedOptimizer {
   }
 
   @Override
-  public void step(float[] parameters, float[] gradient, double rate) {
+  public void step(float[] parameters, float[] gradient, double rate, int batchSize) {
     bindFloat32(parameters.length, gradient.length);
     float[] acc = floatSlots[0];
     float r = (float) rate;

@@ -28,7 +28,7 @@ public final class Ftrl extends SlottedOptimizer {
   }
 
   @Override
-  public void step(double[] parameters, double[] gradient, double rate) {
+  public void step(double[] parameters, double[] gradient, double rate, int batchSize) {
     int d = parameters.length;
     bind(d, gradient.length);
     double[] zs = slots[0];

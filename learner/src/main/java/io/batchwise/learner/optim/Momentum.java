@@ -19,7 +19,7 @@ public final class Momentum extends SlottedOptimizer {
   }
 
   @Override
-  public void step(double[] parameters, double[] gradient, double rate) {
+  public void step(double[] parameters, double[] gradient, double rate, int batchSize) {
     bind(parameters.length, gradient.length);
     double[] v = slots[0];
     for (int j = 0; j < parameters.length; j++) {
@@ -31,7 +31,7 @@ public final class Momentum extends SlottedOptimizer {
   }
 
   @Override
-  public void step(float[] parameters, float[] gradient, double rate) {
+  public void step(float[] parameters, float[] gradient, double rate, int batchSize) {
     bindFloat32(parameters.length, gradient.length);
     float[] v = floatSlots[0];
     float muF = (float) mu;

@@ -17,8 +17,10 @@ public interface Optimizer {
    * One step: updates {@code parameters} in place from {@code gradient} (same length).
    *
    * @param learningRate the base rate times the batching policy's multiplier
+   * @param batchSize the examples {@code gradient} averages (the batch size B); the batching policy may change it
+   *     from step to step, and an optimizer whose state depends on it (Adam's second moment) keeps that consistent
    */
-  void step(double[] parameters, double[] gradient, double learningRate);
+  void step(double[] parameters, double[] gradient, double learningRate, int batchSize);
 
   /**
    * The same step on float32 parameters and gradient, for a model that keeps its master weights in the precision it
@@ -26,7 +28,7 @@ public interface Optimizer {
    * their own (slots in float32 too), which saves converting and copying the parameters on every step. An optimizer
    * steps parameters of one precision only.
    */
-  default void step(float[] parameters, float[] gradient, double learningRate) {
+  default void step(float[] parameters, float[] gradient, double learningRate, int batchSize) {
     double[] p = new double[parameters.length];
     double[] g = new double[gradient.length];
     for (int j = 0; j < p.length; j++) {
@@ -35,7 +37,7 @@ public interface Optimizer {
     for (int j = 0; j < g.length; j++) {
       g[j] = gradient[j];
     }
-    step(p, g, learningRate);
+    step(p, g, learningRate, batchSize);
     for (int j = 0; j < p.length; j++) {
       parameters[j] = (float) p[j];
     }

@@ -12,7 +12,7 @@ public final class Sgd extends SlottedOptimizer {
   }
 
   @Override
-  public void step(double[] parameters, double[] gradient, double rate) {
+  public void step(double[] parameters, double[] gradient, double rate, int batchSize) {
     bind(parameters.length, gradient.length);
     for (int j = 0; j < parameters.length; j++) {
       parameters[j] -= rate * gradient[j];
@@ -21,7 +21,7 @@ public final class Sgd extends SlottedOptimizer {
   }
 
   @Override
-  public void step(float[] parameters, float[] gradient, double rate) {
+  public void step(float[] parameters, float[] gradient, double rate, int batchSize) {
     bindFloat32(parameters.length, gradient.length);
     float r = (float) rate;
     for (int j = 0; j < parameters.length; j++) {

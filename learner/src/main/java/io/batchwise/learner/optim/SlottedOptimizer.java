@@ -4,9 +4,13 @@ import io.batchwise.policy.SpecNumbers;
 
 import java.util.Arrays;
 
-/** Bookkeeping shared by optimizers that keep {@code slotsPerParameter} values per parameter. */
+/**
+ * Bookkeeping shared by optimizers that keep {@code slotsPerParameter} values per parameter, and optionally a few
+ * scalars of their own, which the exported state carries after the slots.
+ */
 abstract class SlottedOptimizer implements Optimizer {
   private final int slotsPerParameter;
+  private final int scalarCount;
   /**
    * One array per slot, so a step's loop reads and writes arrays that cannot overlap and the JIT vectorizes it (one
    * array holding every slot at offsets is one whose reads and writes the JIT cannot prove apart, so it does not).
@@ -20,8 +24,26 @@ abstract class SlottedOptimizer implements Optimizer {
   protected long steps;
 
   SlottedOptimizer(int slotsPerParameter) {
+    this(slotsPerParameter, 0);
+  }
+
+  /** @param scalarCount values besides the slots; with two slots it must be odd, so older states stay recognizable */
+  SlottedOptimizer(int slotsPerParameter, int scalarCount) {
     this.slotsPerParameter = slotsPerParameter;
+    this.scalarCount = scalarCount;
     this.slots = new double[slotsPerParameter][0];
+  }
+
+  /** The optimizer's own scalars, {@code scalarCount} of them, exported after the slots. */
+  protected double[] exportScalars() {
+    return new double[0];
+  }
+
+  /**
+   * Restores the scalars {@link #exportScalars} gave, after the step count and the slots; null for a state written
+   * before the optimizer kept them (its length is a multiple of the slot count).
+   */
+  protected void importScalars(double[] scalars) {
   }
 
   /** Allocates zeroed slots for {@code n} parameters on first use; checks the size afterwards. */
@@ -62,39 +84,46 @@ abstract class SlottedOptimizer implements Optimizer {
     return steps;
   }
 
-  /** The slots laid out slot by slot: slot k of parameter j at {@code k * n + j}. */
+  /**
+   * The slots laid out slot by slot, slot k of parameter j at {@code k * n + j}, then the optimizer's scalars; empty
+   * before the first step.
+   */
   @Override
   public final double[] exportState() {
-    if (floatSlots != null) {
-      int n = slotsPerParameter == 0 ? 0 : floatSlots[0].length;
-      double[] state = new double[slotsPerParameter * n];
-      for (int k = 0; k < slotsPerParameter; k++) {
+    int n = slotsPerParameter == 0 ? 0 : floatSlots != null ? floatSlots[0].length : slots[0].length;
+    if (n == 0) {
+      return new double[0];
+    }
+    double[] state = new double[slotsPerParameter * n + scalarCount];
+    for (int k = 0; k < slotsPerParameter; k++) {
+      if (floatSlots != null) {
         for (int j = 0; j < n; j++) {
           state[k * n + j] = floatSlots[k][j];
         }
+      } else {
+        System.arraycopy(slots[k], 0, state, k * n, n);
       }
-      return state;
     }
-    int n = slotsPerParameter == 0 ? 0 : slots[0].length;
-    double[] state = new double[slotsPerParameter * n];
-    for (int k = 0; k < slotsPerParameter; k++) {
-      System.arraycopy(slots[k], 0, state, k * n, n);
-    }
+    System.arraycopy(exportScalars(), 0, state, slotsPerParameter * n, scalarCount);
     return state;
   }
 
   @Override
   public final void importState(long steps, double[] state) {
-    if (state.length % Math.max(1, slotsPerParameter) != 0) {
+    int slotCount = Math.max(1, slotsPerParameter);
+    boolean withScalars = state.length >= scalarCount && state.length > 0 && (state.length - scalarCount) % slotCount == 0;
+    if (!withScalars && state.length % slotCount != 0) {
       throw new IllegalArgumentException(spec() + " state length " + state.length
-          + " is not a multiple of " + slotsPerParameter);
+          + " is not a multiple of " + slotsPerParameter + (scalarCount > 0 ? " plus " + scalarCount : ""));
     }
     this.steps = steps;
     this.floatSlots = null;
-    int n = slotsPerParameter == 0 ? 0 : state.length / slotsPerParameter;
+    int slotValues = withScalars ? state.length - scalarCount : state.length;
+    int n = slotsPerParameter == 0 ? 0 : slotValues / slotsPerParameter;
     for (int k = 0; k < slotsPerParameter; k++) {
       slots[k] = Arrays.copyOfRange(state, k * n, (k + 1) * n);
     }
+    importScalars(withScalars && scalarCount > 0 ? Arrays.copyOfRange(state, slotValues, state.length) : null);
   }
 
   static String format(double v) {
