@@ -35,9 +35,10 @@ public record GoodputConfig(
   }
 
   public static final List<Key> KEYS = List.of(
-      new Key("min", "integer", "2 with lr=adascale and b0 other than 1, else 1",
-          "smallest batch; wins over every other bound. A batch of one carries no variance information, so while the "
-              + "learning rate depends on the noise the policy keeps measuring it with two"),
+      new Key("min", "integer", "2 with b0 other than 1, else 1",
+          "smallest batch; wins over every other bound. A batch of one carries no variance information (only the linear "
+              + "models estimate it across single examples), so where B* or the learning rate depend on the noise at "
+              + "b0 the policy keeps measuring it with two"),
       new Key("max", "integer", "4096", "largest batch"),
       new Key("latency", "duration", "the learner's batch.max.latency.ms",
           "a batch must fill within it: B <= backlog + lambda latency; also every decision's max wait"),
@@ -110,7 +111,7 @@ public record GoodputConfig(
     LearningRateCoupling coupling = lr == null ? family.coupling() : LearningRateCoupling.parse(lr);
     double b0 = a.real("b0", family.baseBatch());
     int max = a.integer("max", 4096);
-    boolean measuresNoise = coupling == LearningRateCoupling.ADASCALE && b0 != 1;
+    boolean measuresNoise = b0 != 1;
     return new GoodputConfig(
         a.integer("min", Math.min(max, measuresNoise ? 2 : 1)), max, a.millis("latency", maxWaitMillis),
         a.bytes("memory", 64L << 20), a.bytes("bytesPerExample", Math.max(0, learnerBytesPerExample)), coupling, b0,

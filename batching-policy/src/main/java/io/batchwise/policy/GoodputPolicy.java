@@ -22,7 +22,8 @@ import java.util.function.DoubleSupplier;
  * falls back to B_k. When no batch within the bounds can drain the backlog in time but one keeps up with
  * the arrivals, B is at least that one, so the lag does not grow. When none keeps up even with the
  * arrivals (compute-bound: a big model, a fast stream), B = B*: the lag grows whatever B is, so learn
- * as fast as possible. Noisy gradients (large B_noise) raise B*, clean ones lower it. With the curvature
+ * as fast as possible (the waiting events are learned later, not lost); only while the step times come from
+ * batches of one size, which cannot tell alpha from beta, it tries a larger batch instead. Noisy gradients (large B_noise) raise B*, clean ones lower it. With the curvature
  * measured, B* believes a |G|^2 only if its estimate is {@code significance} standard errors above zero: a
  * noise scale beyond what the estimates resolve counts as the largest they do ({@code window}).
  *
@@ -206,6 +207,11 @@ public final class GoodputPolicy implements BatchingPolicy {
         batch = f.streamOptimum(arrivals, backlog, lo, hi, recentOfflineOptimum);
       } else {
         batch = f.streamOptimum(needed, backlog, lo, hi, recentOfflineOptimum);
+        if (t.keepUpBatch(arrivals) > hi && !stepTime.identified()) {
+          // no batch seems to keep up, but by a fit of steps of one size, which cannot tell the cost per update from
+          // the cost per example: a larger batch is how it learns which (by its fallback they cost alike)
+          batch = Math.max(batch, (int) Math.min(hi, (long) config.growth() * Math.max(1, lastBatch)));
+        }
       }
     }
     if (lastBatch > 0) {

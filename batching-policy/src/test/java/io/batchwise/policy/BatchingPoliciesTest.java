@@ -19,7 +19,7 @@ class BatchingPoliciesTest {
     GoodputConfig adam = ((GoodputPolicy) BatchingPolicies.parse("goodput", 500, "adam:0.001")).config();
     assertEquals(LearningRateCoupling.SQRT, adam.coupling());
     assertEquals(32, adam.baseBatch()); // Keras' rates are tuned with batches of 32
-    assertEquals(1, adam.minBatch()); // the sqrt rule needs no noise estimate, so batches of one are allowed
+    assertEquals(2, adam.minBatch()); // B* needs the noise at b0 = 32, which single examples of an MLP do not measure
     assertEquals(GoodputConfig.defaults(500, "adam:0.001"), adam);
     assertEquals(2, ((GoodputPolicy) BatchingPolicies.parse("goodput:b0=32", 500)).config().minBatch());
     assertEquals(1, ((GoodputPolicy) BatchingPolicies.parse("goodput:b0=1", 500)).config().minBatch());

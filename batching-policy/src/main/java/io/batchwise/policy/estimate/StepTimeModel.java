@@ -33,6 +33,8 @@ public final class StepTimeModel {
   private double beta;
   /** The weighted mean step time, from the same refit: the floor of the robust scale. */
   private double meanSeconds;
+  /** Whether the last refit told alpha from beta (a spread of batch sizes, a non-negative slope). */
+  private boolean identified;
 
   /** @param decay weight of the past per observation, in (0, 1); about 1/(1-decay) steps are remembered */
   public StepTimeModel(double decay) {
@@ -73,6 +75,11 @@ public final class StepTimeModel {
     return new StepTime(alpha, beta);
   }
 
+  /** Whether the remembered steps tell alpha from beta; if not, {@link #current()} is one of the fallbacks. */
+  public boolean identified() {
+    return identified;
+  }
+
   /**
    * Sets alpha and beta from the weighted least-squares fit of the remembered steps, or, while their batch
    * sizes do not spread enough to identify it or the fit's slope is negative, from the fallbacks the class
@@ -80,6 +87,7 @@ public final class StepTimeModel {
    * Once per observation, with one division by the weight: the policy reads the fit at every step.
    */
   private void refit() {
+    identified = false;
     if (weight <= 0) {
       alpha = 0;
       beta = 0;
@@ -97,6 +105,7 @@ public final class StepTimeModel {
     // as a few B = 2 steps among B = 1 steps while the JIT compiler works, not a fit: taken as beta = 0 it made
     // every batch look free per example, and B* the search's limit, 10^7, on the noisy benchmark stream
     if (spread && slope >= 0) {
+      identified = true;
       double intercept = meanT - slope * meanB;
       if (intercept < 0) {
         // through the origin: the least-squares slope of T = beta B

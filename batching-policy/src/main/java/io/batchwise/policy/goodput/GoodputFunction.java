@@ -11,8 +11,7 @@ import java.util.function.DoubleSupplier;
  * become available, so its progress rate is min(B / T(B), lambda) * E(B). Below the keep-up batch
  * B_k = alpha lambda / (1 - beta lambda) that is the offline goodput; above B_k it is lambda E(B), which
  * falls as B grows. So once the learner can keep up, the best batch is the smallest that does, which
- * also gives the freshest model; only when no batch keeps up does the offline optimum B* matter, and
- * then no less than the batch within 10% of the best throughput, so the lag grows no faster than it must.
+ * also gives the freshest model; only when no batch keeps up does the offline optimum B* matter.
  *
  * <p>E(B) assumes the learning rate follows B by the AdaScale gain r(B) = (B/B0) E(B). When the gain is
  * capped at {@code maxGain} (the learning rate may not grow past maxGain times the tuned one), a step at
@@ -196,8 +195,9 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
    * waiting. If some batch in the bounds keeps up, the smallest one, ceil(B_k): keeping up is a hard
    * constraint (a learner that falls behind learns from ever older events), and above B_k the stream
    * goodput lambda E(B) only falls. If none keeps up, the one that learns fastest meanwhile, B*
-   * clamped (the better of its floor and ceiling), but at least the batch within 10% of the peak
-   * throughput ({@link #nearPeakThroughputBatch}).
+   * clamped (the better of its floor and ceiling): the events that wait are learned later, and a larger batch
+   * would drain them sooner at the price of learning each less (in a JVM's first seconds, when every step is
+   * slow, a floor at 90% of the peak throughput took the MLP to batches of 400).
    */
   public int streamOptimum(double rate, int lo, int hi) {
     return streamOptimum(rate, lo, hi, this::offlineOptimum);
@@ -209,26 +209,9 @@ public record GoodputFunction(GradientNoise noise, StepTime stepTime, double bas
     }
     double keepUp = stepTime.keepUpBatch(rate);
     if (keepUp > hi) {
-      return Math.max(clamp(offlineOptimum.getAsDouble(), lo, hi), nearPeakThroughputBatch(lo, hi));
+      return clamp(offlineOptimum.getAsDouble(), lo, hi);
     }
     return (int) Math.max(lo, Math.ceil(keepUp));
-  }
-
-  /** Share of the best throughput within the bounds that a learner that cannot keep up must reach. */
-  public static final double NEAR_PEAK_THROUGHPUT = 0.9;
-
-  /**
-   * The smallest batch in [lo, hi] whose throughput B / T(B) is within 10% of the throughput at hi:
-   * a learner that falls behind must not fall behind much faster than it has to, even where B* (which
-   * ignores the growing lag) is smaller, and trying it is also how the step-time model learns beta.
-   */
-  public int nearPeakThroughputBatch(int lo, int hi) {
-    double peak = stepTime.throughput(hi);
-    if (Double.isInfinite(peak)) {
-      return lo;
-    }
-    double b = Math.ceil(stepTime.keepUpBatch(NEAR_PEAK_THROUGHPUT * peak) - 1e-9);
-    return (int) Math.max(lo, Math.min(hi, b));
   }
 
   /**
