@@ -23,9 +23,10 @@ import java.util.function.DoubleSupplier;
  * the arrivals, B is at least that one, so the lag does not grow. When none keeps up even with the
  * arrivals (compute-bound: a big model, a fast stream), B = B*: the lag grows whatever B is, so learn
  * as fast as possible (the waiting events are learned later, not lost); only while the step times come from
- * batches of one size, which cannot tell alpha from beta, it tries a larger batch instead. Noisy gradients (large B_noise) raise B*, clean ones lower it. With the curvature
- * measured, B* believes a |G|^2 only if its estimate is {@code significance} standard errors above zero: a
- * noise scale beyond what the estimates resolve counts as the largest they do ({@code window}).
+ * batches of one size, which cannot tell alpha from beta, it tries a larger batch instead. Noisy gradients
+ * (large B_noise) raise B*, clean ones lower it. With the curvature measured, B* believes a |G|^2 only if its
+ * estimate is {@code significance} standard errors above zero: a noise scale beyond what the estimates resolve
+ * counts as the largest they do ({@code window}).
  *
  * <p>B* uses the efficiency the learning rate actually gets: with the multiplier capped at {@code maxLr}
  * (default 1, never above the tuned rate; any coupling), a batch beyond the cap is worth maxLr steps at b0, so B* is at

@@ -56,11 +56,12 @@ public final class Adam extends SlottedOptimizer {
    * Advances the moments' time by this step's r^2 and works out what the loop needs: with v the per-example second
    * moment, the step lr mhat / (sqrt(vhat / B) + eps) is lr sqrt(B) mhat / (sqrt(vhat) + eps sqrt(B)).
    */
-  private void advance(double rate, int batchSize) {
+  private void advance(double rate, int batchSize, boolean float32) {
     steps++;
     double r = rate / learningRate;
     double kappa = r * r;
-    time += kappa;
+    // a float32 optimizer's state is checkpointed in float32: a time it holds exactly resumes exactly
+    time = float32 ? (float) (time + kappa) : time + kappa;
     decay1 = kappa == 1 ? beta1 : Math.pow(beta1, kappa);
     decay2 = kappa == 1 ? beta2 : Math.pow(beta2, kappa);
     double b = Math.max(1, batchSize);
@@ -77,7 +78,7 @@ public final class Adam extends SlottedOptimizer {
   public void step(double[] parameters, double[] gradient, double rate, int batchSize) {
     int n = parameters.length;
     bind(n, gradient.length);
-    advance(rate, batchSize);
+    advance(rate, batchSize, false);
     double[] first = slots[0];
     double[] second = slots[1];
     double b1 = decay1;
@@ -100,7 +101,7 @@ public final class Adam extends SlottedOptimizer {
   public void step(float[] parameters, float[] gradient, double rate, int batchSize) {
     int n = parameters.length;
     bindFloat32(n, gradient.length);
-    advance(rate, batchSize);
+    advance(rate, batchSize, true);
     float[] first = floatSlots[0];
     float[] second = floatSlots[1];
     float b1 = (float) decay1;

@@ -248,14 +248,22 @@ class OptimizerTest {
     }
   }
 
-  /** A float32 optimizer restored from exported slots resumes as the one that exported them. */
+  /**
+   * A float32 optimizer restored from its exported state, as a checkpoint packs it in float32, resumes as the one
+   * that exported it; Adam's moments' time included, after steps at rates that make it fractional.
+   */
   @Test
   void float32StateResumes() {
     Optimizer a = Optimizer.parse("adam:0.01");
     float[] pa = {0.3f, -0.2f};
     a.step(pa, new float[] {0.5f, -0.25f}, a.baseLearningRate(), 1);
+    a.step(pa, new float[] {0.2f, 0.15f}, a.baseLearningRate() * Math.sqrt(5 / 32.0), 5);
+    double[] packed = a.exportState();
+    for (int j = 0; j < packed.length; j++) {
+      packed[j] = (float) packed[j];
+    }
     Optimizer b = Optimizer.parse(a.spec());
-    b.importState(a.steps(), a.exportState());
+    b.importState(a.steps(), packed);
     float[] pb = pa.clone();
     a.step(pa, new float[] {0.1f, 0.2f}, a.baseLearningRate(), 1);
     b.step(pb, new float[] {0.1f, 0.2f}, b.baseLearningRate(), 1);
