@@ -111,19 +111,19 @@ abstract class SlottedOptimizer implements Optimizer {
   @Override
   public final void importState(long steps, double[] state) {
     int slotCount = Math.max(1, slotsPerParameter);
-    boolean withScalars = state.length >= scalarCount && state.length > 0 && (state.length - scalarCount) % slotCount == 0;
-    if (!withScalars && state.length % slotCount != 0) {
+    boolean withScalars = scalarCount > 0 && state.length >= scalarCount && (state.length - scalarCount) % slotCount == 0;
+    int slotValues = withScalars ? state.length - scalarCount : state.length;
+    if (slotValues % slotCount != 0) {
       throw new IllegalArgumentException(spec() + " state length " + state.length
           + " is not a multiple of " + slotsPerParameter + (scalarCount > 0 ? " plus " + scalarCount : ""));
     }
     this.steps = steps;
     this.floatSlots = null;
-    int slotValues = withScalars ? state.length - scalarCount : state.length;
     int n = slotsPerParameter == 0 ? 0 : slotValues / slotsPerParameter;
     for (int k = 0; k < slotsPerParameter; k++) {
       slots[k] = Arrays.copyOfRange(state, k * n, (k + 1) * n);
     }
-    importScalars(withScalars && scalarCount > 0 ? Arrays.copyOfRange(state, slotValues, state.length) : null);
+    importScalars(withScalars ? Arrays.copyOfRange(state, slotValues, state.length) : null);
   }
 
   static String format(double v) {

@@ -201,12 +201,19 @@ public final class ModelMerge {
       double noiseScale) {
     double examples = learned.getExamples();
     if (Double.isFinite(sharpness) && learned.getUpdates() > 0) {
-      double unseenUpdates = unseen * learned.getUpdates() / examples;
-      SyncPeriod.MergeWeights w = SyncPeriod.mergeWeights(sharpness, learned.getUpdates(), unseenUpdates);
+      SyncPeriod.MergeWeights w = SyncPeriod.mergeWeights(sharpness, learned.getUpdates(), asUpdates(unseen, learned));
       // without the base, the order that needs none: the model's updates, then the delta's
       return baseKnown ? w : new SyncPeriod.MergeWeights(Math.max(0, 2 * w.delta() - 1), 0);
     }
     return new SyncPeriod.MergeWeights(SyncPeriod.mergeScale(coupling, examples, examples + unseen, noiseScale), 0);
+  }
+
+  /**
+   * {@code examples} counted in updates at the mean batch size of the delta {@code learned} summarizes (it has
+   * examples): the merge rule counts what a part missed in updates, and only examples are known of the model's part.
+   */
+  static double asUpdates(double examples, TrainingMetrics learned) {
+    return examples * learned.getUpdates() / learned.getExamples();
   }
 
   /** K: the replicas whose last delta is recent, and this learner. */

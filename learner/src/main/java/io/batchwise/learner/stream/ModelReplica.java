@@ -108,7 +108,8 @@ public final class ModelReplica {
     long updates = loop.updates() - updatesAtSend;
     long millis = (nowNanos - lastSyncNanos) / 1_000_000;
     boolean deadLetters = loop.deadLetters() != deadLettersSent && millis >= period.maxStalenessMillis();
-    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale(), loop.stepSharpness())) {
+    double noiseScale = noiseScale();
+    if (!deadLetters && !period.due(updates, millis, learners, batchSize(), noiseScale, loop.stepSharpness())) {
       return null;
     }
     double[] parameters = model.parameters();
@@ -118,8 +119,7 @@ public final class ModelReplica {
     }
     ModelState state = model.exportState();
     ModelState.Standardization statistics = state.standardizer();
-    int steps = period.steps(learners, batchSize(), noiseScale(), loop.stepSharpness());
-    double noiseScale = noiseScale();
+    int steps = period.steps(learners, batchSize(), noiseScale, loop.stepSharpness());
     loop.nextVersion(nowNanos);
     TrainingMetrics learned = loop.closeInterval(nowMillis, lagEvents);
     ModelDelta sent = ModelDelta.newBuilder()
@@ -221,8 +221,7 @@ public final class ModelReplica {
       return SyncPeriod.MergeWeights.SUM;
     }
     double unseen = merged.getExamplesSeen() - mergedExamples - sent.getExamples();
-    double unseenUpdates = unseen * Math.max(1, sent.getUpdates()) / sent.getExamples();
-    return SyncPeriod.mergeWeights(sharpness, loop.updates() - updatesAtSend, unseenUpdates);
+    return SyncPeriod.mergeWeights(sharpness, loop.updates() - updatesAtSend, ModelMerge.asUpdates(unseen, sent));
   }
 
   private double batchSize() {
