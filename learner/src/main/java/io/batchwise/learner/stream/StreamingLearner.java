@@ -26,11 +26,18 @@ import org.apache.kafka.streams.StreamsConfig;
  * keys side by side; the defaults below apply where the settings say nothing.
  */
 public final class StreamingLearner implements AutoCloseable {
-  /** Kafka Streams defaults batchwise chooses: exactly-once, and its own application id. */
+  /**
+   * Kafka Streams defaults batchwise chooses: exactly-once, its own application id, and no task idling. A learner's
+   * task reads three partitions (events, deltas, merged versions), the last two empty most of the time; with idling
+   * on (the default 0) Kafka Streams checks each empty one before every record and formats a log line for it,
+   * which cost the learner 40% of its rate (docs/BENCHMARKS.md). Its records need no order across those topics: a
+   * delta or merged version applies whenever it arrives.
+   */
   public static final Map<String, Object> STREAMS_DEFAULTS = Map.of(
       StreamsConfig.APPLICATION_ID_CONFIG, "batchwise-learner",
       StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
-      StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+      StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1,
+      StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
 
   /** How often the input partitions' end offsets are read from the task metadata. */
   static final long LAG_POLL_MILLIS = 100;
