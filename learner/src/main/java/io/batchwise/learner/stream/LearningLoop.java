@@ -64,6 +64,8 @@ public final class LearningLoop {
   private long updatesAtLastSnapshot;
   private long lastSnapshotNanos;
   private long lastPublishCostNanos;
+  /** The publication before the last one's cost; 0 before the second publication. */
+  private long previousPublishCostNanos;
   private IntervalSummary interval = new IntervalSummary(-1);
   private long firstPendingNanos = -1;
   private long lastEventTimestamp = -1;
@@ -320,14 +322,18 @@ public final class LearningLoop {
 
   /**
    * True when there are updates not yet published, and the last snapshot is at least {@code intervalMillis}
-   * old and at least its cost divided by {@code maxTimeShare} ago (or {@code everyUpdates} updates came since).
+   * old and at least a publication's cost divided by {@code maxTimeShare} ago (or {@code everyUpdates} updates
+   * came since). The cost counted is the lesser of the last two publications': a single slow one (the first in a
+   * JVM pays class loading and compilation, 5-10 times what later ones cost; a collection pause) does not hold
+   * back the next, while a model whose publications are costly keeps to its share.
    */
   public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare) {
     long unpublished = updates - updatesAtLastSnapshot;
     if (!hasUnpublishedUpdates()) {
       return false;
     }
-    long gap = Math.max(intervalMillis * 1_000_000L, (long) (lastPublishCostNanos / maxTimeShare));
+    long cost = Math.min(lastPublishCostNanos, previousPublishCostNanos);
+    long gap = Math.max(intervalMillis * 1_000_000L, (long) (cost / maxTimeShare));
     return (everyUpdates > 0 && unpublished >= everyUpdates) || nowNanos - lastSnapshotNanos >= gap;
   }
 
@@ -347,6 +353,7 @@ public final class LearningLoop {
 
   /** What publishing the last snapshot cost the host (checkpoint, snapshot and summary), for the budget. */
   public void publishCost(long nanos) {
+    previousPublishCostNanos = lastPublishCostNanos;
     lastPublishCostNanos = Math.max(0, nanos);
   }
 

@@ -2,6 +2,7 @@ package io.batchwise.learner.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +173,45 @@ class LearningLoopTest {
   }
 
   /** A checkpoint lacks the buffered events: the offset of the first one is where a restart reads back from. */
+  /**
+   * Publishing keeps to its share of the thread's time by the lesser of the last two publications' costs: one slow
+   * publication (the JVM's first) does not hold back the next; two slow ones in a row do.
+   */
+  @Test
+  void publicationBudgetCountsTheLesserOfTheLastTwoCosts() {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(1, 500));
+    long ms = 1_000_000;
+    long[] now = {0};
+    Runnable learnOne = () -> {
+      loop.add(dense(1, 1.0, 2.0), loop.nextOffset(), 0, now[0]);
+      loop.step(now[0], 0);
+    };
+    learnOne.run();
+    assertTrue(loop.publishDue(now[0], 0, 0, 0.05), "nothing published yet");
+    loop.nextVersion(now[0]);
+    loop.publishCost(60 * ms);
+    learnOne.run();
+    now[0] = 200 * ms;
+    assertTrue(loop.publishDue(now[0], 200, 0, 0.05), "the first publication's 60 ms alone waits no 1.2 s");
+    loop.nextVersion(now[0]);
+    loop.publishCost(2 * ms);
+    learnOne.run();
+    now[0] = 400 * ms;
+    assertTrue(loop.publishDue(now[0], 200, 0, 0.05), "2 ms at 5% is 40 ms, within the interval");
+    loop.nextVersion(now[0]);
+    loop.publishCost(30 * ms);
+    learnOne.run();
+    now[0] = 600 * ms;
+    assertTrue(loop.publishDue(now[0], 200, 0, 0.05), "one slow publication after a fast one");
+    loop.nextVersion(now[0]);
+    loop.publishCost(40 * ms);
+    learnOne.run();
+    now[0] = 1_000 * ms;
+    assertFalse(loop.publishDue(now[0], 200, 0, 0.05), "two slow ones: 30 ms at 5% is 600 ms");
+    now[0] = 1_200 * ms;
+    assertTrue(loop.publishDue(now[0], 200, 0, 0.05));
+  }
+
   @Test
   void tracksTheOffsetsACheckpointIncludes() {
     LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(2, 500));
