@@ -335,7 +335,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
       Long stored = deadLetterCounts.get(modelId);
       long count = (loop != null ? loop.deadLetters() : stored == null ? 0 : stored) + 1;
       if (loop != null) {
-        loop.restoreDeadLetters(count);
+        loop.countDeadLetter();
       }
       deadLetterCounts.put(modelId, count);
     }

@@ -66,6 +66,7 @@ public final class LearningLoop {
   private long lastPublishCostNanos;
   /** The publication before the last one's cost; 0 before the second publication. */
   private long previousPublishCostNanos;
+  private boolean deadLettersSinceSnapshot;
   private IntervalSummary interval = new IntervalSummary(-1);
   private long firstPendingNanos = -1;
   private long lastEventTimestamp = -1;
@@ -250,6 +251,12 @@ public final class LearningLoop {
     deadLetters = count;
   }
 
+  /** Counts one more dead letter of this model; the next snapshot carries it even when no update comes after it. */
+  public void countDeadLetter() {
+    deadLetters++;
+    deadLettersSinceSnapshot = true;
+  }
+
   public int pending() {
     return batch.size();
   }
@@ -337,9 +344,12 @@ public final class LearningLoop {
     return (everyUpdates > 0 && unpublished >= everyUpdates) || nowNanos - lastSnapshotNanos >= gap;
   }
 
-  /** True while some update is in no published snapshot yet. */
+  /**
+   * True while some update is in no published snapshot yet, or a dead letter of a model already published (a model
+   * that learned nothing yet has no snapshot to correct).
+   */
   public boolean hasUnpublishedUpdates() {
-    return updates > updatesAtLastSnapshot || absorbedSinceSnapshot;
+    return updates > updatesAtLastSnapshot || absorbedSinceSnapshot || (deadLettersSinceSnapshot && version > 0);
   }
 
   /** Takes the next version number for a snapshot about to be published; its checkpoint includes the learned events. */
@@ -349,6 +359,7 @@ public final class LearningLoop {
     lastSnapshotNanos = nowNanos;
     firstUncheckpointedOffset = batch.size() > 0 ? firstBufferedOffset : -1;
     absorbedSinceSnapshot = false;
+    deadLettersSinceSnapshot = false;
   }
 
   /** What publishing the last snapshot cost the host (checkpoint, snapshot and summary), for the budget. */

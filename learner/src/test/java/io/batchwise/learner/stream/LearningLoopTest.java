@@ -180,36 +180,35 @@ class LearningLoopTest {
   @Test
   void publicationBudgetCountsTheLesserOfTheLastTwoCosts() {
     LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(1, 500));
-    long ms = 1_000_000;
-    long[] now = {0};
-    Runnable learnOne = () -> {
-      loop.add(dense(1, 1.0, 2.0), loop.nextOffset(), 0, now[0]);
-      loop.step(now[0], 0);
-    };
-    learnOne.run();
-    assertTrue(loop.publishDue(now[0], 0, 0, 0.05), "nothing published yet");
-    loop.nextVersion(now[0]);
-    loop.publishCost(60 * ms);
-    learnOne.run();
-    now[0] = 200 * ms;
-    assertTrue(loop.publishDue(now[0], 200, 0, 0.05), "the first publication's 60 ms alone waits no 1.2 s");
-    loop.nextVersion(now[0]);
-    loop.publishCost(2 * ms);
-    learnOne.run();
-    now[0] = 400 * ms;
-    assertTrue(loop.publishDue(now[0], 200, 0, 0.05), "2 ms at 5% is 40 ms, within the interval");
-    loop.nextVersion(now[0]);
-    loop.publishCost(30 * ms);
-    learnOne.run();
-    now[0] = 600 * ms;
-    assertTrue(loop.publishDue(now[0], 200, 0, 0.05), "one slow publication after a fast one");
-    loop.nextVersion(now[0]);
-    loop.publishCost(40 * ms);
-    learnOne.run();
-    now[0] = 1_000 * ms;
-    assertFalse(loop.publishDue(now[0], 200, 0, 0.05), "two slow ones: 30 ms at 5% is 600 ms");
-    now[0] = 1_200 * ms;
-    assertTrue(loop.publishDue(now[0], 200, 0, 0.05));
+    long[] costsMillis = {60, 2, 30, 40};
+    boolean[] dueAfter200Ms = {true, true, true, false};
+    for (int i = 0; i < costsMillis.length; i++) {
+      long now = 200L * (i + 1) * 1_000_000;
+      loop.add(dense(1, 1.0, 2.0), loop.nextOffset(), 0, now);
+      loop.step(now, 0);
+      assertTrue(loop.publishDue(now, 200, 0, 0.05), "publication " + i);
+      loop.nextVersion(now);
+      loop.publishCost(costsMillis[i] * 1_000_000);
+      loop.add(dense(0, 1.0, 2.0), loop.nextOffset(), 0, now);
+      loop.step(now, 0);
+      assertEquals(dueAfter200Ms[i], loop.publishDue(now + 200_000_000, 200, 0, 0.05), "after publication " + i);
+    }
+    assertTrue(loop.publishDue(1_400_000_000L, 200, 0, 0.05), "30 ms at 5% is 600 ms after the last, at 800 ms");
+  }
+
+  /** A dead letter after the last update still reaches a snapshot: the model's count would stay behind otherwise. */
+  @Test
+  void deadLetterAfterTheLastUpdateIsPublished() {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(1, 500));
+    loop.add(dense(1, 1.0, 2.0), 0, 0, 0);
+    loop.step(0, 0);
+    loop.nextVersion(0);
+    assertFalse(loop.hasUnpublishedUpdates());
+    loop.countDeadLetter();
+    assertTrue(loop.hasUnpublishedUpdates());
+    loop.nextVersion(0);
+    assertEquals(1, loop.snapshot(0).getDeadLetters());
+    assertFalse(loop.hasUnpublishedUpdates());
   }
 
   @Test
