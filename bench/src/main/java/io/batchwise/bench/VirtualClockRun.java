@@ -92,7 +92,7 @@ public final class VirtualClockRun {
 
     PolicyRunResult execute(String scenario, String patternName, String policyLabel) {
       long punctuations = 1;  // the k-th punctuation at k * punctuate.interval.ms, counted, not summed, so times stay exact
-      while (taken < n || loop.pending() > 0 || loop.hasUnpublishedUpdates()) {
+      while (taken < n || loop.pending() > 0 || loop.hasUnpublishedChanges()) {
         double nextEvent = taken < n ? Math.max(arrivals[taken], clock) : Double.POSITIVE_INFINITY;
         double nextPunctuation = punctuations * costs.punctuateMillis() / 1000.0;
         if (nextPunctuation <= nextEvent) {

@@ -332,10 +332,13 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     LearningLoop loop = modelId == null ? null : loops.get(modelId);
     metrics.deadLetter(modelId, reason, loop != null);
     if (modelId != null) {
-      Long stored = deadLetterCounts.get(modelId);
-      long count = (loop != null ? loop.deadLetters() : stored == null ? 0 : stored) + 1;
+      long count;
       if (loop != null) {
         loop.countDeadLetter();
+        count = loop.deadLetters();
+      } else {
+        Long stored = deadLetterCounts.get(modelId);
+        count = (stored == null ? 0 : stored) + 1;
       }
       deadLetterCounts.put(modelId, count);
     }

@@ -328,15 +328,15 @@ public final class LearningLoop {
   }
 
   /**
-   * True when there are updates not yet published, and the last snapshot is at least {@code intervalMillis}
-   * old and at least a publication's cost divided by {@code maxTimeShare} ago (or {@code everyUpdates} updates
-   * came since). The cost counted is the lesser of the last two publications': a single slow one (the first in a
+   * True when there are changes not yet published ({@link #hasUnpublishedChanges}), and the last snapshot is at
+   * least {@code intervalMillis} old and at least a publication's cost divided by {@code maxTimeShare} ago (or
+   * {@code everyUpdates} updates came since). The cost counted is the lesser of the last two publications': a single slow one (the first in a
    * JVM pays class loading and compilation, 5-10 times what later ones cost; a collection pause) does not hold
    * back the next, while a model whose publications are costly keeps to its share.
    */
   public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare) {
     long unpublished = updates - updatesAtLastSnapshot;
-    if (!hasUnpublishedUpdates()) {
+    if (!hasUnpublishedChanges()) {
       return false;
     }
     long cost = Math.min(lastPublishCostNanos, previousPublishCostNanos);
@@ -348,7 +348,7 @@ public final class LearningLoop {
    * True while some update is in no published snapshot yet, or a dead letter of a model already published (a model
    * that learned nothing yet has no snapshot to correct).
    */
-  public boolean hasUnpublishedUpdates() {
+  public boolean hasUnpublishedChanges() {
     return updates > updatesAtLastSnapshot || absorbedSinceSnapshot || (deadLettersSinceSnapshot && version > 0);
   }
 

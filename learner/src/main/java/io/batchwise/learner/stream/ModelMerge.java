@@ -234,7 +234,7 @@ public final class ModelMerge {
 
   /** True when only acknowledgements are owed: the published state is the current one and can be sent again. */
   public boolean onlyAcknowledgementsOwed() {
-    return !owed.isEmpty() && !loop.hasUnpublishedUpdates();
+    return !owed.isEmpty() && !loop.hasUnpublishedChanges();
   }
 
   /**

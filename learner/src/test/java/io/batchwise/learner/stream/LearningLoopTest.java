@@ -172,7 +172,6 @@ class LearningLoopTest {
     assertArrayEquals(SnapshotCodec.model(twin.snapshot(3000)).predict(x), SnapshotCodec.model(restored.snapshot(3000)).predict(x), 0.0);
   }
 
-  /** A checkpoint lacks the buffered events: the offset of the first one is where a restart reads back from. */
   /**
    * Publishing keeps to its share of the thread's time by the lesser of the last two publications' costs: one slow
    * publication (the JVM's first) does not hold back the next; two slow ones in a row do.
@@ -203,14 +202,15 @@ class LearningLoopTest {
     loop.add(dense(1, 1.0, 2.0), 0, 0, 0);
     loop.step(0, 0);
     loop.nextVersion(0);
-    assertFalse(loop.hasUnpublishedUpdates());
+    assertFalse(loop.hasUnpublishedChanges());
     loop.countDeadLetter();
-    assertTrue(loop.hasUnpublishedUpdates());
+    assertTrue(loop.hasUnpublishedChanges());
     loop.nextVersion(0);
     assertEquals(1, loop.snapshot(0).getDeadLetters());
-    assertFalse(loop.hasUnpublishedUpdates());
+    assertFalse(loop.hasUnpublishedChanges());
   }
 
+  /** A checkpoint lacks the buffered events: the offset of the first one is where a restart reads back from. */
   @Test
   void tracksTheOffsetsACheckpointIncludes() {
     LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(2, 500));
