@@ -40,9 +40,10 @@ import picocli.CommandLine.Option;
  * The batching policies in the real pipeline: each scenario's stream published to Kafka and learned by
  * {@code batchwise learn} in a JVM of its own, under each policy, as a replay (the topic filled before the
  * learner starts) and at a steady rate below capacity (published while it learns). Per cell: the prequential
- * log loss, the time to the snapshot that includes the last event, the staleness of the events (append to the
- * first snapshot with them). Beside each cell, the virtual clock's prediction of it ({@link VirtualClockRun},
- * the same learning loop), charged the stream's costs measured in the scenario's fixed:1 replay.
+ * log loss, the time from the learner's first event (replay) or the first append (rate) to the snapshot that
+ * includes the last event, the staleness of the events (append to the first snapshot with them). Beside each
+ * cell, the virtual clock's prediction of it ({@link VirtualClockRun}, the same learning loop), charged the
+ * stream's costs measured in the scenario's fixed:1 replay.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Batching policies through Kafka (learn in its own JVM): loss, time to the last event and staleness "
@@ -202,6 +203,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
     long[] stale = Staleness.perEvent(appended, new ArrayList<>(snapshots));
     long lastSnapshot = snapshots.stream().filter(s -> s[0] >= n).mapToLong(s -> s[1]).min().orElseThrow();
+    // a replay counts from the learner's first event (its first summary starts there, at any batch size), so that a
+    // large batch's first fill and the stream's start-up stalls meanwhile count as they do at B = 1
     long origin = pattern.equals("replay") ? summaries.get(0).getIntervalStart().toEpochMilli() : appended[0];
     double steps = summaries.stream().mapToDouble(TrainingMetrics::getStepSeconds).sum();
     double updateCosts = summaries.stream().mapToDouble(TrainingMetrics::getUpdateSeconds).sum();

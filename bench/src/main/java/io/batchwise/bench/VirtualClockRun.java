@@ -70,6 +70,8 @@ public final class VirtualClockRun {
     private final List<long[]> published = new ArrayList<>();  // {examplesSeen, time in microseconds}
     private double clock;
     private int taken;
+    /** The events taken by the last punctuation: none since means the input is idle. */
+    private int takenAtPunctuation;
     private int batchStart;
     private double lossMoment;
     private double lossPower = 1;
@@ -100,7 +102,7 @@ public final class VirtualClockRun {
           punctuate();
           punctuations++;
           if (loop.pending() == 0 && Double.isFinite(nextEvent)
-              && !loop.publishDue(nanos(nextEvent), costs.snapshotIntervalMillis(), 0, MAX_PUBLISH_SHARE)) {
+              && !loop.publishDue(nanos(nextEvent), costs.snapshotIntervalMillis(), 0, MAX_PUBLISH_SHARE, true)) {
             // nothing can happen before the next event: skip the idle punctuations
             punctuations = Math.max(punctuations, (long) Math.floor(nextEvent * 1000 / costs.punctuateMillis()));
           }
@@ -125,10 +127,12 @@ public final class VirtualClockRun {
     }
 
     private void punctuate() {
+      boolean inputIdle = taken == takenAtPunctuation;
+      takenAtPunctuation = taken;
       if (loop.waitedTooLong(nanos(clock))) {
         step();
       }
-      if (loop.publishDue(nanos(clock), costs.snapshotIntervalMillis(), 0, MAX_PUBLISH_SHARE)) {
+      if (loop.publishDue(nanos(clock), costs.snapshotIntervalMillis(), 0, MAX_PUBLISH_SHARE, inputIdle)) {
         loop.nextVersion(nanos(clock));
         loop.closeInterval((long) (clock * 1000), lag());
         clock += costs.publishSeconds();

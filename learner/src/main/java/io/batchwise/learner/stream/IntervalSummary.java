@@ -28,9 +28,19 @@ final class IntervalSummary {
   private double updateSeconds;
   private double fillSeconds;
 
-  /** @param startMillis when the interval starts; -1: at its first update */
+  /** @param startMillis when the interval starts; -1: at its first event ({@link #begin}) or update */
   IntervalSummary(long startMillis) {
     this.startMillis = startMillis;
+  }
+
+  /**
+   * Starts the interval now unless it has started: a model's first interval starts at its first event, not at its
+   * first update, which at batch size B comes B events (and whatever the stream spent reading them) later.
+   */
+  void begin(long nowMillis) {
+    if (startMillis < 0) {
+      startMillis = nowMillis;
+    }
   }
 
   void add(StepResult step, double stepSeconds, double updateSeconds, double fillSeconds, long nowMillis) {

@@ -76,8 +76,9 @@ public final class LearnerConfig extends AbstractConfig {
               + "max.request.size.")
       .define(SNAPSHOT_MAX_TIME_SHARE, Type.DOUBLE, 0.05, Range.between(0.001, 1.0), Importance.LOW,
           "Largest share of the stream thread's time that publishing one model (snapshot, checkpoint, summary) may "
-              + "take: the next publication waits at least c / share, c the lesser of the last two publications' costs, "
-              + "so a large model costs the stream a bounded share whatever snapshot.interval.ms says.")
+              + "take while events arrive: the next publication waits at least c / share, c the lesser of the last two "
+              + "publications' costs, so a large model costs the stream a bounded share whatever snapshot.interval.ms "
+              + "says. Once no event came for a punctuation interval only snapshot.interval.ms holds it back.")
       .define(PUNCTUATE_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(1), Importance.LOW,
           "How often wall-clock checks for max latency and snapshot cadence run.")
       .define(SYNC_PERIOD, Type.STRING, SyncPeriod.ADAPTIVE, Importance.MEDIUM,

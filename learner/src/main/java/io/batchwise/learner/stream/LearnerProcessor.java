@@ -72,6 +72,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   private long storedReplayFrom = -1;
   /** When the handling of the previous record ended (System.nanoTime). */
   private long lastHandled;
+  /** Events read since the last punctuation: none means the input is idle. */
+  private long eventsSincePunctuation;
 
   LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay, ModelPartitioning partitioning) {
     this.config = config;
@@ -198,12 +200,13 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     if (parallel.handles(topic)) {
       long nowMillis = context.currentSystemTimeMs();
       LearningLoop merged = parallel.process(topic, record, nanos(nowMillis), this::homeLoop);
-      if (merged != null && publishDue(merged, nanos(nowMillis))) {
+      if (merged != null && publishDue(merged, nanos(nowMillis), false)) {
         publish(merged, nowMillis);  // the replicas wait for it
       }
       return;
     }
     long started = System.nanoTime();
+    eventsSincePunctuation++;
     long sincePrevious = started - lastHandled;
     long nowNanos = nanos(context.currentSystemTimeMs());
     lastRecordTimestamp = record.timestamp();
@@ -241,6 +244,8 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
 
   private void punctuate(long nowMillis) {
     long nowNanos = nanos(nowMillis);
+    boolean inputIdle = eventsSincePunctuation == 0;
+    eventsSincePunctuation = 0;
     for (LearningLoop loop : loops.values()) {
       if (loop.waitedTooLong(nowNanos)) {
         learn(loop, nowNanos);
@@ -250,7 +255,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
       if (parallel.isReplica(loop.modelId())) {
         continue;  // a replica's deltas go out below
       }
-      if (publishDue(loop, nowNanos)) {
+      if (publishDue(loop, nowNanos, inputIdle)) {
         publish(loop, nowMillis);
       }
     }
@@ -258,16 +263,16 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     storeReplayFrom();
   }
 
-  private boolean publishDue(LearningLoop loop, long nowNanos) {
+  private boolean publishDue(LearningLoop loop, long nowNanos, boolean inputIdle) {
     return loop.publishDue(nowNanos, parallel.publishInterval(loop.modelId(), config.snapshotIntervalMillis()),
-        config.snapshotEveryUpdates(), config.snapshotMaxTimeShare());
+        config.snapshotEveryUpdates(), config.snapshotMaxTimeShare(), inputIdle);
   }
 
   private void learn(LearningLoop loop, long nowNanos) {
     long lag = estimatedLag(loop, nowNanos / 1_000_000);
     loop.step(nowNanos, lag);
     parallel.learned(loop, nowNanos, nowNanos / 1_000_000, lag);
-    if (parallel.replicasWaiting(loop.modelId()) && publishDue(loop, nowNanos)) {
+    if (parallel.replicasWaiting(loop.modelId()) && publishDue(loop, nowNanos, false)) {
       publish(loop, nowNanos / 1_000_000);  // the merged version its replicas wait for, not at the next punctuation
     }
   }

@@ -226,6 +226,7 @@ public final class LearningLoop {
     if (firstPendingNanos < 0) {
       firstPendingNanos = nowNanos;
       firstBufferedOffset = offset;
+      interval.begin(nowNanos / 1_000_000);
     }
     if (firstUncheckpointedOffset < 0) {
       firstUncheckpointedOffset = offset;
@@ -335,12 +336,25 @@ public final class LearningLoop {
    * back the next, while a model whose publications are costly keeps to its share.
    */
   public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare) {
+    return publishDue(nowNanos, intervalMillis, everyUpdates, maxTimeShare, false);
+  }
+
+  /**
+   * As {@link #publishDue(long, long, long, double)}, where {@code inputIdle} says that no event arrived since the
+   * host last checked: a publication then takes no time from learning, and only the interval holds it back, so the
+   * end of a replay reaches a snapshot without waiting out the share of publications that were slow while the JVM
+   * compiled (up to a second for a small model).
+   */
+  public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare,
+      boolean inputIdle) {
     long unpublished = updates - updatesAtLastSnapshot;
     if (!hasUnpublishedChanges()) {
       return false;
     }
-    long cost = Math.min(lastPublishCostNanos, previousPublishCostNanos);
-    long gap = Math.max(intervalMillis * 1_000_000L, (long) (cost / maxTimeShare));
+    long gap = intervalMillis * 1_000_000L;
+    if (!inputIdle) {
+      gap = Math.max(gap, (long) (Math.min(lastPublishCostNanos, previousPublishCostNanos) / maxTimeShare));
+    }
     return (everyUpdates > 0 && unpublished >= everyUpdates) || nowNanos - lastSnapshotNanos >= gap;
   }
 

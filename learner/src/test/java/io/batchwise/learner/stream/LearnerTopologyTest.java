@@ -47,7 +47,10 @@ class LearnerTopologyTest {
     settings.put(LearnerConfig.BATCH_POLICY, "fixed:4");
     settings.put(LearnerConfig.BATCH_MAX_LATENCY_MS, 500L);
     settings.put(LearnerConfig.SNAPSHOT_INTERVAL_MS, 1000L);
-    LearnerConfig config = new LearnerConfig(settings);
+    startDriver(new LearnerConfig(settings));
+  }
+
+  private void startDriver(LearnerConfig config) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -113,6 +116,31 @@ class LearnerTopologyTest {
     assertEquals(10.0, last.getMetrics().getExamples(), 1e-9);
     driver.advanceWallClockTime(Duration.ofMillis(3000));
     assertTrue(snapshots.isEmpty() && metrics.isEmpty(), "nothing new, nothing published");
+  }
+
+  /**
+   * While events keep coming, publications keep to their share of the thread's time; once the input is idle only the
+   * interval holds the last changes back (a share this small would otherwise hold them for good).
+   */
+  @Test
+  void anIdleInputPublishesWithinTheIntervalWhateverTheTimeShare() {
+    driver.close();
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(LearnerConfig.BATCH_POLICY, "fixed:4");
+    settings.put(LearnerConfig.SNAPSHOT_INTERVAL_MS, 0L);
+    settings.put(LearnerConfig.SNAPSHOT_MAX_TIME_SHARE, 0.001);
+    settings.put(LearnerConfig.PUNCTUATE_INTERVAL_MS, 1L);
+    startDriver(new LearnerConfig(settings));
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 4; i++) {
+        send("m", i % 2, 1.0 * i, -0.5 * i, 2.0);
+      }
+      driver.advanceWallClockTime(Duration.ofMillis(1));
+    }
+    assertEquals(List.of(4L, 8L), snapshots.readValuesToList().stream().map(ModelSnapshot::getExamplesSeen).toList(),
+        "the third batch waits: events came since the last punctuation, and 1 ms is less than 1000 publications' cost");
+    driver.advanceWallClockTime(Duration.ofMillis(1));
+    assertEquals(12L, snapshots.readValue().getExamplesSeen(), "no event since the last punctuation: published");
   }
 
   @Test

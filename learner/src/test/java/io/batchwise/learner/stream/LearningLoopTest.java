@@ -193,6 +193,8 @@ class LearningLoopTest {
       assertEquals(dueAfter200Ms[i], loop.publishDue(now + 200_000_000, 200, 0, 0.05), "after publication " + i);
     }
     assertTrue(loop.publishDue(1_400_000_000L, 200, 0, 0.05), "30 ms at 5% is 600 ms after the last, at 800 ms");
+    assertFalse(loop.publishDue(999_999_999L, 200, 0, 0.05, true), "an idle input: the interval still holds");
+    assertTrue(loop.publishDue(1_000_000_000L, 200, 0, 0.05, true), "an idle input: only the interval holds");
   }
 
   /** A dead letter after the last update still reaches a snapshot: the model's count would stay behind otherwise. */
@@ -253,5 +255,22 @@ class LearningLoopTest {
     TrainingMetrics next = loop.closeInterval(20, 0);
     assertEquals(0, next.getUpdates());
     assertEquals(9, next.getIntervalStart().toEpochMilli());
+  }
+
+  /**
+   * A model's first interval starts when its first event arrives, whatever the batch size: at B = 4 the first update
+   * comes three events later, and a summary that started there would leave out the time spent reading them.
+   */
+  @Test
+  void firstIntervalStartsAtTheFirstEvent() {
+    LearningLoop loop = new LearningLoop("m", ModelFactory.create("logistic", 2), new FixedPolicy(4, 500));
+    for (int i = 0; i < 4; i++) {
+      loop.add(dense(i % 2, 0.1 * i, 1.0), i, 0, 1_000_000L * (5 + 10 * i));
+    }
+    loop.step(35_000_000L, 0);
+    TrainingMetrics first = loop.closeInterval(40, 0);
+    assertEquals(5, first.getIntervalStart().toEpochMilli());
+    loop.add(dense(1, 0.5, 1.0), 4, 0, 50_000_000L);
+    assertEquals(40, loop.closeInterval(60, 0).getIntervalStart().toEpochMilli(), "later intervals start at the last close");
   }
 }
