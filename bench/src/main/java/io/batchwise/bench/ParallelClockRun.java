@@ -119,6 +119,8 @@ public final class ParallelClockRun {
     double clock;
     int nextEvent;
     long offset;
+    /** The offset at the last punctuation: none taken since means the learner's input is idle. */
+    long offsetAtPunctuation;
     long punctuations = 1;
 
     Learner(int id, LearningLoop loop, ModelReplica replica, ModelMerge merge, double firstPunctuation) {
@@ -275,7 +277,7 @@ public final class ParallelClockRun {
       if (l.replica != null) {
         sendDelta(l, false);  // as the processor does after each update
       } else if (l.merge.replicasWaiting()
-          && l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE)) {
+          && l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE, false)) {
         publish(l);  // the merged version the replicas wait for, as the processor publishes it after an update
       }
     }
@@ -304,6 +306,8 @@ public final class ParallelClockRun {
     }
 
     private void punctuate(Learner l) {
+      boolean inputIdle = l.offset == l.offsetAtPunctuation;
+      l.offsetAtPunctuation = l.offset;
       if (l.loop.waitedTooLong(nanos(l.clock))) {
         step(l);
       }
@@ -312,7 +316,7 @@ public final class ParallelClockRun {
         return;
       }
       ModelMerge merge = l.merge;
-      if (l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE)) {
+      if (l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE, inputIdle)) {
         publish(l);
       } else if (merge.onlyAcknowledgementsOwed()) {
         long started = System.nanoTime();
@@ -376,7 +380,7 @@ public final class ParallelClockRun {
           noiseScaleCount++;
         }
         l.clock += spent(started);
-        if (l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE)) {
+        if (l.loop.publishDue(nanos(l.clock), publishInterval(l), 0, MAX_PUBLISH_SHARE, false)) {
           publish(l);  // as the processor does right after a merge
         }
         return;

@@ -45,9 +45,7 @@ final class IntervalSummary {
 
   void add(StepResult step, double stepSeconds, double updateSeconds, double fillSeconds, long nowMillis) {
     int n = step.batchSize();
-    if (startMillis < 0) {
-      startMillis = nowMillis;
-    }
+    begin(nowMillis);
     minBatch = updates == 0 ? n : Math.min(minBatch, n);
     maxBatch = Math.max(maxBatch, n);
     updates++;

@@ -330,20 +330,13 @@ public final class LearningLoop {
 
   /**
    * True when there are changes not yet published ({@link #hasUnpublishedChanges}), and the last snapshot is at
-   * least {@code intervalMillis} old and at least a publication's cost divided by {@code maxTimeShare} ago (or
-   * {@code everyUpdates} updates came since). The cost counted is the lesser of the last two publications': a single slow one (the first in a
-   * JVM pays class loading and compilation, 5-10 times what later ones cost; a collection pause) does not hold
-   * back the next, while a model whose publications are costly keeps to its share.
-   */
-  public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare) {
-    return publishDue(nowNanos, intervalMillis, everyUpdates, maxTimeShare, false);
-  }
-
-  /**
-   * As {@link #publishDue(long, long, long, double)}, where {@code inputIdle} says that no event arrived since the
-   * host last checked: a publication then takes no time from learning, and only the interval holds it back, so the
-   * end of a replay reaches a snapshot without waiting out the share of publications that were slow while the JVM
-   * compiled (up to a second for a small model).
+   * least {@code intervalMillis} old (or {@code everyUpdates} updates came since) and, while events arrive, at least
+   * a publication's cost divided by {@code maxTimeShare} ago. The cost counted is the lesser of the last two
+   * publications': a single slow one (the first in a JVM pays class loading and compilation, 5-10 times what later
+   * ones cost; a collection pause) does not hold back the next, while a model whose publications are costly keeps to
+   * its share. When {@code inputIdle} (no event arrived since the host last checked) a publication takes no time from
+   * learning and only the interval holds it back, so the end of a replay reaches a snapshot without waiting out the
+   * share of publications that were slow while the JVM compiled (up to a second for a small model).
    */
   public boolean publishDue(long nowNanos, long intervalMillis, long everyUpdates, double maxTimeShare,
       boolean inputIdle) {

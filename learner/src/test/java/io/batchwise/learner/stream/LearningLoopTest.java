@@ -185,14 +185,14 @@ class LearningLoopTest {
       long now = 200L * (i + 1) * 1_000_000;
       loop.add(dense(1, 1.0, 2.0), loop.nextOffset(), 0, now);
       loop.step(now, 0);
-      assertTrue(loop.publishDue(now, 200, 0, 0.05), "publication " + i);
+      assertTrue(loop.publishDue(now, 200, 0, 0.05, false), "publication " + i);
       loop.nextVersion(now);
       loop.publishCost(costsMillis[i] * 1_000_000);
       loop.add(dense(0, 1.0, 2.0), loop.nextOffset(), 0, now);
       loop.step(now, 0);
-      assertEquals(dueAfter200Ms[i], loop.publishDue(now + 200_000_000, 200, 0, 0.05), "after publication " + i);
+      assertEquals(dueAfter200Ms[i], loop.publishDue(now + 200_000_000, 200, 0, 0.05, false), "after publication " + i);
     }
-    assertTrue(loop.publishDue(1_400_000_000L, 200, 0, 0.05), "30 ms at 5% is 600 ms after the last, at 800 ms");
+    assertTrue(loop.publishDue(1_400_000_000L, 200, 0, 0.05, false), "30 ms at 5% is 600 ms after the last, at 800 ms");
     assertFalse(loop.publishDue(999_999_999L, 200, 0, 0.05, true), "an idle input: the interval still holds");
     assertTrue(loop.publishDue(1_000_000_000L, 200, 0, 0.05, true), "an idle input: only the interval holds");
   }
