@@ -2,11 +2,15 @@ package io.batchwise.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Java program the benchmarks run in a JVM of its own, with the settings the {@code batchwise} launcher
@@ -16,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm implements AutoCloseable {
   private final Process process;
+  private final Path log;
 
-  private ChildJvm(Process process) {
+  private ChildJvm(Process process, Path log) {
     this.process = process;
+    this.log = log;
   }
 
   /**
@@ -43,7 +49,21 @@ final class ChildJvm implements AutoCloseable {
     builder.environment().putAll(environment);
     File file = log.toFile();
     builder.redirectErrorStream(true).redirectOutput(file);
-    return new ChildJvm(builder.start());
+    return new ChildJvm(builder.start(), log);
+  }
+
+  /** Waits until the program's output has a match of {@code pattern}; returns its first group. */
+  String awaitLine(String pattern, Duration timeout) throws IOException, InterruptedException {
+    Pattern wanted = Pattern.compile(pattern);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      Matcher m = wanted.matcher(Files.exists(log) ? Files.readString(log) : "");
+      if (m.find()) {
+        return m.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("never printed '" + pattern + "'; see " + log);
   }
 
   boolean alive() {

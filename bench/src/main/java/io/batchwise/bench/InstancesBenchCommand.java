@@ -1,7 +1,10 @@
 package io.batchwise.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +45,8 @@ import picocli.CommandLine.Option;
  * topic keyed by the model id (one learner), and by 1, 2, ... instances of one application id on a topic of several
  * partitions the events are spread over (a replica per partition, merged at the model's home). Each instance is a
  * `learn` in a JVM of its own against the embedded broker. Reported: events/s from the first snapshot to the one that
- * includes every event, the prequential log loss of that snapshot, and its log loss on held-out events of the concept.
+ * includes every event, the prequential log loss of that snapshot, its log loss on held-out events of the concept, and
+ * how long the learners' exactly-once commits took over that time ({@link TransactionCommits}).
  */
 @Command(name = "instances", mixinStandardHelpOptions = true,
     description = "One model spread over several partitions, learned by 1, 2, ... `learn` instances on this machine.")
@@ -85,10 +89,12 @@ public final class InstancesBenchCommand implements Callable<Integer> {
    * @param heldOutLoss   the last version's log loss on the held-out events
    * @param heldOutLowest the lowest of the versions that include at least half the backlog
    * @param heldOutHighest and the highest: how much the last version's is one draw among them
+   * @param commits       the learners' exactly-once commits from the first snapshot to the last
+   * @param commitMillis  and the mean time each took
    */
   record Run(String configuration, int partitions, int instances, int repeat, double eventsPerSecond,
       double seconds, double prequentialLoss, double heldOutLoss, double heldOutLowest, double heldOutHighest,
-      long version) {
+      long version, double commits, double commitMillis) {
   }
 
   @Override
@@ -151,6 +157,8 @@ public final class InstancesBenchCommand implements Callable<Integer> {
       m.put("heldOutLowest", median(cell, Run::heldOutLowest));
       m.put("heldOutHighest", median(cell, Run::heldOutHighest));
       m.put("versions", median(cell, r -> r.version()));
+      m.put("commits", median(cell, Run::commits));
+      m.put("commitMillis", median(cell, Run::commitMillis));
       medians.add(m);
     });
     return medians;
@@ -169,6 +177,7 @@ public final class InstancesBenchCommand implements Callable<Integer> {
     Map<String, String> env = new LinkedHashMap<>();
     topics.forEach((key, name) -> env.put(Settings.environmentName(key), name));
     List<ChildJvm> learners = new ArrayList<>();
+    TransactionCommits commits;
     ModelSnapshot[] first = new ModelSnapshot[1];
     ModelSnapshot[] last = new ModelSnapshot[1];
     List<ModelSnapshot> pastHalf = Collections.synchronizedList(new ArrayList<>());
@@ -185,13 +194,23 @@ public final class InstancesBenchCommand implements Callable<Integer> {
       }).start();
       for (int i = 0; i < k; i++) {
         learners.add(ChildJvm.start("io.batchwise.app.Main", List.of("learn", "--bootstrap", servers, "--application-id",
-            app, "--state-dir", work.resolve(app + "-" + i).toString(), "--batch", batch, "--quiet"), List.of(), env,
-            work.resolve(app + "-" + i + ".log")));
+            app, "--state-dir", work.resolve(app + "-" + i).toString(), "--batch", batch, "--quiet", "--http-port", "0"),
+            List.of(), env, work.resolve(app + "-" + i + ".log")));
       }
+      List<URI> endpoints = new ArrayList<>();
+      for (ChildJvm learner : learners) {
+        endpoints.add(URI.create(learner.awaitLine("health and metrics on (\\S+)", Duration.ofSeconds(timeoutSeconds))));
+      }
+      HttpClient http = HttpClient.newHttpClient();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      while (first[0] == null && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      TransactionCommits atFirst = commits(http, endpoints);
       while ((last[0] == null || last[0].getExamplesSeen() < events) && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
+      commits = commits(http, endpoints).minus(atFirst);
     } finally {
       for (ChildJvm learner : learners) {
         learner.close();
@@ -210,9 +229,17 @@ public final class InstancesBenchCommand implements Callable<Integer> {
         topicPartitions, k, r, (events - first[0].getExamplesSeen()) / seconds, seconds,
         last[0].getMetrics().getLogLoss(), heldOut(SnapshotCodec.model(last[0]), all),
         Arrays.stream(versions).min().orElse(Double.NaN), Arrays.stream(versions).max().orElse(Double.NaN),
-        last[0].getVersion());
+        last[0].getVersion(), commits.commits(), commits.millisPerCommit());
     System.err.println(run);
     return run;
+  }
+
+  private static TransactionCommits commits(HttpClient http, List<URI> endpoints) throws Exception {
+    TransactionCommits total = TransactionCommits.NONE;
+    for (URI endpoint : endpoints) {
+      total = total.plus(TransactionCommits.read(http, endpoint));
+    }
+    return total;
   }
 
   /** Writes the first {@code events} of the stream: keyed by model id on one partition, else every partition in turn. */

@@ -390,8 +390,8 @@ public final class ParallelClockRun {
     }
 
     private long publishInterval(Learner home) {
-      return home.merge.replicasWaiting() ? Math.min(sync.mergeIntervalMillis(), costs.snapshotIntervalMillis())
-          : costs.snapshotIntervalMillis();
+      return home.merge.replicasWaiting() ? ModelMerge.publishIntervalMillis(sync.mergeIntervalMillis(),
+          costs.snapshotIntervalMillis(), sync.commitSeconds() * 1000) : costs.snapshotIntervalMillis();
     }
 
     private double spent(long startedNanos) {

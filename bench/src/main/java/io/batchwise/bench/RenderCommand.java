@@ -281,13 +281,14 @@ public final class RenderCommand implements Callable<Integer> {
         + "instance a `learn` JVM of its own on the embedded broker.%n%n", settings.path("events").asInt(),
         settings.path("features").asInt(), settings.path("batch").asText(), settings.path("repeats").asInt()));
     md.append("| events topic | instances | events/s | s | prequential log loss | held-out log loss "
-        + "| held-out, versions past half the backlog | versions |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| held-out, versions past half the backlog | versions | commits | ms per commit |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (JsonNode m : json.path("medians")) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.4f | %.4f | %.4f-%.4f | %.0f |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.4f | %.4f | %.4f-%.4f | %.0f | %s | %s |%n",
           m.path("configuration").asText(), m.path("instances").asInt(), rate(number(m, "eventsPerSecond")),
           number(m, "seconds"), number(m, "prequentialLoss"), number(m, "heldOutLoss"), number(m, "heldOutLowest"),
-          number(m, "heldOutHighest"), number(m, "versions")));
+          number(m, "heldOutHighest"), number(m, "versions"), format("%.0f", number(m, "commits")),
+          format("%.1f", number(m, "commitMillis"))));
     }
   }
 

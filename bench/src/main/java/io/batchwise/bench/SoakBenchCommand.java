@@ -20,8 +20,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -141,14 +139,14 @@ public final class SoakBenchCommand implements Callable<Integer> {
             "--http-port", "0"), List.of("-Xmx" + heap), environment, log);
         children.add(learner);
         processes.put(name, learner);
-        endpoints.put(name, URI.create(awaitLine(log, "health and metrics on (\\S+)", learner)));
+        endpoints.put(name, URI.create(learner.awaitLine("health and metrics on (\\S+)", START_TIMEOUT)));
       }
       Path serveLog = work.resolve("serve.log");
       ChildJvm serve = ChildJvm.start(MAIN, List.of("serve", "--bootstrap", servers, "--port", "0"),
           List.of("-Xmx" + heap), environment, serveLog);
       children.add(serve);
       processes.put("serve", serve);
-      URI scoring = URI.create(awaitLine(serveLog, "serving (\\S+/)models", serve));
+      URI scoring = URI.create(serve.awaitLine("serving (\\S+/)models", START_TIMEOUT));
       for (Map.Entry<String, URI> learner : endpoints.entrySet()) {
         awaitStatus(learner.getValue().resolve("readyz"), processes.get(learner.getKey()), learner.getKey());
       }
@@ -405,20 +403,6 @@ public final class SoakBenchCommand implements Callable<Integer> {
   private static long totalMemory() {
     return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getTotalMemorySize() : -1;
-  }
-
-  /** The first group of {@code pattern} in the child's log, once it is there. */
-  private static String awaitLine(Path log, String pattern, ChildJvm child) throws Exception {
-    Pattern wanted = Pattern.compile(pattern);
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline && child.alive()) {
-      Matcher m = wanted.matcher(Files.exists(log) ? Files.readString(log) : "");
-      if (m.find()) {
-        return m.group(1);
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("never printed '" + pattern + "'; see " + log);
   }
 
   private static void awaitStatus(URI uri, ChildJvm child, String name) throws Exception {

@@ -59,6 +59,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   private final InputLag inputLag;
   private final InputReplay replay;
   private final ModelPartitioning partitioning;
+  private final CommitCost commitCost;
   /** The replicas and merges of models whose events arrive on several partitions. */
   private ParallelLearning parallel;
   private ProcessorContext<String, Object> context;
@@ -75,8 +76,10 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
   /** Events read since the last punctuation: none means the input is idle. */
   private long eventsSincePunctuation;
 
-  LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay, ModelPartitioning partitioning) {
+  LearnerProcessor(LearnerConfig config, InputLag inputLag, InputReplay replay, ModelPartitioning partitioning,
+      CommitCost commitCost) {
     this.config = config;
+    this.commitCost = commitCost;
     this.eventsTopic = config.eventsTopic();
     this.decoder = config.input().newDecoder();
     this.inputLag = inputLag;
@@ -92,7 +95,7 @@ final class LearnerProcessor implements Processor<byte[], byte[], String, Object
     this.deadLetterCounts = context.getStateStore(LearnerTopology.DEAD_LETTER_COUNTS_STORE);
     this.metrics = new LearnerMetrics(context.metrics(), context.taskId().toString());
     this.partition = new TopicPartition(eventsTopic, context.taskId().partition());
-    this.parallel = new ParallelLearning(config, partitioning, context, checkpoints);
+    this.parallel = new ParallelLearning(config, partitioning, context, checkpoints, commitCost);
     restore();
     context.schedule(Duration.ofMillis(config.punctuateIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);

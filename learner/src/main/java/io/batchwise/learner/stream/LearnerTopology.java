@@ -48,15 +48,17 @@ public final class LearnerTopology {
   public static Topology build(LearnerConfig config) {
     Object applicationId = config.originals().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG,
         StreamingLearner.STREAMS_DEFAULTS.get(StreamsConfig.APPLICATION_ID_CONFIG));
-    return build(config, null, null, ModelPartitioning.of(applicationId.toString(), 1));
+    return build(config, null, null, ModelPartitioning.of(applicationId.toString(), 1), new CommitCost());
   }
 
   /**
    * @param inputLag     end offsets of the input partitions, or null where they are not known
    * @param replay       reads back the input after a restart, or null where the stores start empty
    * @param partitioning the events topic's partition count and the internal topics between a model's learners
+   * @param commitCost   what this instance's commits take, as measured
    */
-  static Topology build(LearnerConfig config, InputLag inputLag, InputReplay replay, ModelPartitioning partitioning) {
+  static Topology build(LearnerConfig config, InputLag inputLag, InputReplay replay, ModelPartitioning partitioning,
+      CommitCost commitCost) {
     Topology topology = new Topology();
     // keys stay bytes: the model id travels in the value, and a key is read only for a dead letter
     topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
@@ -65,8 +67,8 @@ public final class LearnerTopology {
         partitioning.deltasTopic());
     topology.addSource(MERGED_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         partitioning.mergedTopic());
-    topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config, inputLag, replay, partitioning), SOURCE,
-        DELTAS_SOURCE, MERGED_SOURCE);
+    topology.addProcessor(PROCESSOR, () -> new LearnerProcessor(config, inputLag, replay, partitioning, commitCost),
+        SOURCE, DELTAS_SOURCE, MERGED_SOURCE);
     Map<String, String> largeRecords = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()));
     // one checkpoint per model and snapshot: nothing for a cache to collapse, and it would hold a copy
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHECKPOINTS_STORE),

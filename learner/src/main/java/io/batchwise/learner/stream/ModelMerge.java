@@ -41,6 +41,8 @@ public final class ModelMerge {
   private static final int BASES_REMEMBERED = 64;
   /** A replica counts among the learners while its last delta is at most this old. */
   public static final long ACTIVE_NANOS = 30_000_000_000L;
+  /** The share of the home's time that the commits of its merged versions may take. */
+  public static final double MAX_COMMIT_SHARE = 0.25;
 
   private final LearningLoop loop;
   private final DifferentiableModel model;
@@ -109,6 +111,23 @@ public final class ModelMerge {
   /** The parameters of version {@code version}, a delta's base; null when not remembered. */
   private double[] parametersAt(long version) {
     return version == 0 && initialParameters != null ? initialParameters : parametersAtVersion.get(version);
+  }
+
+  /**
+   * How long after its last publication a model whose replicas wait for a merge publishes again: {@code merge.interval.ms},
+   * or longer where the commit the home asks for with each merged version would take more than
+   * {@value #MAX_COMMIT_SHARE} of its time; never longer than {@code snapshot.interval.ms}. A home committing as often
+   * as commits allow does little else: it merges deltas more slowly than they arrive, and every replica's round trip
+   * waits behind it.
+   *
+   * @param commitMillis what a commit takes, as measured ({@link CommitCost}); NaN when not known yet
+   */
+  public static long publishIntervalMillis(long mergeIntervalMillis, long snapshotIntervalMillis, double commitMillis) {
+    long interval = Math.min(mergeIntervalMillis, snapshotIntervalMillis);
+    if (commitMillis > 0 && Double.isFinite(commitMillis)) {
+      interval = Math.max(interval, Math.min(snapshotIntervalMillis, (long) Math.ceil(commitMillis / MAX_COMMIT_SHARE)));
+    }
+    return interval;
   }
 
   /**

@@ -54,10 +54,12 @@ final class ParallelLearning {
   private final AvroSerde<MergedModel> merged = Serdes.mergedModel();
   private final Map<String, ModelReplica> replicas = new HashMap<>();
   private final Map<String, ModelMerge> merges = new HashMap<>();
+  private final CommitCost commitCost;
 
   ParallelLearning(LearnerConfig config, ModelPartitioning partitioning, ProcessorContext<String, Object> context,
-      KeyValueStore<String, LearnerCheckpoint> checkpoints) {
+      KeyValueStore<String, LearnerCheckpoint> checkpoints, CommitCost commitCost) {
     this.config = config;
+    this.commitCost = commitCost;
     this.partitioning = partitioning;
     this.partition = context.taskId().partition();
     this.period = config.syncPeriod();
@@ -187,8 +189,8 @@ final class ParallelLearning {
 
   /** How long after its last publication a model homed here publishes again: sooner while replicas wait. */
   long publishInterval(String modelId, long snapshotIntervalMillis) {
-    ModelMerge merge = merges.get(modelId);
-    return replicasWaiting(modelId) ? Math.min(config.mergeIntervalMillis(), snapshotIntervalMillis)
+    return replicasWaiting(modelId)
+        ? ModelMerge.publishIntervalMillis(config.mergeIntervalMillis(), snapshotIntervalMillis, commitCost.millis())
         : snapshotIntervalMillis;
   }
 

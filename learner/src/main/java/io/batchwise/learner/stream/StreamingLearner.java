@@ -13,6 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 
 import org.apache.kafka.streams.CloseOptions;
@@ -92,7 +94,9 @@ public final class StreamingLearner implements AutoCloseable {
       admin.close(Duration.ofSeconds(5));
       throw e;
     }
-    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config, inputLag, replay, partitioning), props);
+    CommitCost commitCost = new CommitCost();
+    KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config, inputLag, replay, partitioning, commitCost),
+        props);
     if (listener != null) {
       streams.setStateListener(listener);
     }
@@ -104,8 +108,10 @@ public final class StreamingLearner implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    poller.scheduleWithFixedDelay(() -> readEndOffsets(streams, admin, inputLag), LAG_POLL_MILLIS, LAG_POLL_MILLIS,
-        TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(() -> {
+      readEndOffsets(streams, admin, inputLag);
+      readCommitCost(streams, commitCost);
+    }, LAG_POLL_MILLIS, LAG_POLL_MILLIS, TimeUnit.MILLISECONDS);
     return new StreamingLearner(streams, config, poller, admin, restoration);
   }
 
@@ -145,6 +151,26 @@ public final class StreamingLearner implements AutoCloseable {
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       // not running yet, rebalancing, closing or a slow broker: the processors keep the last values
     }
+  }
+
+  /** The totals behind {@link CommitCost}, from Kafka's metrics of the producers and the stream threads. */
+  private static void readCommitCost(KafkaStreams streams, CommitCost commitCost) {
+    double nanos = 0;
+    double commits = 0;
+    for (Metric metric : streams.metrics().values()) {
+      MetricName name = metric.metricName();
+      if (name.group().equals("producer-metrics") && (name.name().equals("txn-commit-time-ns-total")
+          || name.name().equals("txn-send-offsets-time-ns-total"))) {
+        nanos += value(metric);
+      } else if (name.group().equals("stream-thread-metrics") && name.name().equals("commit-total")) {
+        commits += value(metric);
+      }
+    }
+    commitCost.update(nanos, commits);
+  }
+
+  private static double value(Metric metric) {
+    return metric.metricValue() instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : 0;
   }
 
   public KafkaStreams.State state() {
