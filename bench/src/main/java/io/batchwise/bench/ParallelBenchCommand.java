@@ -39,7 +39,7 @@ public final class ParallelBenchCommand implements Callable<Integer> {
 
   @Option(names = "--commit-ms", defaultValue = "10",
       description = "How long the commit a learner asks for after sending a delta or a merged version takes before "
-          + "its reader sees the record (default: ${DEFAULT-VALUE}).")
+          + "its reader sees the record; `bench instances` measures real learners' (default: ${DEFAULT-VALUE}).")
   double commitMillis;
 
   @Option(names = "--network-mbit", defaultValue = "1000",
