@@ -157,7 +157,13 @@ public final class StreamingLearner implements AutoCloseable {
   private static void readCommitCost(KafkaStreams streams, CommitCost commitCost) {
     double nanos = 0;
     double commits = 0;
-    for (Metric metric : streams.metrics().values()) {
+    Map<MetricName, ? extends Metric> metrics;
+    try {
+      metrics = streams.metrics();
+    } catch (RuntimeException e) {
+      return;  // not started or closing: a throwing task would stop the poller's later runs, the lag's included
+    }
+    for (Metric metric : metrics.values()) {
       MetricName name = metric.metricName();
       if (name.group().equals("producer-metrics") && (name.name().equals("txn-commit-time-ns-total")
           || name.name().equals("txn-send-offsets-time-ns-total"))) {
