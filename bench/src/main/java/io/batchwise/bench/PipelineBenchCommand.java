@@ -2,6 +2,7 @@ package io.batchwise.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -50,6 +52,8 @@ import picocli.CommandLine.Option;
         + "per scenario, replay and steady rate, beside the virtual clock's prediction.")
 public final class PipelineBenchCommand implements Callable<Integer> {
   private static final String MODEL = "bench";
+  /** The key prefix of a profiled run's milliseconds of the stream thread in one category. */
+  static final String PROFILE_PREFIX = "millis: ";
 
   @Option(names = "--bootstrap", description = "Kafka to use; default: an embedded broker.")
   String bootstrap;
@@ -81,14 +85,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Write every run and the medians to this JSON file.")
   Path json;
 
-  @Option(names = "--keep", description = "Keep the learners' logs in this folder.")
+  @Option(names = "--keep", description = "Keep the learners' logs (and flight recordings) in this folder.")
   Path keep;
+
+  @Option(names = "--profile", description = "Record every learner with Java Flight Recorder and report, per cell, its "
+      + "stream thread's sampled time by category and the JIT compiler's time, from the first event to the last snapshot.")
+  boolean profile;
 
   /** One learner run through Kafka. */
   record Measured(String scenario, String pattern, String policy, int repeat, long events, double logLoss,
       double meanBatchSize, double secondsToLastEvent, double meanStalenessMillis, long p99StalenessMillis,
       double eventsPerSecond, double stepSeconds, double processorEventSeconds, double publishSeconds,
-      List<TrainingMetrics> summaries) {
+      List<TrainingMetrics> summaries, ThreadProfile profile) {
   }
 
   @picocli.CommandLine.Spec
@@ -177,7 +185,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     OptionalLong replayRate = OptionalLong.empty();
     List<String> args = List.of("learn", "--bootstrap", servers, "--application-id", app, "--state-dir",
         work.resolve(app).toString(), "--batch", policy, "--model-spec", scenario.modelSpec(), "--partitions", "1");
-    try (ChildJvm learner = ChildJvm.start("io.batchwise.app.Main", args, List.of(), env, work.resolve(app + ".log"));
+    Path recording = work.resolve(app + ".jfr");
+    List<String> jvmOptions = profile ? ThreadProfile.recordingOptions(recording) : List.of();
+    try (ChildJvm learner = ChildJvm.start("io.batchwise.app.Main", args, jvmOptions, env, work.resolve(app + ".log"));
          SnapshotFollower follower = new SnapshotFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
              app + "-snapshots")) {
       follower.onSnapshot(s -> {
@@ -209,11 +219,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     double steps = summaries.stream().mapToDouble(TrainingMetrics::getStepSeconds).sum();
     double updateCosts = summaries.stream().mapToDouble(TrainingMetrics::getUpdateSeconds).sum();
     double publish = summaries.stream().skip(1).mapToDouble(TrainingMetrics::getPublishSeconds).average().orElse(0);
+    ThreadProfile threadProfile = profile ? ThreadProfile.read(recording, Pattern.quote(app) + ".*-StreamThread-\\d+",
+        Instant.ofEpochMilli(origin), Instant.ofEpochMilli(lastSnapshot)) : null;
     return new Measured(scenario.name(), pattern, policy, r, n, last[0].getMetrics().getLogLoss(),
         (double) last[0].getExamplesSeen() / last[0].getUpdates(), (lastSnapshot - origin) / 1000.0,
         Arrays.stream(stale).average().orElse(Double.NaN), Statistics.percentile(stale, 99),
         replayRate.isPresent() ? replayRate.getAsLong() : Double.NaN, steps, Math.max(0, updateCosts - steps) / n, publish,
-        summaries);
+        summaries, threadProfile);
   }
 
   /**
@@ -297,6 +309,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     // the batch sizes over the run, interval by interval: examples seen, then the smallest, mean and largest batch
     row.put("batchSizes", real.summaries().stream().map(m -> String.format(Locale.ROOT, "%d:%d/%.1f/%d", m.getExamplesSeen(),
         m.getBatchSizeMin(), (double) m.getExamples() / Math.max(1, m.getUpdates()), m.getBatchSizeMax())).toList());
+    if (real.profile() != null) {
+      // one sample a millisecond: a category's samples are about its milliseconds of the stream thread
+      row.put("sampledMillis", (double) real.profile().total());
+      Map<String, Long> samples = real.profile().samples();
+      for (String category : ThreadProfile.categories()) {
+        row.put(PROFILE_PREFIX + category, (double) samples.getOrDefault(category, 0L));
+      }
+      row.put("compilingSeconds", real.profile().compilingSeconds());
+    }
     if (predicted != null) {
       row.put("predictedLogLoss", predicted.meanLoss());
       row.put("predictedSecondsToLastEvent", predicted.lastSnapshotSeconds());

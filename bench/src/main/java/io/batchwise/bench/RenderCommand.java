@@ -142,6 +142,46 @@ public final class RenderCommand implements Callable<Integer> {
           optional(m, "predictedMeanBatchSize", "%.1f")));
     }
     againstFixedSizes(json.path("runs"), md);
+    pipelineProfiles(json.path("medians"), md);
+  }
+
+  /** The stream thread's time by group of categories, and the JIT compiler's, where the runs were profiled. */
+  private static void pipelineProfiles(JsonNode medians, StringBuilder md) {
+    if (medians.size() == 0 || !medians.get(0).has("sampledMillis")) {
+      return;
+    }
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    groups.put("decode, validate, buffer", List.of("decode", "validate", "buffer"));
+    groups.put("model step", List.of("model step"));
+    groups.put("policy decision", List.of("policy decision"));
+    groups.put("loop and processor (other)", List.of("learning loop (other)", "processor (other)", "dead letters",
+        "read-back after restart"));
+    groups.put("publish", List.of("publish:"));
+    groups.put("Kafka", List.of("Kafka"));
+    groups.put("waiting for records", List.of("waiting for records"));
+    groups.put("other", List.of("other"));
+    md.append("\nWhere the learner's stream thread spent the time to the last event (medians, milliseconds of samples "
+        + "taken every millisecond), and the JIT compiler's time meanwhile:\n\n| scenario | pattern | policy "
+        + "| to the last event, s | sampled, ms | ").append(String.join(" | ", groups.keySet()))
+        .append(" | JIT compiling, s |\n|---|---|---|").append("---:|".repeat(groups.size() + 3)).append('\n');
+    for (JsonNode m : medians) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.0f |", m.path("scenario").asText(),
+          m.path("pattern").asText(), m.path("policy").asText(), m.path("secondsToLastEvent").asDouble(),
+          m.path("sampledMillis").asDouble()));
+      groups.values().forEach(prefixes -> {
+        double millis = 0;
+        for (var it = m.fields(); it.hasNext(); ) {
+          var field = it.next();
+          String key = field.getKey();
+          if (key.startsWith(PipelineBenchCommand.PROFILE_PREFIX)
+              && prefixes.stream().anyMatch(key.substring(PipelineBenchCommand.PROFILE_PREFIX.length())::startsWith)) {
+            millis += field.getValue().asDouble();
+          }
+        }
+        md.append(String.format(Locale.ROOT, " %.0f |", millis));
+      });
+      md.append(String.format(Locale.ROOT, " %.2f |%n", m.path("compilingSeconds").asDouble()));
+    }
   }
 
   /**

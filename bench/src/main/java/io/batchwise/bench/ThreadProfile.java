@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,34 +63,58 @@ final class ThreadProfile {
 
   private final Map<String, Long> samples;
   private final long total;
+  private final double compilingSeconds;
 
-  private ThreadProfile(Map<String, Long> samples) {
+  private ThreadProfile(Map<String, Long> samples, double compilingSeconds) {
     this.samples = samples;
     this.total = samples.values().stream().mapToLong(Long::longValue).sum();
+    this.compilingSeconds = compilingSeconds;
   }
 
-  /** JVM options that record the JVM's execution samples every millisecond into {@code recording}. */
+  /** JVM options that record the execution samples every millisecond, and every JIT compilation, into {@code recording}. */
   static List<String> recordingOptions(Path recording) throws IOException {
     Path javaHome = Path.of(System.getProperty("java.home"));
     String settings = Files.readString(javaHome.resolve("lib/jfr/profile.jfc"), StandardCharsets.UTF_8);
     for (String event : List.of("jdk.ExecutionSample", "jdk.NativeMethodSample")) {
-      Matcher m = Pattern.compile("(<event name=\"" + Pattern.quote(event) + "\">.*?<setting name=\"period\"[^>]*>)[^<]*(</setting>)",
-          Pattern.DOTALL).matcher(settings);
-      settings = m.replaceFirst(r -> Matcher.quoteReplacement(r.group(1) + "1 ms" + r.group(2)));
+      settings = setting(settings, event, "period", "1 ms");
     }
+    settings = setting(settings, "jdk.Compilation", "threshold", "0 ms");
     Path jfc = Files.createTempFile("batchwise-bench-", ".jfc");
     Files.writeString(jfc, settings, StandardCharsets.UTF_8);
     jfc.toFile().deleteOnExit();
     return List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=" + jfc + ",dumponexit=true");
   }
 
+  private static String setting(String settings, String event, String setting, String value) {
+    Matcher m = Pattern.compile("(<event name=\"" + Pattern.quote(event) + "\">.*?<setting name=\"" + setting
+        + "\"[^>]*>)[^<]*(</setting>)", Pattern.DOTALL).matcher(settings);
+    return m.replaceFirst(r -> Matcher.quoteReplacement(r.group(1) + value + r.group(2)));
+  }
+
   /** The samples of the threads whose whole name matches {@code thread} (a regular expression), by category. */
   static ThreadProfile read(Path recording, String thread) throws IOException {
+    return read(recording, thread, Instant.MIN, Instant.MAX);
+  }
+
+  /**
+   * As {@link #read(Path, String)}, of the samples taken from {@code from} to {@code to}, with the time the JVM's
+   * compiler threads spent compiling meanwhile: on a machine with few cores the JIT compiler competes with the
+   * stream thread while a JVM is young.
+   */
+  static ThreadProfile read(Path recording, String thread, Instant from, Instant to) throws IOException {
     Pattern name = Pattern.compile(thread);
     Map<String, Long> counts = new LinkedHashMap<>();
+    long compilingNanos = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
       String type = event.getEventType().getName();
-      if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) {
+      if (type.equals("jdk.Compilation")) {
+        Instant start = event.getStartTime().isAfter(from) ? event.getStartTime() : from;
+        Instant end = event.getEndTime().isBefore(to) ? event.getEndTime() : to;
+        compilingNanos += Math.max(0, Duration.between(start, end).toNanos());
+        continue;
+      }
+      if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")
+          || event.getStartTime().isBefore(from) || event.getStartTime().isAfter(to)) {
         continue;
       }
       RecordedThread sampled = event.getThread("sampledThread");
@@ -99,7 +127,7 @@ final class ThreadProfile {
     Map<String, Long> sorted = new LinkedHashMap<>();
     counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-    return new ThreadProfile(sorted);
+    return new ThreadProfile(sorted, compilingNanos / 1e9);
   }
 
   private static String category(List<RecordedFrame> frames) {
@@ -127,6 +155,20 @@ final class ThreadProfile {
 
   long total() {
     return total;
+  }
+
+  /** Seconds the JIT compiler threads spent compiling within the window read (all of them together). */
+  double compilingSeconds() {
+    return compilingSeconds;
+  }
+
+  /** Every category a sample can fall in, batchwise's first. */
+  static List<String> categories() {
+    Set<String> all = new LinkedHashSet<>();
+    OURS.forEach(rule -> all.add(rule[1]));
+    KAFKA.forEach(rule -> all.add(rule[1]));
+    all.add("other");
+    return List.copyOf(all);
   }
 
   /** Samples per category, most first. */

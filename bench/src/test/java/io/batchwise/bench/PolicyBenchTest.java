@@ -38,6 +38,29 @@ class PolicyBenchTest {
     assertEquals(rendered, RenderCommand.render(rendered, dir), "rendering twice changes nothing");
   }
 
+  /** A profiled pipeline run gets a table of the stream thread's time, each group the sum of its categories. */
+  @Test
+  void rendersTheStreamThreadsTimeByGroupWhereProfiled(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("pipeline.json"), """
+        {"run": {"bench": "pipeline", "command": "./batchwise bench pipeline --profile", "date": "2026-12-04T07:00Z",
+          "machine": "2 cores"},
+         "medians": [{"scenario": "elec", "pattern": "replay", "policy": "goodput", "logLoss": 0.3193,
+           "secondsToLastEvent": 1.25, "meanStalenessMillis": 900, "p99StalenessMillis": 1800, "meanBatchSize": 1.0,
+           "sampledMillis": 400, "millis: decode": 50, "millis: validate": 3, "millis: buffer": 2, "millis: model step": 20,
+           "millis: policy decision": 15, "millis: learning loop (other)": 6, "millis: processor (other)": 4,
+           "millis: publish: checkpoint": 3, "millis: publish: snapshot": 2, "millis: Kafka: fetching records": 100,
+           "millis: Kafka Streams: record handling": 120, "millis: waiting for records": 70, "millis: other": 5,
+           "compilingSeconds": 0.81}],
+         "runs": []}
+        """);
+    String rendered = RenderCommand.render("<!-- bench:pipeline -->\n<!-- /bench:pipeline -->\n", dir);
+    assertTrue(rendered.contains("| scenario | pattern | policy | to the last event, s | sampled, ms | decode, validate, buffer "
+        + "| model step | policy decision | loop and processor (other) | publish | Kafka | waiting for records | other "
+        + "| JIT compiling, s |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"), rendered);
+    assertTrue(rendered.contains("| elec | replay | goodput | 1.25 | 400 | 55 | 20 | 15 | 10 | 5 | 220 | 70 | 5 | 0.81 |"),
+        rendered);
+  }
+
   @Test
   void rendersJmhScores(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("jmh.json"), """
