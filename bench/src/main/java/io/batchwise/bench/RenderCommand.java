@@ -168,18 +168,9 @@ public final class RenderCommand implements Callable<Integer> {
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.0f |", m.path("scenario").asText(),
           m.path("pattern").asText(), m.path("policy").asText(), m.path("secondsToLastEvent").asDouble(),
           m.path("sampledMillis").asDouble()));
-      groups.values().forEach(prefixes -> {
-        double millis = 0;
-        for (var it = m.fields(); it.hasNext(); ) {
-          var field = it.next();
-          String key = field.getKey();
-          if (key.startsWith(PipelineBenchCommand.PROFILE_PREFIX)
-              && prefixes.stream().anyMatch(key.substring(PipelineBenchCommand.PROFILE_PREFIX.length())::startsWith)) {
-            millis += field.getValue().asDouble();
-          }
-        }
-        md.append(String.format(Locale.ROOT, " %.0f |", millis));
-      });
+      groups.values().forEach(prefixes -> md.append(String.format(Locale.ROOT, " %.0f |", ThreadProfile.categories().stream()
+          .filter(category -> prefixes.stream().anyMatch(category::startsWith))
+          .mapToDouble(category -> m.path(PipelineBenchCommand.PROFILE_PREFIX + category).asDouble()).sum())));
       md.append(String.format(Locale.ROOT, " %.2f |%n", m.path("compilingSeconds").asDouble()));
     }
   }

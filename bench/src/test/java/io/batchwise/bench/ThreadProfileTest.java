@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import jdk.jfr.Recording;
@@ -20,8 +21,8 @@ class ThreadProfileTest {
     Instant started;
     Instant ended;
     try (Recording recording = new Recording()) {
-      recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
-      recording.enable("jdk.Compilation").withThreshold(java.time.Duration.ZERO);
+      recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+      recording.enable("jdk.Compilation").withThreshold(Duration.ZERO);
       recording.start();
       started = Instant.now();
       Thread busy = new Thread(() -> spin(400_000_000L), "app-1-StreamThread-1");

@@ -109,8 +109,13 @@ public final class StreamingLearner implements AutoCloseable {
       return thread;
     });
     poller.scheduleWithFixedDelay(() -> {
-      readEndOffsets(streams, admin, inputLag);
-      readCommitCost(streams, commitCost);
+      // a scheduled task that throws is never run again: whatever a read meets, the later reads go on
+      try {
+        readEndOffsets(streams, admin, inputLag);
+        readCommitCost(streams, commitCost);
+      } catch (RuntimeException e) {
+        // not started, rebalancing or closing: the processors keep the last values
+      }
     }, LAG_POLL_MILLIS, LAG_POLL_MILLIS, TimeUnit.MILLISECONDS);
     return new StreamingLearner(streams, config, poller, admin, restoration);
   }
@@ -157,13 +162,7 @@ public final class StreamingLearner implements AutoCloseable {
   private static void readCommitCost(KafkaStreams streams, CommitCost commitCost) {
     double nanos = 0;
     double commits = 0;
-    Map<MetricName, ? extends Metric> metrics;
-    try {
-      metrics = streams.metrics();
-    } catch (RuntimeException e) {
-      return;  // not started or closing: a throwing task would stop the poller's later runs, the lag's included
-    }
-    for (Metric metric : metrics.values()) {
+    for (Metric metric : streams.metrics().values()) {
       MetricName name = metric.metricName();
       if (name.group().equals("producer-metrics") && (name.name().equals("txn-commit-time-ns-total")
           || name.name().equals("txn-send-offsets-time-ns-total"))) {
